@@ -1,0 +1,1 @@
+// The Audio module; see the package notes for what it owns.

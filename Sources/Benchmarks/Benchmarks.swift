@@ -1,0 +1,1 @@
+// The Benchmarks module; see the package notes for what it owns.

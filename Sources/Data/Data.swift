@@ -1,0 +1,1 @@
+// The Data module; see the package notes for what it owns.

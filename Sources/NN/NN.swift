@@ -1,0 +1,1 @@
+// The NN module; see the package notes for what it owns.

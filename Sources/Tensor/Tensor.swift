@@ -1,0 +1,1 @@
+// The Tensor module; see the package notes for what it owns.

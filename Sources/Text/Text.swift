@@ -1,0 +1,1 @@
+// The Text module; see the package notes for what it owns.

@@ -1,0 +1,1 @@
+// The Tracking module; see the package notes for what it owns.
