@@ -43,6 +43,9 @@ let package = Package(
         .target(name: "Text", dependencies: ["CEspeakNG"]),
         .target(name: "Data", dependencies: ["Audio", "Text"]),
 
+        // Experiment-file machinery: schema, validation with file:line, extends, --set, sweeps.
+        .target(name: "Config", dependencies: ["Yams"]),
+
         // Tracking (runs.db) knows no model.
         .target(name: "Tracking", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
 
@@ -62,5 +65,6 @@ let package = Package(
         .testTarget(name: "TextTests", dependencies: ["Text"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataTests", dependencies: ["Data"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
     ]
 )
