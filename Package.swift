@@ -49,13 +49,16 @@ let package = Package(
         // Tracking (runs.db) knows no model.
         .target(name: "Tracking", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
 
+        // Experiment files, the notebook-style runner, sweeps, rerun and resume.
+        .target(name: "Experiments", dependencies: ["Config"]),
+
         // Timed comparisons with the Python peers (`funaudio bench ...`).
         .target(name: "Benchmarks", dependencies: ["Tensor", "NN", "Audio", "Tracking"],
                 swiftSettings: kernelSettings),
 
         // The command-line tool: argument parsing only; the logic lives in the libraries.
         .executableTarget(name: "funaudio", dependencies: [
-            "Tensor", "NN", "Audio", "Text", "Data", "Tracking", "Benchmarks",
+            "Tensor", "NN", "Audio", "Text", "Data", "Tracking", "Experiments", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,5 +69,6 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
     ]
 )

@@ -9,8 +9,9 @@ extension Section {
         if !leaves.isEmpty {
             out += "| key | type | default | meaning |\n|---|---|---|---|\n"
             for field in leaves {
-                let defaultText = field.defaultValue.map { $0 == .null ? "unset" : "`\($0.displayText)`" }
-                    ?? "**required**"
+                let defaultText = field.defaultValue.map { value in
+                    value == .null ? "unset" : value == .string("") ? "empty" : "`\(value.displayText)`"
+                } ?? "**required**"
                 out += "| `\(field.name)` | \(field.kind.summary) | \(defaultText) | \(field.doc) |\n"
             }
             out += "\n"

@@ -61,7 +61,7 @@ public indirect enum Kind: Sendable {
         case .list(let item): "list of \(item.summary)"
         case .section: "section"
         case .tagged(let tag, let variants):
-            "list items, each with `\(tag)`: " + variants.map(\.name).joined(separator: ", ")
+            "sections with `\(tag)`: " + variants.map(\.name).joined(separator: ", ")
         }
     }
 }
