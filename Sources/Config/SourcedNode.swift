@@ -116,3 +116,32 @@ public indirect enum SourcedNode: Sendable {
         }
     }
 }
+
+extension SourcedNode {
+    /// Where the value at a dotted path was written, or where its nearest written parent was:
+    /// checks that span several keys (`fmax ≤ sample_rate / 2`) still point at the file.
+    public func location(at path: String) -> Location {
+        var node = self
+        for component in path.split(separator: ".").map(String.init) {
+            switch node {
+            case .mapping(let entries, _):
+                guard let entry = entries.last(where: { $0.key == component }) else { return node.location }
+                node = entry.value
+            case .sequence(let items, _):
+                guard let index = Int(component), items.indices.contains(index) else { return node.location }
+                node = items[index]
+            case .scalar:
+                return node.location
+            }
+        }
+        return node.location
+    }
+
+    /// This mapping without `key`, and the removed value.
+    public func removing(_ key: String) -> (SourcedNode, SourcedNode?) {
+        guard case .mapping(var entries, let location) = self,
+              let index = entries.firstIndex(where: { $0.key == key }) else { return (self, nil) }
+        let removed = entries.remove(at: index)
+        return (.mapping(entries, location), removed.value)
+    }
+}

@@ -5,6 +5,11 @@ public struct SweepPoint: Sendable {
     public var overrides: [Override]
     /// `model.fusion.kind=film, train.lr=0.0003`
     public var label: String
+
+    public init(overrides: [Override], label: String) {
+        self.overrides = overrides
+        self.label = label
+    }
 }
 
 /// A `sweep:` section: a `grid` of values per key (every combination), and/or `random` draws
