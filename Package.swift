@@ -44,7 +44,10 @@ let package = Package(
         .target(name: "Data", dependencies: ["Audio", "Text"]),
 
         // Tracking (runs.db) knows no model.
-        .target(name: "Tracking", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Tracking", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),  // raw binds in the metric writer
+        ]),
 
         // Timed comparisons with the Python peers (`funaudio bench ...`).
         .target(name: "Benchmarks", dependencies: ["Tensor", "NN", "Audio", "Tracking"],
