@@ -63,7 +63,7 @@ struct ConcurrentWritersTests {
             }
         }
         try Self.expectAllRows(path, writers: 4)
-        let pids = try RunStore(path: path).pool.read { try Int32.fetchAll($0, sql: "SELECT DISTINCT pid FROM runs") }
+        let pids = try await RunStore(path: path).pool.read { try Int32.fetchAll($0, sql: "SELECT DISTINCT pid FROM runs") }
         #expect(pids.count == 4)
         #expect(!pids.contains(getpid()))
     }
