@@ -6,7 +6,7 @@ import Tensor
     let r: Reference
     init() throws { r = try Reference("losses") }
 
-    func expectMatches(_ name: String, _ loss: (Tensor) throws -> Tensor, input: String = "prediction") throws {
+    func expectMatches(_ name: String, input: String = "prediction", _ loss: (Tensor) throws -> Tensor) throws {
         let x = try r.tensor(input, requiresGrad: true)
         let value = try loss(x)
         #expect(value.shape == [])
