@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: kernelSettings),
 
         // Audio, text and data.
-        .target(name: "Audio", dependencies: ["CSndFile", "CSampleRate", "CPNG"],
+        .target(name: "Audio", dependencies: ["CBLAS", "CSndFile", "CSampleRate", "CPNG"],
                 swiftSettings: kernelSettings),
         .target(name: "Text", dependencies: ["CEspeakNG"]),
         .target(name: "Data", dependencies: ["Audio", "Text"]),
