@@ -8,7 +8,7 @@ import Testing
 func realFFTMatchesDirectDFT(size: Int) throws {
     let fft = try RealFFT(size: size)
     let buffers = fft.makeBuffers()
-    var rng = SeededGenerator(seed: UInt64(size))
+    var rng = SplitMix64(seed: UInt64(size))
     let lanes = FFTLanes.scalarCount
     let signals = (0..<lanes).map { _ in (0..<size).map { _ in Float.random(in: -1...1, using: &rng) } }
     for n in 0..<size { buffers.signal[n] = FFTLanes((0..<lanes).map { signals[$0][n] }) }

@@ -2,19 +2,6 @@ import Foundation
 import Testing
 @testable import Audio
 
-/// SplitMix64: a tiny seeded generator so test signals are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Reads a little-endian float32, C-order `.npy` fixture: its shape and values.
 func readNumPy(_ url: URL) throws -> (shape: [Int], values: [Float]) {
     let data = try Data(contentsOf: url)
