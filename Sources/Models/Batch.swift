@@ -1,0 +1,82 @@
+import Tensor
+
+/// Utterances padded to common lengths, as tensors, with masks (1 = real, 0 = padding) and
+/// padding masks (the complement, as attention's key-padding masks want).
+public struct Batch {
+    public let size: Int
+    /// Token ids `[B, T]` row-major, 0 at padding.
+    public let tokens: [Int]
+    public let tokenCount: Int
+    public let tokenMask: Tensor, tokenPadding: Tensor            // [B, T]
+    /// Frames per token (0 at padding), for length regulation with ground-truth durations.
+    public let durations: [[Int]]
+    /// `ln(d + 1)` per token `[B, T, 1]`: the duration predictor's target.
+    public let logDurations: Tensor
+    public let mel: Tensor                                        // [B, F, n_mels]
+    public let frameMask: Tensor                                  // [B, F]
+    public let frameCount: Int
+    public let reference: Tensor                                  // [B, R, n_mels]
+    public let referenceMask: Tensor, referencePadding: Tensor    // [B, R]
+    public let wordFeatures: Tensor?                              // [B, T, word dim]
+    /// Frame pitch and energy targets `[B, F, 1]` (see ``FrameTargets``).
+    public let pitch: Tensor, energy: Tensor
+
+    public init(_ items: [Utterance], nMels: Int, wordFeatureDim: Int?) {
+        precondition(!items.isEmpty, "Batch: no utterances")
+        let size = items.count
+        self.size = size
+        let t = items.map(\.tokens.count).max()!, f = items.map(\.mel.frames).max()!
+        let r = items.map(\.reference.frames).max()!
+        tokenCount = t
+        frameCount = f
+        var ids = [Int](repeating: 0, count: size * t), logD = [Float](repeating: 0, count: size * t)
+        var mels = [Float](repeating: 0, count: size * f * nMels)
+        var refs = [Float](repeating: 0, count: size * r * nMels)
+        var pitchValues = [Float](repeating: 0, count: size * f), energyValues = pitchValues
+        var words: [Float]? = wordFeatureDim.map { [Float](repeating: 0, count: size * t * $0) }
+        var padded: [[Int]] = []
+        for (b, u) in items.enumerated() {
+            precondition(u.mel.bands == nMels && u.reference.bands == nMels,
+                         "Batch: utterance \(u.id) has \(u.mel.bands)/\(u.reference.bands) mel bands, the model \(nMels)")
+            for (i, id) in u.tokens.enumerated() {
+                ids[b * t + i] = id
+                logD[b * t + i] = Float(log(Double(u.durations[i] + 1)))
+            }
+            padded.append(u.durations + Array(repeating: 0, count: t - u.tokens.count))
+            mels.replaceSubrange(b * f * nMels ..< b * f * nMels + u.mel.values.count, with: u.mel.values)
+            refs.replaceSubrange(b * r * nMels ..< b * r * nMels + u.reference.values.count, with: u.reference.values)
+            let targets = FrameTargets(u.mel)
+            pitchValues.replaceSubrange(b * f ..< b * f + u.mel.frames, with: targets.pitch)
+            energyValues.replaceSubrange(b * f ..< b * f + u.mel.frames, with: targets.energy)
+            if let dim = wordFeatureDim {
+                guard let w = u.wordFeatures else { preconditionFailure("Batch: utterance \(u.id) has no word features, the model wants \(dim) per token") }
+                precondition(w.count == u.tokens.count * dim, "Batch: utterance \(u.id) word features \(w.count) ≠ \(u.tokens.count) × \(dim)")
+                words!.replaceSubrange(b * t * dim ..< b * t * dim + w.count, with: w)
+            }
+        }
+        tokens = ids
+        durations = padded
+        tokenMask = Batch.mask(items.map(\.tokens.count), length: t)
+        tokenPadding = 1 - tokenMask
+        logDurations = Tensor(logD, shape: [size, t, 1])
+        mel = Tensor(mels, shape: [size, f, nMels])
+        frameMask = Batch.mask(items.map(\.mel.frames), length: f)
+        reference = Tensor(refs, shape: [size, r, nMels])
+        referenceMask = Batch.mask(items.map(\.reference.frames), length: r)
+        referencePadding = 1 - referenceMask
+        wordFeatures = words.map { Tensor($0, shape: [size, t, wordFeatureDim!]) }
+        pitch = Tensor(pitchValues, shape: [size, f, 1])
+        energy = Tensor(energyValues, shape: [size, f, 1])
+    }
+
+    /// `[B, length]`: 1 for the first `lengths[b]` positions of row `b`, 0 after.
+    static func mask(_ lengths: [Int], length: Int) -> Tensor {
+        var values = [Float](repeating: 0, count: lengths.count * length)
+        for (b, n) in lengths.enumerated() {
+            for i in 0..<n { values[b * length + i] = 1 }
+        }
+        return Tensor(values, shape: [lengths.count, length])
+    }
+}
+
+import Foundation

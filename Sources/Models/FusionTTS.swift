@@ -1,0 +1,83 @@
+import NN
+import Tensor
+
+/// The text + audio fusion synthesiser: what is said (tokens), how it should sound (a
+/// reference mel), out comes a log-mel.
+///
+/// ```
+/// x = TextEncoder(tokens, word features)            [B, T, d]
+/// a = AudioEncoder(reference)                       frames [B, R, d], global [B, d]
+/// x = Fusion(x, a)                                  [B, T, d]
+/// h = VarianceAdaptor(x) (length regulation, pitch, energy)    [B, F, d]
+/// mel = Decoder(h);  mel_post = PostNet(mel)        [B, F, n_mels]
+/// ```
+/// Parameter names are the properties' (`text_encoder.layers.0.self_attn.in_proj_weight`).
+public final class FusionTTS: Module {
+    public let config: ModelConfig
+    /// Every dropout draw of the model; the trainer saves and restores it.
+    public let dropoutSource: DropoutSource
+    @Key("text_encoder") public var textEncoder: TextEncoder
+    @Key("audio_encoder") public var audioEncoder: AudioEncoder
+    public let fusion: Fusion
+    @Key("variance_adaptor") public var varianceAdaptor: VarianceAdaptor
+    public let decoder: Decoder
+    public let postnet: PostNet?
+
+    /// A freshly initialised model; the same `seed` gives the same weights.
+    public init(_ config: ModelConfig, seed: UInt64) {
+        self.config = config
+        var generator = SplitMix64(seed: seed)
+        dropoutSource = DropoutSource(seed: generator.next())
+        _textEncoder.wrappedValue = TextEncoder(config, source: dropoutSource, generator: &generator)
+        _audioEncoder.wrappedValue = AudioEncoder(config, generator: &generator)
+        fusion = Fusion(config, generator: &generator)
+        _varianceAdaptor.wrappedValue = VarianceAdaptor(config, source: dropoutSource, generator: &generator)
+        decoder = Decoder(config, generator: &generator)
+        postnet = config.decoder.postnet ? PostNet(nMels: config.features.nMels, dim: config.dim, generator: &generator) : nil
+    }
+
+    /// What one forward pass gives.
+    public struct Output {
+        /// Decoder log-mel `[B, F, n_mels]` and the post-net's refinement of it.
+        public let mel: Tensor, postnetMel: Tensor?
+        /// Predicted `ln(d + 1)` per token `[B, T, 1]`.
+        public let logDurations: Tensor
+        /// Frames per token used for length regulation (ground truth or predicted).
+        public let durations: [[Int]]
+        public let pitch: Tensor?, energy: Tensor?
+        /// `[B, F]` valid frames.
+        public let frameMask: Tensor
+        /// `[B, T, R]` attention of text over reference frames (``Fusion/attentionMap``), if
+        /// asked for and the fusion kind has one.
+        public let attention: Tensor?
+
+        /// The final mel: the post-net's if there is one.
+        public var finalMel: Tensor { postnetMel ?? mel }
+    }
+
+    /// Runs the model on `batch`. `teacherForced`: regulate with the batch's durations and
+    /// add its pitch/energy targets (training, aligned validation); otherwise use the
+    /// predicted ones (synthesis).
+    public func callAsFunction(_ batch: Batch, teacherForced: Bool, attention: Bool = false) -> Output {
+        let b = batch.size
+        let text = textEncoder(batch.tokens, batch: b, padding: batch.tokenPadding, wordFeatures: batch.wordFeatures)
+        let audio = audioEncoder(batch.reference, mask: batch.referenceMask)
+        let fused = fusion(text: text, textMask: batch.tokenMask, audio: audio, audioPadding: batch.referencePadding)
+            .masked(batch.tokenMask)
+        let logDurations = varianceAdaptor.durationPredictor(fused, mask: batch.tokenMask)
+        let durations = teacherForced ? batch.durations
+            : VarianceAdaptor.frames(fromLogDurations: logDurations, tokenMask: batch.tokenMask)
+        let frames = teacherForced ? batch.frameCount : durations.map { $0.reduce(0, +) }.max()!
+        let frameMask = teacherForced ? batch.frameMask : Batch.mask(durations.map { $0.reduce(0, +) }, length: frames)
+        let regulated = fused.repeatInterleave(batchCounts: durations, length: frames)
+        let variances = varianceAdaptor.addVariances(regulated, frameMask: frameMask,
+                                                     pitchTarget: teacherForced ? batch.pitch : nil,
+                                                     energyTarget: teacherForced ? batch.energy : nil)
+        let mel = decoder(variances.features, frameMask: frameMask, framePadding: 1 - frameMask)
+        let map = attention ? fusion.attentionMap(text: text, textMask: batch.tokenMask, audio: audio.sequence,
+                                                  audioPadding: batch.referencePadding) : nil
+        return Output(mel: mel, postnetMel: postnet.map { $0(mel, frameMask: frameMask) }, logDurations: logDurations,
+                      durations: durations, pitch: variances.pitch, energy: variances.energy,
+                      frameMask: frameMask, attention: map)
+    }
+}

@@ -1,0 +1,101 @@
+/// The fusion model's shape: the `model.*` keys of an experiment file, plus what the data
+/// fixes (the symbol inventory and the mel features). Plain values; the experiment schema
+/// (`ExperimentSchema.model`) holds the defaults, this type holds none (``tiny`` excepted).
+///
+/// A checkpoint carries this configuration (as JSON), so synthesis can rebuild the model.
+public struct ModelConfig: Codable, Sendable, Equatable {
+    /// The model's input symbols (phonemes or characters), index = token id; id 0 is padding.
+    public var symbols: [String]
+    /// Mel features the model reads (reference) and writes (output).
+    public var features: MelFeatures
+    /// `model.dim`: width of every hidden feature.
+    public var dim: Int
+    public var textEncoder: TextEncoderConfig
+    /// Width of the optional per-word features (a BERT hidden size); `nil`: none.
+    public var wordFeatureDim: Int?
+    public var audioEncoder: AudioEncoderConfig
+    public var fusion: FusionConfig
+    public var decoder: DecoderConfig
+    public var vocoder: VocoderConfig
+
+    public init(symbols: [String], features: MelFeatures, dim: Int, textEncoder: TextEncoderConfig,
+                wordFeatureDim: Int?, audioEncoder: AudioEncoderConfig, fusion: FusionConfig,
+                decoder: DecoderConfig, vocoder: VocoderConfig) {
+        self.symbols = symbols; self.features = features; self.dim = dim
+        self.textEncoder = textEncoder; self.wordFeatureDim = wordFeatureDim
+        self.audioEncoder = audioEncoder; self.fusion = fusion
+        self.decoder = decoder; self.vocoder = vocoder
+    }
+}
+
+/// `data.sample_rate`, `n_fft`, `hop`, `n_mels`, `fmin`, `fmax`: the log-mel features
+/// `log(max(mel_power, 1e-5))`, frames-major, that the model reads and writes.
+public struct MelFeatures: Codable, Sendable, Equatable {
+    public var sampleRate: Int, nFFT: Int, hop: Int, nMels: Int
+    public var fmin: Double, fmax: Double
+    public init(sampleRate: Int, nFFT: Int, hop: Int, nMels: Int, fmin: Double, fmax: Double) {
+        self.sampleRate = sampleRate; self.nFFT = nFFT; self.hop = hop; self.nMels = nMels
+        self.fmin = fmin; self.fmax = fmax
+    }
+}
+
+/// `model.text_encoder.*`.
+public struct TextEncoderConfig: Codable, Sendable, Equatable {
+    public var layers: Int, heads: Int, ffn: Int
+    public var dropout: Double
+    public init(layers: Int, heads: Int, ffn: Int, dropout: Double) {
+        self.layers = layers; self.heads = heads; self.ffn = ffn; self.dropout = dropout
+    }
+}
+
+/// `model.audio_encoder.*`.
+public struct AudioEncoderConfig: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable { case cnn, gru }
+    public var kind: Kind
+    public var layers: Int
+    public init(kind: Kind, layers: Int) { self.kind = kind; self.layers = layers }
+}
+
+/// `model.fusion.*`.
+public struct FusionConfig: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case attentionPool = "attention_pool", crossAttention = "cross_attention", concat, film
+    }
+    public var kind: Kind
+    /// Heads of `cross_attention`.
+    public var heads: Int
+    public init(kind: Kind, heads: Int) { self.kind = kind; self.heads = heads }
+}
+
+/// `model.decoder.*`.
+public struct DecoderConfig: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable { case conv, transformer }
+    public var kind: Kind
+    public var layers: Int
+    public var postnet: Bool, pitch: Bool, energy: Bool
+    public init(kind: Kind, layers: Int, postnet: Bool, pitch: Bool, energy: Bool) {
+        self.kind = kind; self.layers = layers; self.postnet = postnet
+        self.pitch = pitch; self.energy = energy
+    }
+}
+
+/// `model.vocoder.*`: fast Griffin-Lim.
+public struct VocoderConfig: Codable, Sendable, Equatable {
+    public var iterations: Int
+    public var momentum: Double
+    public init(iterations: Int, momentum: Double) { self.iterations = iterations; self.momentum = momentum }
+}
+
+extension ModelConfig {
+    /// A model small enough for unit tests (a few thousand parameters, 16 mel bands at
+    /// 8 kHz). Not a default for experiments: those come from the experiment schema.
+    public static func tiny(symbols: [String], fusion: FusionConfig.Kind = .crossAttention) -> ModelConfig {
+        ModelConfig(symbols: symbols,
+                    features: MelFeatures(sampleRate: 8000, nFFT: 256, hop: 64, nMels: 16, fmin: 0, fmax: 4000),
+                    dim: 16, textEncoder: TextEncoderConfig(layers: 1, heads: 2, ffn: 32, dropout: 0.1),
+                    wordFeatureDim: nil, audioEncoder: AudioEncoderConfig(kind: .cnn, layers: 2),
+                    fusion: FusionConfig(kind: fusion, heads: 2),
+                    decoder: DecoderConfig(kind: .conv, layers: 2, postnet: false, pitch: false, energy: false),
+                    vocoder: VocoderConfig(iterations: 8, momentum: 0.99))
+    }
+}

@@ -1,0 +1,45 @@
+/// How to train: the `train.*` keys of an experiment file and its `seed`. Plain values; the
+/// experiment schema holds the defaults (``tiny`` is a preset for unit tests only).
+public struct TrainConfig: Codable, Sendable, Equatable {
+    public enum OptimizerKind: String, Codable, Sendable, CaseIterable { case adam, adamw }
+    public enum ScheduleKind: String, Codable, Sendable, CaseIterable {
+        case constant, warmupCosine = "warmup_cosine", noam
+    }
+    public enum LossKind: String, Codable, Sendable, CaseIterable { case l1, mse }
+
+    public var steps: Int
+    public var batchSize: Int
+    public var optimizer: OptimizerKind
+    /// Peak learning rate (the factor of `noam`).
+    public var lr: Double
+    public var weightDecay: Double
+    public var schedule: ScheduleKind
+    public var warmup: Int
+    /// Gradient-norm clipping threshold; 0 disables clipping.
+    public var clip: Double
+    public var loss: LossKind
+    /// Weight of the duration loss (and of the pitch and energy losses, when enabled).
+    public var durationWeight: Double
+    public var validateEvery: Int
+    public var checkpointEvery: Int
+    /// CPU threads (OpenBLAS); part of what makes a run reproducible.
+    public var threads: Int
+    /// Seeds initialisation, dropout and batch order.
+    public var seed: UInt64
+
+    public init(steps: Int, batchSize: Int, optimizer: OptimizerKind, lr: Double, weightDecay: Double,
+                schedule: ScheduleKind, warmup: Int, clip: Double, loss: LossKind, durationWeight: Double,
+                validateEvery: Int, checkpointEvery: Int, threads: Int, seed: UInt64) {
+        self.steps = steps; self.batchSize = batchSize; self.optimizer = optimizer; self.lr = lr
+        self.weightDecay = weightDecay; self.schedule = schedule; self.warmup = warmup; self.clip = clip
+        self.loss = loss; self.durationWeight = durationWeight; self.validateEvery = validateEvery
+        self.checkpointEvery = checkpointEvery; self.threads = threads; self.seed = seed
+    }
+
+    /// A few steps on tiny batches, for unit tests.
+    public static func tiny(steps: Int = 6, seed: UInt64 = 1) -> TrainConfig {
+        TrainConfig(steps: steps, batchSize: 2, optimizer: .adam, lr: 3e-3, weightDecay: 0,
+                    schedule: .constant, warmup: 0, clip: 1, loss: .l1, durationWeight: 1,
+                    validateEvery: 3, checkpointEvery: 4, threads: 1, seed: seed)
+    }
+}

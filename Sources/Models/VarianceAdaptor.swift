@@ -1,0 +1,96 @@
+import NN
+import Tensor
+
+/// FastSpeech 2's variance predictor: two ``ConvBlock``s (kernel 3) with dropout, then a
+/// linear map to one value per position:
+///
+/// ```
+/// y = W · dropout(block₂(dropout(block₁(x))))      x [B, L, d] → y [B, L, 1]
+/// ```
+public final class VariancePredictor: Module {
+    public let blocks: [ConvBlock]
+    public let linear: Linear
+    let dropout: Float
+    let source: DropoutSource
+
+    init(dim: Int, dropout: Float, source: DropoutSource, generator: inout SplitMix64) {
+        blocks = (0..<2).map { _ in ConvBlock(dim, dim, kernel: 3, generator: &generator) }
+        linear = Linear(dim, 1, generator: &generator)
+        self.dropout = dropout
+        self.source = source
+    }
+
+    func callAsFunction(_ x: Tensor, mask: Tensor) -> Tensor {
+        var h = x
+        for block in blocks { h = source(block(h).masked(mask), dropout, training: training) }
+        return linear(h).masked(mask)
+    }
+}
+
+/// Durations, length regulation and the optional pitch and energy of FastSpeech 2
+/// (Ren et al. 2021):
+///
+/// ```
+/// log_duration = DurationPredictor(x)                       [B, T, 1], target ln(d + 1)
+/// d = ground truth (training)   |   max(0, round(exp(log_duration) − 1)) (inference)
+/// h = repeat each x_t d_t times                             [B, F, d]
+/// pitch  = PitchPredictor(h);   h += W_p · (pitch target in training, else pitch)
+/// energy = EnergyPredictor(h);  h += W_e · (energy target in training, else energy)
+/// ```
+/// Pitch and energy are frame-level (``FrameTargets``); their embeddings `W_p`, `W_e` are
+/// `Linear(1, d)`. Predicting after regulation keeps one code path for training and
+/// inference (no phoneme-averaged targets).
+public final class VarianceAdaptor: Module {
+    @Key("duration_predictor") public var durationPredictor: VariancePredictor
+    @Key("pitch_predictor") public var pitchPredictor: VariancePredictor?
+    @Key("pitch_embedding") public var pitchEmbedding: Linear?
+    @Key("energy_predictor") public var energyPredictor: VariancePredictor?
+    @Key("energy_embedding") public var energyEmbedding: Linear?
+
+    init(_ config: ModelConfig, source: DropoutSource, generator: inout SplitMix64) {
+        let (d, p) = (config.dim, Float(config.textEncoder.dropout))
+        _durationPredictor.wrappedValue = VariancePredictor(dim: d, dropout: p, source: source, generator: &generator)
+        if config.decoder.pitch {
+            _pitchPredictor.wrappedValue = VariancePredictor(dim: d, dropout: p, source: source, generator: &generator)
+            _pitchEmbedding.wrappedValue = Linear(1, d, generator: &generator)
+        }
+        if config.decoder.energy {
+            _energyPredictor.wrappedValue = VariancePredictor(dim: d, dropout: p, source: source, generator: &generator)
+            _energyEmbedding.wrappedValue = Linear(1, d, generator: &generator)
+        }
+    }
+
+    /// Frames per token from predicted log durations `[B, T, 1]` (0 at padding), at least one
+    /// frame per utterance.
+    static func frames(fromLogDurations logDurations: Tensor, tokenMask: Tensor) -> [[Int]] {
+        let (b, t) = (logDurations.shape[0], logDurations.shape[1])
+        let values = logDurations.scalars, mask = tokenMask.scalars
+        return (0..<b).map { row in
+            var counts = (0..<t).map { i in
+                mask[row * t + i] > 0 ? max(0, Int((Foundation.exp(Double(values[row * t + i])) - 1).rounded())) : 0
+            }
+            if counts.reduce(0, +) == 0 { counts[0] = 1 }
+            return counts
+        }
+    }
+
+    /// Adds predicted (or, in training, target) pitch and energy to the regulated features.
+    func addVariances(_ h: Tensor, frameMask: Tensor, pitchTarget: Tensor?, energyTarget: Tensor?)
+        -> (features: Tensor, pitch: Tensor?, energy: Tensor?) {
+        var h = h
+        var pitch: Tensor?, energy: Tensor?
+        if let pitchPredictor, let pitchEmbedding {
+            let predicted = pitchPredictor(h, mask: frameMask)
+            pitch = predicted
+            h = h + pitchEmbedding(pitchTarget ?? predicted.detached()).masked(frameMask)
+        }
+        if let energyPredictor, let energyEmbedding {
+            let predicted = energyPredictor(h, mask: frameMask)
+            energy = predicted
+            h = h + energyEmbedding(energyTarget ?? predicted.detached()).masked(frameMask)
+        }
+        return (h, pitch, energy)
+    }
+}
+
+import Foundation
