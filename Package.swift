@@ -49,13 +49,18 @@ let package = Package(
         // Tracking (runs.db) knows no model.
         .target(name: "Tracking", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
 
+        // Static HTML run and comparison pages (templates in Sources/Reports/Templates).
+        .target(name: "Reports", dependencies: [
+            "Tracking", .product(name: "Mustache", package: "swift-mustache"),
+        ], resources: [.copy("Templates")]),
+
         // Timed comparisons with the Python peers (`funaudio bench ...`).
-        .target(name: "Benchmarks", dependencies: ["Tensor", "NN", "Audio", "Tracking"],
+        .target(name: "Benchmarks", dependencies: ["Tensor", "NN", "Audio", "Tracking", "Reports"],
                 swiftSettings: kernelSettings),
 
         // The command-line tool: argument parsing only; the logic lives in the libraries.
         .executableTarget(name: "funaudio", dependencies: [
-            "Tensor", "NN", "Audio", "Text", "Data", "Tracking", "Benchmarks",
+            "Tensor", "NN", "Audio", "Text", "Data", "Tracking", "Reports", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,5 +71,6 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Tracking"], resources: [.copy("Fixtures")]),
     ]
 )
