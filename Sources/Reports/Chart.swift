@@ -188,8 +188,8 @@ struct Scale {
     }
 }
 
-/// About five round tick values (1, 2 or 5 × 10ⁿ apart) inside [lo, hi].
-func niceTicks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
+/// About six round tick values (1, 2 or 5 × 10ⁿ apart) inside [lo, hi].
+func niceTicks(_ lo: Double, _ hi: Double, count: Int = 6) -> [Double] {
     guard hi > lo else { return [lo] }
     let raw = (hi - lo) / Double(count)
     let magnitude = pow(10, floor(log10(raw)))

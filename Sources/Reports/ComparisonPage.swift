@@ -49,6 +49,8 @@ struct ComparisonPageContext {
     struct SentenceRow {
         let key: String
         let text: String?
+        /// The ground truth, shown once (from the first run that has it).
+        let reference: [MediaView]
         let cells: [SentenceCell]
     }
 
@@ -103,13 +105,19 @@ extension ComparisonPageContext {
         var sentenceRows: [SentenceRow] = []
         for key in order {
             let text = perRun.lazy.compactMap { $0[key]?.text }.first
+            func isTruth(_ a: MediaArtifact) -> Bool { MediaRole(name: a.name) == .groundTruth }
+            var reference: [MediaView] = []
+            if let first = perRun.indices.first(where: { perRun[$0][key]?.items.contains(where: isTruth) ?? false }) {
+                reference = (perRun[first][key]?.items ?? []).filter(isTruth)
+                    .map { media.add($0, prefix: "run\(columns[first].id)-") }
+            }
             var cells: [SentenceCell] = []
             for (i, run) in columns.enumerated() {
-                let items = perRun[i][key]?.items ?? []
+                let items = (perRun[i][key]?.items ?? []).filter { !isTruth($0) }
                 let views = items.map { media.add($0, prefix: "run\(run.id)-") }
                 cells.append(SentenceCell(run: run, media: views, empty: views.isEmpty))
             }
-            sentenceRows.append(SentenceRow(key: key, text: text, cells: cells))
+            sentenceRows.append(SentenceRow(key: key, text: text, reference: reference, cells: cells))
         }
         sentences = sentenceRows
 
@@ -183,7 +191,7 @@ func metricTable(_ runs: [RunData], columns: [ComparisonPageContext.RunColumn])
             let finite = values.compactMap { $0 }
             let target = higher ? finite.max() : finite.min()
             for (r, v) in values.enumerated() {
-                table[r].append(.init(text: v.map(NumberText.exact) ?? "—",
+                table[r].append(.init(text: v.map(NumberText.display) ?? "—",
                                       sortValue: v.map(NumberText.exact) ?? "",
                                       best: v != nil && v == target && finite.count > 1))
             }

@@ -16,6 +16,9 @@ enum MediaRole: Int, Comparable {
         }
     }
 
+    /// CSS class suffix.
+    var slug: String { label.replacingOccurrences(of: " ", with: "-") }
+
     var label: String {
         switch self {
         case .prediction: "prediction"
@@ -35,6 +38,8 @@ struct MediaView {
     /// Relative to the page; nil when the bytes are missing.
     let href: String?
     let mediaType: String
+    /// `prediction`, `ground-truth` or `attention`.
+    let role: String
     let isImage: Bool
     let isAudio: Bool
     let missing: Bool
@@ -105,7 +110,7 @@ struct MediaFolder {
             href = path
         }
         return MediaView(name: artifact.name, caption: captionText, href: href,
-                         mediaType: artifact.mediaType, isImage: artifact.isImage,
+                         mediaType: artifact.mediaType, role: role.slug, isImage: artifact.isImage,
                          isAudio: artifact.isAudio, missing: href == nil)
     }
 

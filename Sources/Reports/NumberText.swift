@@ -23,6 +23,13 @@ enum NumberText {
         return String(format: "%.3e", value)
     }
 
+    /// A table value: 5 significant digits (`0.068523`, `1.2346e-05`); the exact value goes in
+    /// the cell's tooltip.
+    static func display(_ value: Double) -> String {
+        guard value.isFinite else { return value.description }
+        return String(format: "%.5g", value)
+    }
+
     /// Appends `value` rounded to one decimal (`12.3`, `-0.5`, `7`) as ASCII: chart
     /// coordinates, written without Foundation's formatter.
     @inline(__always)

@@ -21,7 +21,9 @@ struct RunPageContext {
         let key: String
         let points: Int
         let final: String
+        let finalExact: String
         let best: String
+        let bestExact: String
     }
 
     struct SentenceView {
@@ -134,8 +136,10 @@ extension RunPageContext.CellView {
         self.metrics = metrics.map {
             let s = MetricSummary($0)
             return .init(key: $0.key, points: s.points,
-                         final: s.finalValue.map { "\(NumberText.exact($0)) @ \(s.finalStep ?? 0)" } ?? "—",
-                         best: s.bestValue.map { "\(NumberText.exact($0)) @ \(s.bestStep ?? 0)" } ?? "—")
+                         final: s.finalValue.map { "\(NumberText.display($0)) @ \(s.finalStep ?? 0)" } ?? "—",
+                         finalExact: s.finalValue.map(NumberText.exact) ?? "",
+                         best: s.bestValue.map { "\(NumberText.display($0)) @ \(s.bestStep ?? 0)" } ?? "—",
+                         bestExact: s.bestValue.map(NumberText.exact) ?? "")
         }
         let (groups, loose) = sentenceGroups(artifacts)
         sentences = groups.map { group in

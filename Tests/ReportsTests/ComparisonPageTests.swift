@@ -41,7 +41,9 @@ import Testing
         let page = writer.renderComparison(runs, title: "fusion")
         let html = page.html
         #expect(html.components(separatedBy: "<div class=\"sentence\">").count - 1 == 2)
-        #expect(html.components(separatedBy: "<audio").count - 1 == 3 * 2 * 2)
+        // Per sentence: the ground truth once, then each run's prediction.
+        #expect(html.components(separatedBy: "<audio").count - 1 == 2 * (1 + 3))
+        #expect(html.components(separatedBy: "<h3>Ground truth</h3>").count - 1 == 2)
         #expect(page.files.contains { $0.path.hasPrefix("media/run2-synth-01") })
     }
 

@@ -4,10 +4,18 @@
   "use strict";
   var root = document.documentElement;
   window.addEventListener("error", function (event) {
+    var target = event.target;
+    if (target && (target.tagName === "IMG" || target.tagName === "AUDIO")) {
+      // A media file that does not load: say so next to it instead of a broken icon.
+      var figure = target.closest("figure");
+      if (figure) figure.classList.add("broken");
+      root.setAttribute("data-broken-media", String(Number(root.getAttribute("data-broken-media") || "0") + 1));
+      return;
+    }
     var count = Number(root.getAttribute("data-js-errors") || "0") + 1;
     root.setAttribute("data-js-errors", String(count));
     root.setAttribute("data-js-error-message", String(event.message || event.type));
-  });
+  }, true);
 
   function sortable(table) {
     var headers = table.tHead ? table.tHead.rows[0].cells : [];
