@@ -99,7 +99,7 @@ enum Chromium {
         process.arguments! += ["--user-data-dir=\(profile.path)"]
         // Chromium's chatter goes to a file so neither pipe can fill up and stall it.
         let errorFile = profile.appendingPathComponent("stderr.txt")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         let output = Pipe()
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: errorFile)
