@@ -47,7 +47,10 @@ let package = Package(
         .target(name: "Config", dependencies: ["Yams"]),
 
         // Tracking (runs.db) knows no model.
-        .target(name: "Tracking", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Tracking", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),  // raw binds in the metric writer
+        ]),
 
         // Static HTML run and comparison pages (templates in Sources/Reports/Templates).
         .target(name: "Reports", dependencies: [
