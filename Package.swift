@@ -55,6 +55,7 @@ let package = Package(
         // Static HTML run and comparison pages (templates in Sources/Reports/Templates).
         .target(name: "Reports", dependencies: [
             "Tracking", .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ], resources: [.copy("Templates")]),
 
         // Timed comparisons with the Python peers (`funaudio bench ...`).
@@ -74,6 +75,8 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Tracking"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportsTests", dependencies: [
+            "Reports", "Tracking", .product(name: "GRDB", package: "GRDB.swift"),
+        ], resources: [.copy("Fixtures")]),
     ]
 )

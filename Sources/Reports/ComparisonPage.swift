@@ -177,15 +177,15 @@ func metricTable(_ runs: [RunData], columns: [ComparisonPageContext.RunColumn])
     var keys: [String] = []
     for run in runs { for m in run.metrics where !keys.contains(m.key) { keys.append(m.key) } }
     let summaries = runs.map { run in
-        Dictionary(run.metrics.map { ($0.key, MetricSummary($0)) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(run.metrics.map { ($0.key, SeriesSummary($0)) }, uniquingKeysWith: { a, _ in a })
     }
     var headers: [ComparisonPageContext.MetricColumn] = []
     var table: [[ComparisonPageContext.MetricCell]] = Array(repeating: [], count: runs.count)
     for key in keys {
         let higher = MetricKey(key).higherIsBetter
         let arrow = higher ? "↑" : "↓"
-        for (kind, pick) in [("final", { (s: MetricSummary) in s.finalValue }),
-                             ("best", { (s: MetricSummary) in s.bestValue })] {
+        for (kind, pick) in [("final", { (s: SeriesSummary) in s.finalValue }),
+                             ("best", { (s: SeriesSummary) in s.bestValue })] {
             headers.append(.init(title: "\(key) \(kind)", direction: "\(arrow) \(higher ? "higher" : "lower") is better"))
             let values = summaries.map { $0[key].flatMap(pick) }
             let finite = values.compactMap { $0 }

@@ -25,7 +25,7 @@ public struct IndexEntry: Sendable, Codable, Equatable {
     /// A run's line: validation metrics first, at most `count` of them.
     public init(run: RunData, href: String?, count: Int = 3) {
         let finals = run.metrics.compactMap { m -> (String, Double)? in
-            MetricSummary(m).finalValue.map { (m.key, $0) }
+            SeriesSummary(m).finalValue.map { (m.key, $0) }
         }
         self.init(kind: .run, title: "#\(run.id) \(run.experiment)", href: href, status: run.status,
                   time: run.startedAt, headline: headlineMetrics(finals, count: count))

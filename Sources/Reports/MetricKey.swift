@@ -1,5 +1,6 @@
-/// How a metric key is read for display: `train/loss` and `val/loss` are the training and
-/// validation splits of one quantity, `loss`, drawn in one chart.
+/// How a metric key is read for display: `train/loss` and `val/loss` (or `train.loss` and
+/// `val.loss`) are the training and validation splits of one quantity, `loss`, drawn in one
+/// chart.
 public struct MetricKey: Sendable, Hashable {
     /// The split prefix if the key has a known one (`train`, `val`, `eval`, …), else nil.
     public let split: String?
@@ -10,7 +11,8 @@ public struct MetricKey: Sendable, Hashable {
                                       "eval", "evaluation", "test", "dev"]
 
     public init(_ key: String) {
-        if let slash = key.firstIndex(of: "/"), Self.splits.contains(key[..<slash].lowercased()),
+        if let slash = key.firstIndex(where: { $0 == "/" || $0 == "." }),
+           Self.splits.contains(key[..<slash].lowercased()),
            key.index(after: slash) < key.endIndex {
             split = String(key[..<slash])
             quantity = String(key[key.index(after: slash)...])
@@ -33,7 +35,7 @@ public struct MetricKey: Sendable, Hashable {
 }
 
 /// Final and best value of one series, over all its finite points.
-struct MetricSummary {
+struct SeriesSummary {
     let key: String
     let points: Int
     let finalStep: Int?

@@ -134,7 +134,7 @@ extension RunPageContext.CellView {
         outputHTML = cell.output.map(Markdown.html)
         charts = runCharts(metrics, idPrefix: anchor)
         self.metrics = metrics.map {
-            let s = MetricSummary($0)
+            let s = SeriesSummary($0)
             return .init(key: $0.key, points: s.points,
                          final: s.finalValue.map { "\(NumberText.display($0)) @ \(s.finalStep ?? 0)" } ?? "—",
                          finalExact: s.finalValue.map(NumberText.exact) ?? "",

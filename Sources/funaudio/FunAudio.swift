@@ -14,7 +14,8 @@ struct FunAudio: ParsableCommand {
             spectrograms in runs.db and reports/.
             """,
         version: "0.1.0",
-        subcommands: [Bench.self, ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self]
+        subcommands: [Bench.self, ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self,
+                      ReportRun.self, CompareRuns.self]
     )
 }
 
