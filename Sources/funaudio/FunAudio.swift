@@ -14,7 +14,8 @@ struct FunAudio: ParsableCommand {
             spectrograms in runs.db and reports/.
             """,
         version: "0.1.0",
-        subcommands: [ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self, Bench.self, Docs.self]
+        subcommands: [ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self, ReportRun.self,
+                      CompareRuns.self, Bench.self, Docs.self]
     )
 }
 
