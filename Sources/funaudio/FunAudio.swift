@@ -14,8 +14,14 @@ struct FunAudio: ParsableCommand {
             spectrograms in runs.db and reports/.
             """,
         version: "0.1.0",
-        subcommands: [ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self, ReportRun.self,
-                      CompareRuns.self, Bench.self, Docs.self]
+        groupedSubcommands: [
+            CommandGroup(name: "Runs", subcommands: [
+                ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self,
+            ]),
+            CommandGroup(name: "Reports", subcommands: [ReportRun.self, CompareRuns.self]),
+            CommandGroup(name: "Audio and text", subcommands: [TextCommand.self]),
+            CommandGroup(name: "Development", subcommands: [Bench.self, Docs.self]),
+        ]
     )
 }
 
