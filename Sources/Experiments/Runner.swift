@@ -1,0 +1,154 @@
+import Config
+import Foundation
+import Tracking
+
+/// How `funaudio run` runs: where results go and what may be reused.
+public struct RunOptions: Sendable {
+    /// Recompute every cell even when an earlier run has the same inputs.
+    public var force: Bool
+    /// Where run and comparison pages are written (`reports/`); nil: no report.
+    public var reportsDirectory: URL?
+    /// Where built corpora and feature caches live (`corpora/`).
+    public var cacheDirectory: URL
+    /// The run this one reruns or resumes.
+    public var parentRunID: Int64?
+    public var tags: [String]
+
+    public init(force: Bool = false, reportsDirectory: URL? = URL(fileURLWithPath: "reports"),
+                cacheDirectory: URL = URL(fileURLWithPath: "corpora"), parentRunID: Int64? = nil,
+                tags: [String] = []) {
+        self.force = force
+        self.reportsDirectory = reportsDirectory
+        self.cacheDirectory = cacheDirectory
+        self.parentRunID = parentRunID
+        self.tags = tags
+    }
+}
+
+/// How one run ended.
+public struct RunOutcome: Sendable {
+    public var runID: Int64
+    public var status: RunStatus
+    public var error: String?
+    /// Cell indices whose outputs came from an earlier run.
+    public var reusedCells: [Int]
+}
+
+/// Runs experiments cell by cell, recording everything in runs.db.
+///
+/// A failing cell fails its run (status `failed`, the error stored) but never the database:
+/// everything recorded until then stays, and the next run of a sweep still starts. SIGINT or
+/// SIGTERM stops at the next training step with a checkpoint and status `interrupted`.
+public struct Runner {
+    public let store: RunStore
+    public let options: RunOptions
+    let cells: CellLibrary
+
+    public init(store: RunStore, options: RunOptions = RunOptions()) {
+        self.store = store
+        self.options = options
+        self.cells = CellLibrary()
+    }
+
+    /// Runs each experiment in turn (a sweep shares one sweep id) and returns how each ended.
+    public func run(_ experiments: [Experiment]) throws -> [RunOutcome] {
+        StopSignal.shared.install()
+        let sweepID = experiments.count > 1 || experiments.first?.sweepLabel != nil
+            ? "\(experiments.first?.name ?? "sweep")-\(Int(Date().timeIntervalSince1970))" : nil
+        var outcomes: [RunOutcome] = []
+        for experiment in experiments {
+            if StopSignal.shared.isRaised { break }
+            outcomes.append(try run(experiment, sweepID: sweepID))
+        }
+        return outcomes
+    }
+
+    /// Runs one experiment from its first cell.
+    public func run(_ experiment: Experiment, sweepID: String? = nil) throws -> RunOutcome {
+        let run = try store.startRun(description(of: experiment, sweepID: sweepID))
+        return try execute(experiment, run: run, resumeFrom: nil)
+    }
+
+    func description(of experiment: Experiment, sweepID: String?) -> RunDescription {
+        let config = experiment.config
+        var params: [String: ParamValue] = [:]
+        for (key, value) in config.flattened() where !key.hasPrefix("cells.") && key != "description" {
+            params[key] = ParamValue(value)
+        }
+        let threads = config["train.threads"]?.int ?? 1
+        return RunDescription(
+            experiment: experiment.name, experimentDescription: config["description"]?.string,
+            file: experiment.file, config: experiment.configJSON, seed: Int64(config["seed"]?.int ?? 0),
+            params: params, sweepID: sweepID, parentRunID: options.parentRunID,
+            tags: options.tags + (experiment.sweepLabel.map { ["sweep: \($0)"] } ?? []),
+            environment: .current(funaudioVersion: FunAudioVersion.string, threads: threads,
+                                  libraries: FunAudioVersion.libraries))
+    }
+
+    /// Executes the cells of `run` in order. `resumeFrom` carries the checkpoint of an
+    /// interrupted run, which its train cell continues from.
+    func execute(_ experiment: Experiment, run: Run, resumeFrom checkpoint: Data?) throws -> RunOutcome {
+        let context = RunContext(experiment: experiment, run: run, store: store, options: options,
+                                 resumeCheckpoint: checkpoint)
+        var reused: [Int] = []
+        var status = RunStatus.finished
+        var failure: String?
+        let cellList = experiment.config["cells"]?.list ?? []
+        for (index, cell) in cellList.enumerated() {
+            let kind = cell["kind"]?.string ?? ""
+            let inputs = context.inputHash(cell: cell, index: index)
+            do {
+                if !options.force, let earlier = try cells.reusable(kind: kind, inputHash: inputs, context: context) {
+                    try cells.reuse(kind: kind, index: index, from: earlier, context: context)
+                    try run.reuseCell(index, kind: kind, inputSHA256: inputs, output: earlier.cell.output)
+                    reused.append(index)
+                    continue
+                }
+                try run.startCell(index, kind: kind, inputSHA256: inputs)
+                let output = try cells.execute(kind: kind, cell: cell, index: index, context: context)
+                if StopSignal.shared.isRaised {
+                    try run.finishCell(index, status: .interrupted, output: output)
+                    status = .interrupted
+                    break
+                }
+                try run.finishCell(index, output: output)
+            } catch {
+                let message = "cell \(index) (\(kind)): \(error)"
+                run.log(message, level: .error)
+                try? run.finishCell(index, status: .failed, output: "\(error)")
+                status = .failed
+                failure = message
+                break
+            }
+        }
+        switch status {
+        case .interrupted: try run.interrupt("interrupted by signal \(StopSignal.shared.received ?? SIGINT)")
+        case .failed: try run.fail(failure ?? "failed")
+        default: try run.finish()
+        }
+        if let directory = options.reportsDirectory {
+            context.writeReport(to: directory)
+        }
+        return RunOutcome(runID: run.id, status: status, error: failure, reusedCells: reused)
+    }
+}
+
+extension ParamValue {
+    /// Scalars map one to one; lists keep their JSON text.
+    init(_ value: ConfigValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(Int64(i))
+        case .double(let d): self = .float(d)
+        case .string(let s): self = .string(s)
+        case .list, .map: self = .string(value.canonicalJSON)
+        }
+    }
+}
+
+/// The version recorded with every run and mixed into cell cache keys.
+public enum FunAudioVersion {
+    public static let string = "0.1.0"
+    static var libraries: [String: String] { [:] }
+}
