@@ -1,4 +1,5 @@
 import CBLAS
+import Data
 import Foundation
 import NN
 import Tensor
@@ -21,7 +22,7 @@ public final class Trainer {
     public let config: TrainConfig
     public let optimizer: Adam
     let schedule: any LearningRateSchedule
-    let batches: BatchOrder
+    var batches: BatchOrder
     let validation: [Utterance]
     /// Optimizer steps completed.
     public private(set) var step = 0
@@ -49,7 +50,7 @@ public final class Trainer {
                                                  totalSteps: config.steps)
         case .noam: NoamSchedule(modelDimensions: model.config.dim, warmupSteps: max(1, config.warmup), factor: Float(config.lr))
         }
-        batches = BatchOrder(count: train.count, batchSize: config.batchSize, seed: config.seed, items: train)
+        batches = BatchOrder(items: train, batchSize: config.batchSize, seed: config.seed)
         self.validation = validation
     }
 
@@ -179,21 +180,31 @@ public struct TrainingError: Error, CustomStringConvertible {
     }
 }
 
-/// The batches, in an order fixed by the seed: epoch `e` visits the training utterances in
-/// a permutation drawn from `SplitMix64(seed ⊕ e)`, `⌊N/B⌋` batches per epoch (at least 1).
+/// The batches, in an order fixed by the seed and the step: epoch `e` is Data's
+/// length-bucketed batching of the training utterances with `(seed, e)` (full batches
+/// only, unless there are fewer utterances than a batch), so batch `s` needs no state.
 struct BatchOrder {
-    let count: Int, batchSize: Int, seed: UInt64
     let items: [Utterance]
+    let batchSize: Int, seed: UInt64
+    private let lengths: [Int]
+    private var cache: (epoch: Int, batches: [[Int]])?
 
-    func batch(at step: Int) -> [Utterance] {
-        let size = min(batchSize, count)
-        let perEpoch = max(1, count / size)
+    init(items: [Utterance], batchSize: Int, seed: UInt64) {
+        self.items = items
+        self.batchSize = batchSize
+        self.seed = seed
+        lengths = items.map(\.mel.frames)
+    }
+
+    mutating func batch(at step: Int) -> [Utterance] {
+        let perEpoch = max(1, items.count / batchSize)
         let (epoch, index) = step.quotientAndRemainder(dividingBy: perEpoch)
-        var generator = SplitMix64(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
-        var order = Array(0..<count)
-        for i in stride(from: count - 1, to: 0, by: -1) {
-            order.swapAt(i, Int(generator.next() % UInt64(i + 1)))
+        if cache?.epoch != epoch {
+            let batches = Batching.bucketedBatches(indices: Array(items.indices), lengths: lengths, batchSize: batchSize,
+                                                   bucketWidth: 8, seed: seed, epoch: epoch,
+                                                   dropLast: items.count >= batchSize)
+            cache = (epoch, batches)
         }
-        return order[(index * size)..<(index * size + size)].map { items[$0] }
+        return cache!.batches[index].map { items[$0] }
     }
 }

@@ -12,7 +12,7 @@ public struct GriffinLimVocoder: Sendable {
     public let mel: MelSpectrogram
     public let griffinLim: GriffinLim
 
-    public init(features: MelFeatures, config: VocoderConfig) throws {
+    public init(features: MelFormat, config: VocoderConfig) throws {
         mel = try features.melSpectrogram()
         griffinLim = try GriffinLim(stft: mel.stft, iterations: config.iterations, momentum: Float(config.momentum))
     }

@@ -1,6 +1,6 @@
 import Audio
 
-extension MelFeatures {
+extension MelFormat {
     /// The mel analysis these features describe: power (|STFT|²) mel, Slaney scale and
     /// norm, centred frames (as librosa's defaults).
     public func melSpectrogram() throws -> MelSpectrogram {
