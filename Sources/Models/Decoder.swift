@@ -4,7 +4,7 @@ import Tensor
 /// Regulated features `[B, F, d]` → log-mel `[B, F, n_mels]`:
 ///
 /// ```
-/// h = x + PE                                           sinusoidal frame positions
+/// h = mask ⊙ (x + PE)                                   sinusoidal frame positions
 /// conv:         h = mask ⊙ (h + ConvBlockₗ(h))         kernel 5, residual
 /// transformer:  h = TransformerLayerₗ(h, key padding)   pre-norm, heads of the text encoder
 /// mel = W · h
@@ -34,7 +34,7 @@ public final class Decoder: Module {
     }
 
     func callAsFunction(_ x: Tensor, frameMask: Tensor, framePadding: Tensor) -> Tensor {
-        var h = x + sinusoidalPositions(length: x.shape[1], dimensions: dim)
+        var h = (x + sinusoidalPositions(length: x.shape[1], dimensions: dim)).masked(frameMask)
         for conv in convs { h = (h + conv(h)).masked(frameMask) }
         for layer in layers { h = layer(h, keyPaddingMask: framePadding) }
         return proj(h).masked(frameMask)

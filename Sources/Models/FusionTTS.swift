@@ -81,3 +81,13 @@ public final class FusionTTS: Module {
                       frameMask: frameMask, attention: map)
     }
 }
+
+extension FusionTTS {
+    /// Runs `body` in evaluation mode (no dropout) without gradients, then restores the mode.
+    func inEvaluation<R>(_ body: () throws -> R) rethrows -> R {
+        let wasTraining = training
+        eval()
+        defer { train(wasTraining) }
+        return try noGrad(body)
+    }
+}

@@ -7,7 +7,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// The model's input symbols (phonemes or characters), index = token id; id 0 is padding.
     public var symbols: [String]
     /// Mel features the model reads (reference) and writes (output).
-    public var features: MelFeatures
+    public var features: MelFormat
     /// `model.dim`: width of every hidden feature.
     public var dim: Int
     public var textEncoder: TextEncoderConfig
@@ -18,7 +18,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var decoder: DecoderConfig
     public var vocoder: VocoderConfig
 
-    public init(symbols: [String], features: MelFeatures, dim: Int, textEncoder: TextEncoderConfig,
+    public init(symbols: [String], features: MelFormat, dim: Int, textEncoder: TextEncoderConfig,
                 wordFeatureDim: Int?, audioEncoder: AudioEncoderConfig, fusion: FusionConfig,
                 decoder: DecoderConfig, vocoder: VocoderConfig) {
         self.symbols = symbols; self.features = features; self.dim = dim
@@ -30,7 +30,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 
 /// `data.sample_rate`, `n_fft`, `hop`, `n_mels`, `fmin`, `fmax`: the log-mel features
 /// `log(max(mel_power, 1e-5))`, frames-major, that the model reads and writes.
-public struct MelFeatures: Codable, Sendable, Equatable {
+public struct MelFormat: Codable, Sendable, Equatable {
     public var sampleRate: Int, nFFT: Int, hop: Int, nMels: Int
     public var fmin: Double, fmax: Double
     public init(sampleRate: Int, nFFT: Int, hop: Int, nMels: Int, fmin: Double, fmax: Double) {
@@ -91,7 +91,7 @@ extension ModelConfig {
     /// 8 kHz). Not a default for experiments: those come from the experiment schema.
     public static func tiny(symbols: [String], fusion: FusionConfig.Kind = .crossAttention) -> ModelConfig {
         ModelConfig(symbols: symbols,
-                    features: MelFeatures(sampleRate: 8000, nFFT: 256, hop: 64, nMels: 16, fmin: 0, fmax: 4000),
+                    features: MelFormat(sampleRate: 8000, nFFT: 256, hop: 64, nMels: 16, fmin: 0, fmax: 4000),
                     dim: 16, textEncoder: TextEncoderConfig(layers: 1, heads: 2, ffn: 32, dropout: 0.1),
                     wordFeatureDim: nil, audioEncoder: AudioEncoderConfig(kind: .cnn, layers: 2),
                     fusion: FusionConfig(kind: fusion, heads: 2),

@@ -32,7 +32,7 @@ public final class VariancePredictor: Module {
 ///
 /// ```
 /// log_duration = DurationPredictor(x)                       [B, T, 1], target ln(d + 1)
-/// d = ground truth (training)   |   max(0, round(exp(log_duration) − 1)) (inference)
+/// d = ground truth (training)   |   max(1, round(exp(log_duration) − 1)) (inference)
 /// h = repeat each x_t d_t times                             [B, F, d]
 /// pitch  = PitchPredictor(h);   h += W_p · (pitch target in training, else pitch)
 /// energy = EnergyPredictor(h);  h += W_e · (energy target in training, else energy)
@@ -50,27 +50,23 @@ public final class VarianceAdaptor: Module {
     init(_ config: ModelConfig, source: DropoutSource, generator: inout SplitMix64) {
         let (d, p) = (config.dim, Float(config.textEncoder.dropout))
         _durationPredictor.wrappedValue = VariancePredictor(dim: d, dropout: p, source: source, generator: &generator)
-        if config.decoder.pitch {
-            _pitchPredictor.wrappedValue = VariancePredictor(dim: d, dropout: p, source: source, generator: &generator)
-            _pitchEmbedding.wrappedValue = Linear(1, d, generator: &generator)
+        func predictor(_ on: Bool) -> (VariancePredictor?, Linear?) {
+            on ? (VariancePredictor(dim: d, dropout: p, source: source, generator: &generator), Linear(1, d, generator: &generator))
+               : (nil, nil)
         }
-        if config.decoder.energy {
-            _energyPredictor.wrappedValue = VariancePredictor(dim: d, dropout: p, source: source, generator: &generator)
-            _energyEmbedding.wrappedValue = Linear(1, d, generator: &generator)
-        }
+        (_pitchPredictor.wrappedValue, _pitchEmbedding.wrappedValue) = predictor(config.decoder.pitch)
+        (_energyPredictor.wrappedValue, _energyEmbedding.wrappedValue) = predictor(config.decoder.energy)
     }
 
-    /// Frames per token from predicted log durations `[B, T, 1]` (0 at padding), at least one
-    /// frame per utterance.
+    /// Frames per token from predicted log durations `[B, T, 1]` (0 at padding): at least one
+    /// frame per token at inference, so that every symbol is spoken.
     static func frames(fromLogDurations logDurations: Tensor, tokenMask: Tensor) -> [[Int]] {
         let (b, t) = (logDurations.shape[0], logDurations.shape[1])
         let values = logDurations.scalars, mask = tokenMask.scalars
         return (0..<b).map { row in
-            var counts = (0..<t).map { i in
-                mask[row * t + i] > 0 ? max(0, Int((Foundation.exp(Double(values[row * t + i])) - 1).rounded())) : 0
+            (0..<t).map { i in
+                mask[row * t + i] > 0 ? max(1, Int((Foundation.exp(Double(values[row * t + i])) - 1).rounded())) : 0
             }
-            if counts.reduce(0, +) == 0 { counts[0] = 1 }
-            return counts
         }
     }
 

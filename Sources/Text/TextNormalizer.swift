@@ -37,6 +37,12 @@ public struct TextNormalizer: Sendable {
         ("dept", "department"), ("co", "company"), ("inc", "incorporated"), ("ltd", "limited"),
     ]
 
+    /// ``abbreviations`` as compiled patterns: the word, its period, and whether the text
+    /// ends there. (Regex is not Sendable; these are only read.)
+    nonisolated(unsafe) static let abbreviationPatterns = abbreviations.map { abbreviation, words in
+        (try! Regex("(?i)\\b\(abbreviation)\\.(\\s*$)?"), words)
+    }
+
     /// The normalised text (see the type's documentation for the steps).
     public func normalize(_ text: String) -> String {
         var s = typography(text)
@@ -63,8 +69,7 @@ public struct TextNormalizer: Sendable {
         var s = text.replacing(/(?i)\bno\.\s*(\d)/) { "number \($0.1)" }
         s = s.replacing(/(?i)\be\.\s?g\.(\s|$)/) { "for example\($0.1)" }
         s = s.replacing(/(?i)\bi\.\s?e\.(\s|$)/) { "that is\($0.1)" }
-        for (abbreviation, words) in Self.abbreviations {
-            let pattern = try! Regex("(?i)\\b\(abbreviation)\\.(\\s*$)?")
+        for (pattern, words) in Self.abbreviationPatterns {
             s = s.replacing(pattern) { match in
                 // At the very end the period also ends the sentence: keep it.
                 match.output[1].substring != nil ? words + "." : words

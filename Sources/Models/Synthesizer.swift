@@ -1,0 +1,119 @@
+import Audio
+import Foundation
+import NN
+import Tensor
+
+/// Text + reference voice → speech, with a trained ``FusionTTS``:
+/// symbols → token ids → model (predicted durations) → log-mel → Griffin-Lim → samples.
+public struct Synthesizer {
+    public let model: FusionTTS
+    public let vocoder: GriffinLimVocoder
+
+    public init(model: FusionTTS) throws {
+        self.model = model
+        vocoder = try GriffinLimVocoder(features: model.config.features, config: model.config.vocoder)
+    }
+
+    /// Loads the model from a checkpoint file (its configuration rebuilds the model).
+    public init(checkpoint url: URL) throws {
+        try self.init(model: Checkpoint(contentsOf: url).makeModel())
+    }
+
+    /// What one synthesis gives.
+    public struct Result {
+        public let samples: [Float]
+        public let sampleRate: Int
+        public let mel: LogMel
+        /// Frames per token.
+        public let durations: [Int]
+        /// `tokens × reference frames` attention (rows sum to 1), if the fusion has one.
+        public let attention: AttentionMap?
+        /// Symbols not in the vocabulary, left out.
+        public let skippedSymbols: [String]
+    }
+
+    /// Token ids of `symbols`; unknown ones are skipped (and reported), but text with no
+    /// known symbol at all is an error.
+    public func tokens(_ symbols: [String]) throws -> (ids: [Int], skipped: [String]) {
+        let index = Dictionary(model.config.symbols.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var ids: [Int] = [], skipped: [String] = []
+        for s in symbols {
+            if let id = index[s], id > 0 { ids.append(id) } else { skipped.append(s) }
+        }
+        guard !ids.isEmpty else {
+            throw ModelError("the text has no symbol the model knows (\(symbols.count) symbols, e.g. \(symbols.prefix(8).map { "'\($0)'" }.joined(separator: " "))); the model's vocabulary has \(model.config.symbols.count - 1) symbols, e.g. \(model.config.symbols.dropFirst().prefix(12).joined(separator: " "))")
+        }
+        return (ids, skipped)
+    }
+
+    /// Speaks `symbols` in the voice of `reference` (samples at the model's sample rate).
+    public func synthesize(symbols: [String], reference: [Float], wordFeatures: [Float]? = nil) throws -> Result {
+        try synthesize(symbols: symbols, referenceMel: referenceMel(reference), wordFeatures: wordFeatures)
+    }
+
+    /// Speaks `symbols` in the voice of a reference log-mel.
+    public func synthesize(symbols: [String], referenceMel: LogMel, wordFeatures: [Float]? = nil) throws -> Result {
+        let (ids, skipped) = try tokens(symbols)
+        let (mel, durations, attention) = try model.infer(tokens: ids, reference: referenceMel, wordFeatures: wordFeatures)
+        return Result(samples: try vocoder(mel), sampleRate: model.config.features.sampleRate, mel: mel,
+                      durations: durations, attention: attention, skippedSymbols: skipped)
+    }
+
+    /// The reference's log-mel; refuses a reference shorter than one STFT frame or silent.
+    public func referenceMel(_ samples: [Float]) throws -> LogMel {
+        let f = model.config.features
+        guard samples.count >= f.nFFT else {
+            throw ModelError("the reference is \(samples.count) samples long, shorter than one analysis frame (n_fft = \(f.nFFT) samples at \(f.sampleRate) Hz); use a recording of at least a second")
+        }
+        let peak = samples.reduce(Float(0)) { max($0, abs($1)) }
+        guard peak > 1e-4 else {
+            throw ModelError("the reference is silent (peak amplitude \(peak)); use a recording of the voice to imitate")
+        }
+        return try f.logMel(samples)
+    }
+}
+
+extension FusionTTS {
+    /// Free-running inference on one utterance: predicted durations (and pitch/energy).
+    /// Returns the final log-mel, frames per token and the attention map (tokens × frames).
+    public func infer(tokens: [Int], reference: LogMel, wordFeatures: [Float]? = nil) throws
+        -> (mel: LogMel, durations: [Int], attention: AttentionMap?) {
+        let n = config.features.nMels
+        let probe = Utterance(id: "synthesis", speaker: "reference", tokens: tokens,
+                              durations: Array(repeating: 0, count: tokens.count),
+                              mel: LogMel(frames: 0, bands: n, values: []), reference: reference, wordFeatures: wordFeatures)
+        try check(probe)
+        return inEvaluation {
+            let out = self(Batch([probe], nMels: n, wordFeatureDim: config.wordFeatureDim), teacherForced: false, attention: true)
+            let mel = out.finalMel
+            let attention = out.attention.map { AttentionMap(tokens: $0.shape[1], frames: $0.shape[2], values: $0.scalars) }
+            return (LogMel(frames: mel.shape[1], bands: n, values: mel.scalars), out.durations[0], attention)
+        }
+    }
+
+    /// Throws if `u` does not fit this model (token ids, mel bands, reference length, word features).
+    public func check(_ u: Utterance) throws {
+        let n = config.features.nMels, v = config.symbols.count
+        guard !u.tokens.isEmpty else { throw ModelError("utterance \(u.id): no tokens") }
+        if let bad = u.tokens.first(where: { $0 <= 0 || $0 >= v }) {
+            throw ModelError("utterance \(u.id): token id \(bad) is outside the vocabulary 1..<\(v)")
+        }
+        guard u.mel.bands == n, u.reference.bands == n else {
+            throw ModelError("utterance \(u.id): mel has \(u.mel.bands) bands and reference \(u.reference.bands), the model \(n) (data.n_mels)")
+        }
+        guard u.reference.frames > 0 else { throw ModelError("utterance \(u.id): the reference has no frame") }
+        switch (config.wordFeatureDim, u.wordFeatures) {
+        case (nil, nil): break
+        case (let d?, let w?) where w.count == d * u.tokens.count: break
+        case (let d, let w):
+            throw ModelError("utterance \(u.id): word features of \(w?.count ?? 0) values, the model wants \(d.map { "\($0) per token" } ?? "none")")
+        }
+    }
+}
+
+/// Attention of each token over the reference frames, `values[token * frames + frame]`
+/// (rows sum to 1), for the report's picture.
+public struct AttentionMap: Sendable, Equatable {
+    public let tokens: Int, frames: Int
+    public let values: [Float]
+}

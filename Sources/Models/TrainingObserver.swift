@@ -1,0 +1,43 @@
+import Foundation
+
+/// What the trainer tells its caller (the experiment runner) as it goes. Every method has
+/// a default that does nothing, so an observer implements only what it records.
+public protocol TrainingObserver: AnyObject {
+    /// After each optimizer step.
+    func trainerDidStep(_ report: StepReport)
+    /// After each validation (every `validate_every` steps and at the end).
+    func trainerDidValidate(step: Int, metrics: [String: Double])
+    /// After each checkpoint (every `checkpoint_every` steps, at the end, and on a stop),
+    /// with the bytes of the safetensors file (see ``Checkpoint``).
+    func trainerDidCheckpoint(step: Int, bytes: Data)
+    /// Read after every step: `true` (e.g. after SIGINT) checkpoints and stops cleanly.
+    var shouldStop: Bool { get }
+}
+
+extension TrainingObserver {
+    public func trainerDidStep(_ report: StepReport) {}
+    public func trainerDidValidate(step: Int, metrics: [String: Double]) {}
+    public func trainerDidCheckpoint(step: Int, bytes: Data) {}
+    public var shouldStop: Bool { false }
+}
+
+/// One optimizer step: its losses, learning rate and progress.
+public struct StepReport: Sendable {
+    /// Steps completed (1 after the first).
+    public let step: Int
+    public let totalSteps: Int
+    /// `loss` (the total), `mel`, `postnet`, `duration`, `pitch`, `energy` as present.
+    public let losses: [String: Double]
+    public let learningRate: Double
+    /// Global gradient norm before clipping.
+    public let gradientNorm: Double
+    /// Utterances per second of this step (forward, backward, update).
+    public let utterancesPerSecond: Double
+}
+
+/// How a call of ``Trainer/run(observer:)`` ended.
+public enum TrainingOutcome: Equatable, Sendable {
+    case finished(step: Int)
+    /// The observer asked to stop; a checkpoint of this step was written.
+    case stopped(step: Int)
+}
