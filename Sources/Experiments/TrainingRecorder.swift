@@ -1,0 +1,47 @@
+import Foundation
+import Models
+import Tracking
+
+/// Records what the trainer reports into the run: losses as `train.*` metrics, validation
+/// as `val.*`, checkpoints as artifacts; shows progress; asks the trainer to stop after
+/// SIGINT or SIGTERM.
+final class TrainingRecorder: TrainingObserver {
+    let run: Run
+    let cellIndex: Int
+    let progress: Progress
+    private(set) var lastCheckpoint: (step: Int, bytes: Data)?
+
+    init(run: Run, cellIndex: Int, totalSteps: Int, startStep: Int) {
+        self.run = run
+        self.cellIndex = cellIndex
+        self.progress = Progress("train", total: totalSteps)
+        progress.update(startStep)
+    }
+
+    func trainerDidStep(_ report: StepReport) {
+        for (key, value) in report.losses { run.record("train.\(key)", step: report.step, value: value) }
+        run.record("train.lr", step: report.step, value: report.learningRate)
+        run.record("train.grad_norm", step: report.step, value: report.gradientNorm)
+        run.record("train.utterances_per_s", step: report.step, value: report.utterancesPerSecond)
+        let loss = report.losses["loss"].map { String(format: "loss %.4f", $0) } ?? ""
+        progress.update(report.step, loss)
+    }
+
+    func trainerDidValidate(step: Int, metrics: [String: Double]) {
+        for (key, value) in metrics { run.record(key.hasPrefix("val") ? key : "val.\(key)", step: step, value: value) }
+        run.log("step \(step): " + metrics.sorted { $0.key < $1.key }
+            .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
+    }
+
+    func trainerDidCheckpoint(step: Int, bytes: Data) {
+        lastCheckpoint = (step, bytes)
+        do {
+            try run.putArtifact(name: "checkpoint-\(step).safetensors", kind: "checkpoint",
+                                mediaType: "application/octet-stream", data: bytes, cell: cellIndex, step: step)
+        } catch {
+            run.log("checkpoint at step \(step) not stored: \(error)", level: .error)
+        }
+    }
+
+    var shouldStop: Bool { StopSignal.shared.isRaised }
+}
