@@ -16,7 +16,7 @@ struct FunAudio: ParsableCommand {
         version: "0.1.0",
         groupedSubcommands: [
             CommandGroup(name: "Runs", subcommands: [
-                ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self,
+                RunExperiment.self, RerunExperiment.self, ResumeExperiment.self, ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self,
             ]),
             CommandGroup(name: "Reports", subcommands: [ReportRun.self, CompareRuns.self]),
             CommandGroup(name: "Audio and text", subcommands: [AudioCommand.self, TextCommand.self]),

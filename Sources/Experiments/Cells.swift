@@ -1,0 +1,140 @@
+import Audio
+import Config
+import Foundation
+import Models
+import Reports
+import Tracking
+
+/// What each kind of notebook cell does. A cell returns its output text (Markdown), which
+/// the report shows under it; metrics and artifacts go to the run as the cell produces them.
+struct CellLibrary {
+    func execute(kind: String, cell: ConfigValue, index: Int, context: RunContext) throws -> String {
+        switch kind {
+        case "markdown": return cell["text"]?.string ?? ""
+        case "prepare": return try context.requireData(cellIndex: index).summary
+        case "train": return try train(index: index, context: context)
+        case "evaluate": return try evaluate(cell, index: index, context: context)
+        case "synthesize": return try synthesize(cell, index: index, context: context)
+        case "compare": return try compare(cell, context: context)
+        default: throw RunError("cell \(index): unknown kind '\(kind)'")
+        }
+    }
+
+    /// Trains from scratch, or continues the checkpoint of an interrupted run.
+    func train(index: Int, context: RunContext) throws -> String {
+        let data = try context.requireData(cellIndex: index)
+        let settings = Settings.train(context.config)
+        let trainer: Trainer
+        if let bytes = context.resumeCheckpoint {
+            trainer = try Trainer(resuming: Checkpoint(decoding: bytes, file: "run \(context.run.id) checkpoint"),
+                                  config: settings, train: data.train, validation: data.validation)
+            context.run.log("resuming at step \(trainer.step) of \(settings.steps)")
+        } else {
+            let modelConfig = Settings.model(context.config, data: data)
+            trainer = try Trainer(model: FusionTTS(modelConfig, seed: settings.seed), config: settings,
+                                  train: data.train, validation: data.validation)
+            // Step 0: what an untrained model scores, the baseline every later value is read against.
+            if !data.validation.isEmpty {
+                for (key, value) in try trainer.validate() { context.run.record(key, step: 0, value: value) }
+            }
+        }
+        context.model = trainer.model
+        let recorder = TrainingRecorder(run: context.run, cellIndex: index, totalSteps: settings.steps,
+                                        startStep: trainer.step)
+        let started = Date()
+        let outcome = try trainer.run(observer: recorder)
+        context.trainedSteps = trainer.step
+        let seconds = Date().timeIntervalSince(started)
+        let parameters = trainer.model.parameterCount
+        switch outcome {
+        case .finished(let step):
+            return "Trained \(parameters.formatted()) parameters for \(step) steps in \(Progress.clock(seconds))" +
+                " (last loss \(trainer.lastLoss.map { String(format: "%.4f", $0) } ?? "–"))."
+        case .stopped(let step):
+            return "Stopped at step \(step) of \(settings.steps) by a signal; `funaudio resume \(context.run.id)` continues."
+        }
+    }
+
+    /// Scores held-out sentences of seen speakers (`eval.*`) and of unseen speakers
+    /// (`eval_unseen.*`), and keeps a few unseen-voice examples with their ground truth.
+    func evaluate(_ cell: ConfigValue, index: Int, context: RunContext) throws -> String {
+        let model = try context.requireModel(cell: index, kind: "evaluate")
+        let data = try context.requireData(cellIndex: index)
+        let count = cell["utterances"]?.int ?? 16
+        let step = context.trainedSteps
+        var lines = ["| set | utterances | mel L1 | MCD (dB) | spectral convergence | duration error (frames) |",
+                     "|---|---|---|---|---|---|"]
+        for (name, set) in [("eval", data.validation), ("eval_unseen", data.unseen)] where !set.isEmpty {
+            let result = try model.evaluate(Array(set.prefix(count)))
+            for (key, value) in result.metrics(prefix: name + ".") { context.run.record(key, step: step, value: value) }
+            lines.append(String(format: "| %@ | %d | %.4f | %.2f | %.4f | %.2f |", name, result.utterances,
+                                result.melL1, result.mcd, result.spectralConvergence, result.durationError))
+        }
+        let synthesizer = try Synthesizer(model: model)
+        for (n, utterance) in (data.unseen.isEmpty ? data.validation : data.unseen).prefix(3).enumerated() {
+            let (mel, _, attention) = try model.infer(tokens: utterance.tokens, reference: utterance.reference,
+                                                      wordFeatures: utterance.wordFeatures)
+            let result = Synthesizer.Result(samples: try synthesizer.vocoder(mel), sampleRate: model.config.features.sampleRate,
+                                            mel: mel, durations: [], attention: attention, skippedSymbols: [])
+            try MediaWriter(run: context.run, cell: index, group: String(format: "eval/%02d", n))
+                .write(result, text: data.text(of: utterance), groundTruth: utterance.mel,
+                       groundTruthAudio: data.audio(of: utterance))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Speaks the cell's sentences in the reference voice (a file, or an unseen speaker).
+    func synthesize(_ cell: ConfigValue, index: Int, context: RunContext) throws -> String {
+        let model = try context.requireModel(cell: index, kind: "synthesize")
+        let data = try context.requireData(cellIndex: index)
+        let synthesizer = try Synthesizer(model: model)
+        let reference: LogMel
+        let voice: String
+        if let path = cell["reference"]?.string {
+            let wave = try AudioFile.read(URL(fileURLWithPath: path))
+            let samples = try wave.resampled(to: model.config.features.sampleRate)
+            reference = try synthesizer.referenceMel(samples)
+            voice = (path as NSString).lastPathComponent
+        } else {
+            guard let example = data.unseen.first ?? data.validation.first else {
+                throw RunError("cell \(index) (synthesize): no `reference` given and no held-out utterance to take the voice from")
+            }
+            reference = example.reference
+            voice = "held-out speaker \(example.speaker)"
+        }
+        var lines: [String] = []
+        for (n, sentence) in (cell["sentences"]?.list ?? []).compactMap(\.string).enumerated() {
+            let started = Date()
+            let result = try synthesizer.synthesize(symbols: synthesizer.symbols(sentence), referenceMel: reference)
+            let seconds = Date().timeIntervalSince(started)
+            try MediaWriter(run: context.run, cell: index, group: String(format: "synth/%02d", n))
+                .write(result, text: sentence, groundTruth: nil, groundTruthAudio: nil)
+            let audioSeconds = Double(result.samples.count) / Double(result.sampleRate)
+            context.run.record("synth.real_time_factor", step: n, value: seconds / max(audioSeconds, 1e-9))
+            if !result.skippedSymbols.isEmpty {
+                context.run.log("sentence \(n): left out unknown symbols \(result.skippedSymbols.joined(separator: " "))", level: .warning)
+            }
+            lines.append(String(format: "%d. %@ (%.1f s of audio in %.2f s)", n + 1, sentence, audioSeconds, seconds))
+        }
+        return "Voice: \(voice).\n\n" + lines.joined(separator: "\n")
+    }
+
+    /// Names the earlier runs this one is to be compared with; the report links them.
+    func compare(_ cell: ConfigValue, context: RunContext) throws -> String {
+        var ids: [Int64] = []
+        for name in (cell["runs"]?.list ?? []).compactMap(\.string) {
+            ids.append(try context.store.resolveRun(name))
+        }
+        if let query = cell["query"]?.string {
+            ids += try context.store.runIDs(query: query)
+        }
+        guard !ids.isEmpty else { throw RunError("compare cell: no runs matched; give `runs` or a `query`") }
+        let all = ids + [context.run.id]
+        if let directory = context.options.reportsDirectory {
+            let page = try ReportPublisher(store: context.store, reports: directory).publishComparison(all)
+            return "Compared with runs \(ids.map { "#\($0)" }.joined(separator: ", ")): " +
+                "[comparison](../\(page.deletingLastPathComponent().lastPathComponent)/index.html)."
+        }
+        return "Compared with runs \(ids.map { "#\($0)" }.joined(separator: ", "))."
+    }
+}

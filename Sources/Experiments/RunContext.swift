@@ -1,0 +1,77 @@
+import Config
+import Foundation
+import Models
+import Reports
+import Tracking
+
+/// What the cells of one run share: the run being recorded, the prepared data and the
+/// model as training leaves it.
+final class RunContext {
+    let experiment: Experiment
+    let run: Run
+    let store: RunStore
+    let options: RunOptions
+    /// The checkpoint an interrupted run resumes from (its train cell continues it).
+    let resumeCheckpoint: Data?
+    var data: PreparedData?
+    var model: FusionTTS?
+    /// Optimizer steps the model has had; evaluation metrics are recorded at this step.
+    var trainedSteps = 0
+
+    init(experiment: Experiment, run: Run, store: RunStore, options: RunOptions, resumeCheckpoint: Data?) {
+        self.experiment = experiment
+        self.run = run
+        self.store = store
+        self.options = options
+        self.resumeCheckpoint = resumeCheckpoint
+    }
+
+    var config: ConfigValue { experiment.config }
+
+    /// A cell's cache key: the code version, the cell itself, and the configuration slices
+    /// its output depends on (`prepare`: data and seed; every later cell: data, model, train
+    /// and seed). Editing a later cell leaves earlier keys, and so their outputs, unchanged.
+    func inputHash(cell: ConfigValue, index: Int) -> String {
+        let kind = cell["kind"]?.string ?? ""
+        var slices: [String: ConfigValue] = ["cell": cell, "seed": config["seed"] ?? .null,
+                                             "data": config["data"] ?? .null]
+        if kind != "prepare" && kind != "markdown" {
+            slices["model"] = config["model"]
+            slices["train"] = config["train"]
+        }
+        let key = "funaudio \(FunAudioVersion.string) \(FunAudioVersion.commit ?? "")\n" + ConfigValue.map(slices).canonicalJSON
+        return SHA256.hex(key)
+    }
+
+    /// The data, preparing it first if no `prepare` cell ran before (a notebook that starts
+    /// with `train` still works).
+    func requireData(cellIndex: Int) throws -> PreparedData {
+        if let data { return data }
+        let prepared = try PreparedData.prepare(config: config, cacheDirectory: options.cacheDirectory,
+                                                log: { self.run.log($0) })
+        data = prepared
+        return prepared
+    }
+
+    func requireModel(cell: Int, kind: String) throws -> FusionTTS {
+        guard let model else {
+            throw RunError("cell \(cell) (\(kind)) needs a trained model: put a `train` cell before it")
+        }
+        return model
+    }
+
+    /// Writes the run's page; a report failure is logged, never fatal to the run.
+    func writeReport(to directory: URL) {
+        do {
+            _ = try ReportPublisher(store: store, reports: directory).publishRun(run.id)
+        } catch {
+            FileHandle.standardError.write(Data("funaudio: the report of run \(run.id) was not written: \(error)\n".utf8))
+        }
+    }
+}
+
+/// A problem with how an experiment's cells fit together.
+public struct RunError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

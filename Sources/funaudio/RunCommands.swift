@@ -1,0 +1,106 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Tracking
+
+/// Where a run's results go besides runs.db.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Folder of the HTML reports written at the end of every run.", valueName: "dir"))
+    var reports: String = "reports"
+
+    @Option(help: ArgumentHelp("Folder of built corpora and cached features.", valueName: "dir"))
+    var cache: String = "corpora"
+
+    func runOptions(force: Bool = false) -> RunOptions {
+        RunOptions(force: force, reportsDirectory: URL(fileURLWithPath: reports),
+                   cacheDirectory: URL(fileURLWithPath: cache))
+    }
+}
+
+/// `funaudio run FILE`: the everyday command.
+struct RunExperiment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run an experiment file: prepare data, train, evaluate, synthesise, report.",
+        discussion: """
+            Every key of FILE is checked before anything runs (see docs/experiments.md). Results \
+            go to runs.db (query them with `funaudio sql`) and to reports/RUN/index.html.
+
+            Examples:
+              funaudio run experiments/quickstart.yaml
+              funaudio run experiments/quickstart.yaml --set train.steps=200 --set model.fusion.kind=film
+              funaudio run experiments/fusion-ablation.yaml        (a sweep: one run per fusion kind)
+
+            Ctrl-C stops after the current step with a checkpoint; `funaudio resume RUN` continues.
+            """)
+
+    @Argument(help: ArgumentHelp("The experiment file (YAML).", valueName: "file"))
+    var file: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override one key, e.g. model.fusion.kind=film (repeatable; the value is read as YAML).",
+        valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Flag(help: "Recompute every cell, even those whose inputs match an earlier run.")
+    var force = false
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let experiments = try Experiment.load(file, overrides: overrides)
+        let store = try database.open(create: true)
+        let outcomes = try Runner(store: store, options: output.runOptions(force: force)).run(experiments)
+        try finish(outcomes, reports: output.reports)
+    }
+}
+
+/// `funaudio rerun RUN`.
+struct RerunExperiment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rerun",
+        abstract: "Run a stored run's exact configuration again, as a new run.",
+        discussion: "With the same thread count the losses are bitwise identical to the original's.")
+
+    @Argument(help: ArgumentHelp("A run id, or an experiment name for its latest run.", valueName: "run"))
+    var runName: String
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let store = try database.open()
+        let outcome = try Runner(store: store, options: output.runOptions()).rerun(store.resolveRun(runName))
+        try finish([outcome], reports: output.reports)
+    }
+}
+
+/// `funaudio resume RUN`.
+struct ResumeExperiment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue an interrupted or crashed run from its last checkpoint.")
+
+    @Argument(help: ArgumentHelp("A run id, or an experiment name for its latest run.", valueName: "run"))
+    var runName: String
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let store = try database.open()
+        let outcome = try Runner(store: store, options: output.runOptions()).resume(store.resolveRun(runName))
+        try finish([outcome], reports: output.reports)
+    }
+}
+
+/// One line per run, and a failure exit code when any run did not finish.
+private func finish(_ outcomes: [RunOutcome], reports: String) throws {
+    for outcome in outcomes {
+        let reused = outcome.reusedCells.isEmpty ? "" : " (reused cells \(outcome.reusedCells.map(String.init).joined(separator: ", ")))"
+        print("run \(outcome.runID): \(outcome.status.rawValue)\(reused) — \(reports)/\(outcome.runID)/index.html")
+        if let error = outcome.error { print("  \(error)") }
+    }
+    if outcomes.contains(where: { $0.status != .finished }) { throw ExitCode.failure }
+}
