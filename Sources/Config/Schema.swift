@@ -42,7 +42,7 @@ public indirect enum Kind: Sendable {
     case double(ClosedRange<Double>)
     case string
     case choice([String])
-    /// A file path, relative to the file that names it; it must exist.
+    /// A file path, relative to the file that names it (`~/` is the home folder); it must exist.
     case path
     case list(Kind)
     case section(Section)

@@ -161,7 +161,8 @@ private struct Validator {
             let base = location.line > 0
                 ? URL(fileURLWithPath: location.file).deletingLastPathComponent()
                 : URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            let resolved = text.hasPrefix("/") ? text : base.appendingPathComponent(text).path
+            let expanded = (text as NSString).expandingTildeInPath
+            let resolved = expanded.hasPrefix("/") ? expanded : base.appendingPathComponent(expanded).path
             if !FileManager.default.fileExists(atPath: resolved) {
                 report(location, path, "file '\(text)' does not exist (looked for \(resolved))")
             }
