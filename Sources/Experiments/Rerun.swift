@@ -32,7 +32,7 @@ extension Runner {
             throw RunError("run \(id) has no checkpoint to resume from; `funaudio rerun \(id)` starts it again")
         }
         let bytes = try store.data(of: last)
-        let run = try store.reopenRun(id)
+        let run = try store.reopenRun(id, discardingMetricsAfter: last.step ?? 0)
         run.log("resumed from checkpoint at step \(last.step ?? 0)")
         return try execute(experiment, run: run, resumeFrom: bytes)
     }

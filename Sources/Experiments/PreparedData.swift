@@ -1,0 +1,82 @@
+import Config
+import Data
+import Foundation
+import Models
+
+/// The corpus as the model sees it: symbols, mel format, and utterances for training,
+/// validation (held-out sentences of the training speakers) and unseen voices.
+///
+/// The built-in corpus is built once per recipe and the mel features once per corpus and
+/// settings (both cached under `--cache`), so preparing again is a matter of seconds.
+struct PreparedData {
+    let corpus: Corpus
+    let utterances: CorpusUtterances
+    /// Markdown for the report: sizes, speakers, what was reused or skipped.
+    let summary: String
+
+    var symbols: [String] { utterances.symbols }
+    var train: [Utterance] { utterances.train }
+    var validation: [Utterance] { utterances.validation }
+    var unseen: [Utterance] { utterances.unseenSpeakers }
+
+    static func prepare(config: ConfigValue, cacheDirectory: URL, log: (String) -> Void) throws -> PreparedData {
+        let started = Date()
+        let sampleRate = config["data.sample_rate"]!.int!
+        let seed = UInt64(config["seed"]!.int!)
+        let source = config["data.corpus"]!.string!
+        let root: URL
+        if source == "builtin" {
+            let recipe = try BuiltInCorpus.Recipe(utterances: config["data.builtin.utterances"]!.int!,
+                                                  speakers: config["data.builtin.speakers"]!.int!, seed: seed)
+            let progress = Progress("corpus", total: recipe.utterances)
+            root = try BuiltInCorpus.build(recipe, cache: cacheDirectory) { done, _ in progress.update(done) }
+        } else {
+            root = URL(fileURLWithPath: (source as NSString).expandingTildeInPath)
+        }
+        let corpus = try Corpus.load(root, sampleRate: sampleRate, skipBad: config["data.skip_bad"]!.bool!)
+        corpus.notes.forEach(log)
+        var settings = MelSettings()
+        settings.nFFT = config["data.n_fft"]!.int!
+        settings.winLength = settings.nFFT
+        settings.hopLength = config["data.hop"]!.int!
+        settings.nMels = config["data.n_mels"]!.int!
+        settings.fmin = config["data.fmin"]!.double!
+        settings.fmax = config["data.fmax"]!.double!
+        let features = try MelFeatures.load(for: corpus, settings: settings,
+                                            cache: cacheDirectory.appendingPathComponent("features"))
+        let utterances = try CorpusUtterances(
+            corpus: corpus, features: features, validationFraction: config["data.validation"]!.double!,
+            heldOutSpeakers: config["data.held_out_speakers"]!.int!, seed: seed)
+        let speakers = corpus.speakers
+        let summary = """
+            \(corpus.summary)
+
+            | split | utterances |
+            |---|---|
+            | training | \(utterances.train.count) |
+            | validation (seen speakers) | \(utterances.validation.count) |
+            | unseen speakers | \(utterances.unseenSpeakers.count) |
+
+            \(speakers.count) speakers (\(config["data.held_out_speakers"]!.int!) held out), \
+            \(utterances.symbols.count - 1) symbols, \(settings.nMels) mel bins at \(sampleRate) Hz; \
+            prepared in \(String(format: "%.1f", Date().timeIntervalSince(started))) s from `\(root.path)`.
+            """
+        return PreparedData(corpus: corpus, utterances: utterances, summary: summary)
+    }
+
+    func text(of utterance: Utterance) -> String {
+        corpus.items.first { $0.id == utterance.id }?.text ?? utterance.id
+    }
+
+    /// The recording of `utterance`, at the corpus sample rate.
+    func audio(of utterance: Utterance) -> [Float]? {
+        guard let item = corpus.items.first(where: { $0.id == utterance.id }) else { return nil }
+        return try? corpus.waveform(of: item).samples
+    }
+}
+
+extension Settings {
+    static func model(_ config: ConfigValue, data: PreparedData) -> ModelConfig {
+        model(config, symbols: data.symbols, features: data.utterances.features, wordFeatureDim: nil)
+    }
+}
