@@ -173,12 +173,19 @@ enum Schema {
                    COALESCE(r.ended_at, r.heartbeat_at) - r.started_at AS duration_s,
                    (SELECT json_group_object(p.key, p.value) FROM params p
                      WHERE p.run_id = r.id) AS params,
-                   (SELECT json_group_object(s.key, s.last_value) FROM metric_summary s
-                     WHERE s.run_id = r.id) AS final_metrics,
-                   (SELECT json_group_object(s.key, s.min_value) FROM metric_summary s
-                     WHERE s.run_id = r.id) AS min_metrics,
-                   (SELECT json_group_object(s.key, s.max_value) FROM metric_summary s
-                     WHERE s.run_id = r.id) AS max_metrics,
+                   (SELECT json_group_object(k.name,
+                        (SELECT l.last_value FROM metric_segments l WHERE l.run_id = r.id AND l.key_id = k.id
+                          ORDER BY l.last_step DESC, l.id DESC LIMIT 1))
+                     FROM metric_keys k WHERE k.id IN (SELECT key_id FROM metric_segments WHERE run_id = r.id)
+                   ) AS final_metrics,
+                   (SELECT json_group_object(k.name,
+                        (SELECT MIN(m.min_value) FROM metric_segments m WHERE m.run_id = r.id AND m.key_id = k.id))
+                     FROM metric_keys k WHERE k.id IN (SELECT key_id FROM metric_segments WHERE run_id = r.id)
+                   ) AS min_metrics,
+                   (SELECT json_group_object(k.name,
+                        (SELECT MAX(m.max_value) FROM metric_segments m WHERE m.run_id = r.id AND m.key_id = k.id))
+                     FROM metric_keys k WHERE k.id IN (SELECT key_id FROM metric_segments WHERE run_id = r.id)
+                   ) AS max_metrics,
                    r.error
             FROM runs r JOIN experiments e ON e.id = r.experiment_id;
         """
