@@ -73,32 +73,4 @@ struct DocumentedQueriesTests {
             """)
         #expect(result.isEmpty)
     }
-
-    @Test func listAndShowRenderTheExample() throws {
-        let table = RunReport.table(try store.runs()).rendered()
-        let header = try #require(table.split(separator: "\n").first)
-        // The params that tell runs apart, the metrics most runs have.
-        #expect(header.contains("model.fusion.kind"))
-        #expect(header.contains("train.loss") && header.contains("val.loss"))
-        #expect(!header.contains("seed"))
-        let page = RunReport.page(try store.runDetail(4))
-        #expect(page.hasPrefix("Run 4 of fusion-ablation: failed\n  error: train.loss became NaN at step 31\n"))
-        #expect(page.contains("ERROR loss is NaN at step 31"))
-    }
-
-    @Test func exportWritesArtifactsConfigAndMetrics() throws {
-        let out = dir.url.appendingPathComponent("export", isDirectory: true)
-        let files = try store.export(run: 1, names: nil, to: out).map { $0.path.replacingOccurrences(of: out.path + "/", with: "") }
-        #expect(files == ["samples/hello.wav", "checkpoint.safetensors", "config.yaml", "metrics.csv"])
-        let checkpoint = try Data(contentsOf: out.appendingPathComponent("checkpoint.safetensors"))
-        #expect(checkpoint == Data(repeating: 0, count: 10_000))
-        let csv = try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8)
-        #expect(csv.hasPrefix("key,step,value,wall_time\r\ntrain.loss,0,2.1,"))
-        #expect(csv.split(separator: "\r\n").count == 1 + 55)
-        let one = try store.export(run: 1, names: ["samples/hello.wav"], to: dir.url.appendingPathComponent("one"))
-        #expect(one.count == 1)
-        #expect(throws: TrackingError.noSuchArtifact(run: 1, name: "nope")) {
-            try store.export(run: 1, names: ["nope"], to: dir.url.appendingPathComponent("two"))
-        }
-    }
 }
