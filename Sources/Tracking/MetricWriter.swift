@@ -168,6 +168,8 @@ final class MetricWriter: @unchecked Sendable {
                 failure = writeError
                 points.insert(contentsOf: batch, at: 0)
                 lines.insert(contentsOf: batchLines, at: 0)
+            } else {
+                failure = nil  // a retry wrote everything an earlier attempt could not
             }
             batch.removeAll(keepingCapacity: true)
             batchLines.removeAll(keepingCapacity: true)
@@ -215,9 +217,26 @@ final class MetricWriter: @unchecked Sendable {
 
     /// Inserts the batch grouped by key (a stable counting sort), so each key's points get one
     /// contiguous rowid range, recorded with the points' statistics in `metric_segments`.
+    /// A batch larger than `chunk` points (the writer fell behind) is grouped and inserted a
+    /// chunk at a time, so the grouping buffer stays small enough for the cache.
     private func insert(_ batch: [MetricPoint], keyIDs: [Int64], _ db: Database) throws {
         guard !batch.isEmpty else { return }
-        var starts = [Int](repeating: 0, count: keyIDs.count + 1)
+        let statements = InsertStatements(db, runID: runID, maxRows: options.rowsPerStatement)
+        defer { statements.finalize() }
+        let chunk = 1 << 16
+        try batch.withUnsafeBufferPointer { all in
+            var offset = 0
+            while offset < all.count {
+                let end = min(offset &+ chunk, all.count)
+                try insertGrouped(UnsafeBufferPointer(rebasing: all[offset..<end]), keyIDs, statements, db)
+                offset = end
+            }
+        }
+    }
+
+    private func insertGrouped(_ batch: UnsafeBufferPointer<MetricPoint>, _ keyIDs: [Int64],
+                               _ statements: InsertStatements, _ db: Database) throws {
+        var starts = [Int](repeating: 0, count: keyIDs.count &+ 1)
         for point in batch { starts[Int(point.key) &+ 1] &+= 1 }
         for k in 0..<keyIDs.count { starts[k &+ 1] &+= starts[k] }
         var next = starts
@@ -230,8 +249,6 @@ final class MetricWriter: @unchecked Sendable {
                 next[k] &+= 1
             }
         }
-        let statements = InsertStatements(db, runID: runID, maxRows: options.rowsPerStatement)
-        defer { statements.finalize() }
         try grouped.withUnsafeBufferPointer { all in
             for k in 0..<keyIDs.count where starts[k &+ 1] > starts[k] {
                 let points = UnsafeBufferPointer(rebasing: all[starts[k]..<starts[k &+ 1]])

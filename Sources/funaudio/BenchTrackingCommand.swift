@@ -13,7 +13,7 @@ struct BenchTracking: ParsableCommand {
     var points: Int = 4_000_000
 
     @Option(help: "Timed training steps (half with logging off, half on).")
-    var steps: Int = 24
+    var steps: Int = 40
 
     @Option(help: "Metric points recorded per training step when logging is on.")
     var pointsPerStep: Int = 100
@@ -90,7 +90,7 @@ struct BenchTracking: ParsableCommand {
             print("    Python peer skipped: no python found (scripts/install-peers)")
         }
         print("  training step, \(stepName)")
-        print(String(format: "    median %.2f ms logging off, %.2f ms logging on (%d points/step, %d steps): overhead %.2f %%",
+        print(String(format: "    median %.2f ms logging off, %.2f ms logging on (%d points/step, %d steps):\n    overhead %.2f %% (median of on/off ratios of adjacent 2-step blocks)",
                      overhead.medianOffSeconds * 1000, overhead.medianOnSeconds * 1000,
                      overhead.pointsPerStep, overhead.steps, overhead.overheadPercent))
     }
