@@ -36,6 +36,9 @@ public enum TrackingBench {
         public var medianOnSeconds: Double
         /// Median of the on/off ratios of adjacent blocks, minus one, in percent.
         public var overheadPercent: Double
+        /// Median time the `record` calls took inside a logging step: the part of the overhead
+        /// that is on the training thread itself (the rest is the writer thread's share of the cores).
+        public var medianRecordSeconds: Double
     }
 
     /// Records `points` points into a new database in `directory` and times it until committed.
@@ -70,6 +73,7 @@ public enum TrackingBench {
         step()  // warm-up: caches, thread pools, page faults
         var off: [Double] = []
         var on: [Double] = []
+        var recording: [Double] = []
         var index = 0
         while off.count + on.count < steps {
             let logging = (index / block) % 2 == 1
@@ -77,7 +81,9 @@ public enum TrackingBench {
             let start = DispatchTime.now().uptimeNanoseconds
             step()
             if logging {
+                let recordStart = DispatchTime.now().uptimeNanoseconds
                 for key in keys { run.record(key, step: index, value: Double(index)) }
+                recording.append(Double(DispatchTime.now().uptimeNanoseconds - recordStart) / 1e9)
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             if logging { on.append(seconds) } else { off.append(seconds) }
@@ -91,7 +97,7 @@ public enum TrackingBench {
         }
         return StepOverhead(steps: steps, pointsPerStep: pointsPerStep,
                             medianOffSeconds: median(off), medianOnSeconds: median(on),
-                            overheadPercent: (median(ratios) - 1) * 100)
+                            overheadPercent: (median(ratios) - 1) * 100, medianRecordSeconds: median(recording))
     }
 
     /// The Python peer (`scripts/peers/tracking.py`): sqlite3's `executemany` into the same

@@ -63,7 +63,9 @@ struct BenchTracking: ParsableCommand {
                     + comparison.map { "\"\($0.rowsPerStatement)\": \(Int($0.pointsPerSecond))" }.joined(separator: ", ") + "}",
                 "\"median_step_off_ms\": \(String(format: "%.3f", overhead.medianOffSeconds * 1000))",
                 "\"median_step_on_ms\": \(String(format: "%.3f", overhead.medianOnSeconds * 1000))",
+                "\"median_record_us_per_step\": \(String(format: "%.1f", overhead.medianRecordSeconds * 1e6))",
                 "\"steps\": \(overhead.steps)",
+                "\"load_average\": \(loadAverage)",
                 "\"points_per_step\": \(overhead.pointsPerStep)",
                 "\"step\": \"\(stepName)\"",
             ]
@@ -75,6 +77,8 @@ struct BenchTracking: ParsableCommand {
             return
         }
         print("Tracking benchmark (scratch databases in \(directory.path))")
+        print("  machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage) "
+              + "at the end (wall-clock rates shrink when other processes share the cores; CPU rates do not)")
         print(String(format: "  throughput: %.0f points/s sustained (%d points, 128 rows/statement, committed in %.2f s)",
                      throughput.pointsPerSecond, throughput.points, throughput.seconds))
         print(String(format: "    CPU: %.0f points per CPU-second (recording + writer threads); record() costs the training thread %.0f ns/point",
@@ -93,7 +97,15 @@ struct BenchTracking: ParsableCommand {
         print(String(format: "    median %.2f ms logging off, %.2f ms logging on (%d points/step, %d steps):\n    overhead %.2f %% (median of on/off ratios of adjacent 2-step blocks)",
                      overhead.medianOffSeconds * 1000, overhead.medianOnSeconds * 1000,
                      overhead.pointsPerStep, overhead.steps, overhead.overheadPercent))
+        print(String(format: "    the record() calls themselves: median %.1f µs per step (%.4f %% of the step)",
+                     overhead.medianRecordSeconds * 1e6, overhead.medianRecordSeconds / overhead.medianOffSeconds * 100))
     }
+}
+
+/// The 1-minute load average (/proc/loadavg), to read wall-clock figures against.
+private var loadAverage: String {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").first.map(String.init) ?? "null"
 }
 
 /// The python of `scripts/install-peers` (or `$FUNAUDIO_PYTHON`, or python3) and a peer script
