@@ -36,6 +36,28 @@ extension RunStore {
         return Run(id: id, store: self, options: writerOptions)
     }
 
+    /// Takes up an `interrupted` or `crashed` run again (for `funaudio resume`): status back to
+    /// `running`, end time and error cleared, this process's pid and a fresh heartbeat.
+    /// Points recorded again for steps stored before the interruption are kept beside the old
+    /// ones; `latest_metrics` takes the newest write at the highest step.
+    public func reopenRun(_ id: Int64, writerOptions: WriterOptions = WriterOptions()) throws -> Run {
+        let now = Date().timeIntervalSince1970
+        try write("reopening run \(id)") { db in
+            guard let status = try String.fetchOne(db, sql: "SELECT status FROM runs WHERE id = ?", arguments: [id]) else {
+                throw TrackingError.noSuchRun(String(id))
+            }
+            guard status == RunStatus.interrupted.rawValue || status == RunStatus.crashed.rawValue else {
+                throw TrackingError.statementFailed(
+                    sql: "reopen run \(id)", reason: "run \(id) is \(status); only interrupted or crashed runs can be resumed")
+            }
+            try db.execute(sql: """
+                UPDATE runs SET status = 'running', ended_at = NULL, error = NULL, heartbeat_at = ?, pid = ?
+                WHERE id = ?
+                """, arguments: [now, Int(ProcessInfo.processInfo.processIdentifier), id])
+        }
+        return Run(id: id, store: self, options: writerOptions)
+    }
+
     /// Marks `running` runs whose heartbeat is older than `heartbeatOlderThan` seconds as
     /// `crashed` (their process died without ending them) and returns their ids.
     /// Every `funaudio` command calls this first.

@@ -114,3 +114,33 @@ struct LifecycleTests {
         try second.finish()
     }
 }
+
+/// `funaudio resume` takes up an interrupted or crashed run again.
+struct ReopenTests {
+    @Test func anInterruptedRunCanBeReopenedAndFinished() throws {
+        let dir = try TemporaryDirectory()
+        let store = try RunStore(path: dir.databasePath)
+        let first = try store.startRun(sampleRun())
+        first.record("loss", step: 10, value: 1.0)
+        try first.interrupt()
+        let resumed = try store.reopenRun(first.id)
+        #expect(try store.runDetail(first.id).summary.status == .running)
+        #expect(try store.runDetail(first.id).summary.error == nil)
+        resumed.record("loss", step: 20, value: 0.5)
+        try resumed.finish()
+        let detail = try store.runDetail(first.id)
+        #expect(detail.summary.status == .finished)
+        #expect(detail.summary.finalMetrics == ["loss": 0.5])
+        #expect(detail.metrics.first?.points == 2)
+    }
+
+    @Test func finishedOrMissingRunsCannotBeReopened() throws {
+        let dir = try TemporaryDirectory()
+        let store = try RunStore(path: dir.databasePath)
+        let run = try store.startRun(sampleRun())
+        try run.finish()
+        let error = try #require(throws: TrackingError.self) { try store.reopenRun(run.id) }
+        #expect(error.description.contains("only interrupted or crashed runs can be resumed"))
+        #expect(throws: TrackingError.noSuchRun("42")) { try store.reopenRun(42) }
+    }
+}
