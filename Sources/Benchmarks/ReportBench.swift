@@ -17,13 +17,16 @@ public enum ReportBench {
         public var steps: Int
         public var renderMS: Double
         public var renderOnlyMS: Double
+        /// Process CPU time of render + write: on a shared machine the wall time includes
+        /// waiting for a core, this does not.
+        public var renderCPUMS: Double
         public var pageBytes: Int
         public var mediaBytes: Int
         public var loadMS: Double?
 
         enum CodingKeys: String, CodingKey {
             case runs, steps
-            case renderMS = "render_ms", renderOnlyMS = "render_only_ms"
+            case renderMS = "render_ms", renderOnlyMS = "render_only_ms", renderCPUMS = "render_cpu_ms"
             case pageBytes = "page_bytes", mediaBytes = "media_bytes", loadMS = "load_ms"
         }
     }
@@ -34,20 +37,23 @@ public enum ReportBench {
         let folder = directory.appendingPathComponent("bench-report-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        var total: [Double] = [], renderOnly: [Double] = []
+        var total: [Double] = [], renderOnly: [Double] = [], cpu: [Double] = []
         var page: RenderedPage?
         for _ in 0..<max(repeats, 1) {
+            let cpuStart = cpuMilliseconds()
             let start = DispatchTime.now().uptimeNanoseconds
             let rendered = writer.renderComparison(data, title: "Benchmark: \(runs) runs × \(steps) steps")
             let rendering = DispatchTime.now().uptimeNanoseconds
             try writer.write(rendered, to: folder)
             let end = DispatchTime.now().uptimeNanoseconds
+            cpu.append(cpuMilliseconds() - cpuStart)
             renderOnly.append(Double(rendering - start) / 1e6)
             total.append(Double(end - start) / 1e6)
             page = rendered
         }
         let loadMS = database ? try timeLoading(data, directory: directory) : nil
         return Result(runs: runs, steps: steps, renderMS: median(total), renderOnlyMS: median(renderOnly),
+                      renderCPUMS: median(cpu),
                       pageBytes: page?.pageBytes ?? 0,
                       mediaBytes: page?.files.reduce(0) { $0 + $1.bytes.count } ?? 0, loadMS: loadMS)
     }
@@ -109,6 +115,13 @@ public enum ReportBench {
         let start = DispatchTime.now().uptimeNanoseconds
         for id in ids { _ = try loader.run(id) }
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }
+
+    /// CPU time of this process so far (all threads).
+    private static func cpuMilliseconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) * 1e3 + Double(ts.tv_nsec) / 1e6
     }
 
     private static func median(_ values: [Double]) -> Double {
