@@ -18,7 +18,14 @@ public enum TrackingBench {
         public var rowsPerStatement: Int
         public var points: Int
         public var seconds: Double
+        /// CPU time of the whole process (recording thread + writer thread) during the measurement.
+        public var cpuSeconds: Double
+        /// CPU time of the recording thread alone: what `record` costs the training loop.
+        public var recordingCPUSeconds: Double
         public var pointsPerSecond: Double { Double(points) / seconds }
+        /// Points per second of CPU time: what the rate would be with a core each for the
+        /// recording and the writer thread, whatever else the machine is doing.
+        public var pointsPerCPUSecond: Double { Double(points) / cpuSeconds }
     }
 
     public struct StepOverhead: Sendable, Codable {
@@ -38,12 +45,16 @@ public enum TrackingBench {
         let run = try store.startRun(description("tracking-throughput"),
                                      writerOptions: WriterOptions(rowsPerStatement: rowsPerStatement))
         let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
+        let threadStart = cpuTime(CLOCK_THREAD_CPUTIME_ID)
         for i in 0..<points {
             run.record(keys[i & 15], step: i >> 4, value: Double(i) * 0.001)
         }
+        let recording = cpuTime(CLOCK_THREAD_CPUTIME_ID) - threadStart
         try run.finish()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return Throughput(rowsPerStatement: rowsPerStatement, points: points, seconds: seconds)
+        return Throughput(rowsPerStatement: rowsPerStatement, points: points, seconds: seconds,
+                          cpuSeconds: cpuTime(CLOCK_PROCESS_CPUTIME_ID) - cpuStart, recordingCPUSeconds: recording)
     }
 
     /// Times `step` in alternating blocks of `block` steps with logging off and on.
@@ -98,6 +109,12 @@ public enum TrackingBench {
 
     private static func description(_ name: String) -> RunDescription {
         RunDescription(experiment: name, config: "bench: \(name)\n")
+    }
+
+    private static func cpuTime(_ clock: clockid_t) -> Double {
+        var time = timespec()
+        clock_gettime(clock, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     private static func median(_ values: [Double]) -> Double {

@@ -56,6 +56,8 @@ struct BenchTracking: ParsableCommand {
                 "\"points_per_s\": \(Int(throughput.pointsPerSecond))",
                 "\"step_overhead_pct\": \(String(format: "%.3f", overhead.overheadPercent))",
                 "\"points\": \(throughput.points)",
+                "\"points_per_cpu_s\": \(Int(throughput.pointsPerCPUSecond))",
+                "\"record_ns_per_point\": \(String(format: "%.1f", throughput.recordingCPUSeconds / Double(throughput.points) * 1e9))",
                 "\"rows_per_statement\": \(throughput.rowsPerStatement)",
                 "\"points_per_s_by_rows_per_statement\": {"
                     + comparison.map { "\"\($0.rowsPerStatement)\": \(Int($0.pointsPerSecond))" }.joined(separator: ", ") + "}",
@@ -75,9 +77,11 @@ struct BenchTracking: ParsableCommand {
         print("Tracking benchmark (scratch databases in \(directory.path))")
         print(String(format: "  throughput: %.0f points/s sustained (%d points, 128 rows/statement, committed in %.2f s)",
                      throughput.pointsPerSecond, throughput.points, throughput.seconds))
+        print(String(format: "    CPU: %.0f points per CPU-second (recording + writer threads); record() costs the training thread %.0f ns/point",
+                     throughput.pointsPerCPUSecond, throughput.recordingCPUSeconds / Double(throughput.points) * 1e9))
         for c in comparison {
-            print(String(format: "    %3d rows/statement: %9.0f points/s (%d points)",
-                         c.rowsPerStatement, c.pointsPerSecond, c.points))
+            print(String(format: "    %3d rows/statement: %9.0f points/s, %9.0f points/CPU-s (%d points)",
+                         c.rowsPerStatement, c.pointsPerSecond, c.pointsPerCPUSecond, c.points))
         }
         if let peerRate {
             print(String(format: "    Python sqlite3 executemany (peer): %.0f points/s; FunAudio is %.2fx",
