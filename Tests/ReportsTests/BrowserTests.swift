@@ -123,8 +123,12 @@ enum Chromium {
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
+        // A hung browser must fail the test, not stall the suite.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        watchdog.cancel()
         let errorText = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             throw BrowserError("chromium exited with \(process.terminationStatus): \(errorText.suffix(2000))")
