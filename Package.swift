@@ -54,14 +54,19 @@ let package = Package(
 
         // Experiment files, the notebook-style runner, sweeps, rerun and resume.
         .target(name: "Experiments", dependencies: ["Config"]),
+        // Static HTML run and comparison pages (templates in Sources/Reports/Templates).
+        .target(name: "Reports", dependencies: [
+            "Tracking", .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], resources: [.copy("Templates")]),
 
         // Timed comparisons with the Python peers (`funaudio bench ...`).
-        .target(name: "Benchmarks", dependencies: ["Tensor", "NN", "Audio", "Tracking"],
+        .target(name: "Benchmarks", dependencies: ["Tensor", "NN", "Audio", "Tracking", "Reports"],
                 swiftSettings: kernelSettings),
 
         // The command-line tool: argument parsing only; the logic lives in the libraries.
         .executableTarget(name: "funaudio", dependencies: [
-            "Tensor", "NN", "Audio", "Text", "Data", "Tracking", "Experiments", "Benchmarks",
+            "Tensor", "NN", "Audio", "Text", "Data", "Tracking", "Reports", "Experiments", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -73,5 +78,8 @@ let package = Package(
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "ReportsTests", dependencies: [
+            "Reports", "Tracking", .product(name: "GRDB", package: "GRDB.swift"),
+        ], resources: [.copy("Fixtures")]),
     ]
 )

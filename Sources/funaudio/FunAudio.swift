@@ -14,7 +14,13 @@ struct FunAudio: ParsableCommand {
             spectrograms in runs.db and reports/.
             """,
         version: "0.1.0",
-        subcommands: [ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self, Bench.self, Docs.self]
+        groupedSubcommands: [
+            CommandGroup(name: "Runs", subcommands: [
+                ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self,
+            ]),
+            CommandGroup(name: "Reports", subcommands: [ReportRun.self, CompareRuns.self]),
+            CommandGroup(name: "Development", subcommands: [Bench.self, Docs.self]),
+        ]
     )
 }
 
@@ -22,6 +28,6 @@ struct FunAudio: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time FunAudio against its Python peers and print the ratios.",
-        subcommands: [BenchTracking.self]
+        subcommands: [BenchTracking.self, BenchReport.self]
     )
 }

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import Tracking
+
+/// Builds report data from runs.db through the Tracking API.
+///
+/// Reads what a page needs and no more: metric points in full (they are downsampled when
+/// drawn), artifacts with their bytes (nil, and named on the page, when a blob is missing or
+/// damaged), the last ``maxLogLines`` log lines.
+public struct RunLoader {
+    public let store: RunStore
+
+    public init(store: RunStore) {
+        self.store = store
+    }
+
+    /// Run `id`, or ``ReportError/runNotFound(id:database:)``.
+    public func run(_ id: Int64) throws -> RunData {
+        let detail: RunDetail
+        do {
+            detail = try store.runDetail(id, logLimit: maxLogLines)
+        } catch TrackingError.noSuchRun {
+            throw ReportError.runNotFound(id: id, database: store.path)
+        }
+        let s = detail.summary
+        let extra = try extras(id)
+
+        let cells = detail.cells.map {
+            CellData(index: $0.index, kind: $0.kind, status: $0.status, reused: $0.reused,
+                     startedAt: $0.startedAt, endedAt: $0.endedAt, output: $0.output)
+        }
+        let metrics = try detail.metrics.map { m -> MetricSeries in
+            let points = try store.metricSeries(run: id, key: m.key)
+            return MetricSeries(key: m.key, steps: points.map(\.step), values: points.map { $0.value ?? .nan },
+                                cellIndex: extra.firstWrite[m.key].flatMap { cell(at: $0, in: detail.cells) })
+        }
+        let artifacts = detail.artifacts.map { a in
+            MediaArtifact(name: a.name, kind: a.kind, mediaType: a.mediaType, step: a.step,
+                          cellIndex: a.cellIndex, bytes: try? store.data(of: a))
+        }
+        let env = detail.environment
+        var environment = [KeyValue("FunAudio", env.funaudioVersion)]
+        if let commit = env.gitCommit { environment.append(KeyValue("git commit", commit)) }
+        environment += [KeyValue("host", env.host), KeyValue("pid", String(detail.pid)),
+                        KeyValue("CPU", env.cpu), KeyValue("threads", String(env.threads))]
+        environment += env.libraryVersions.sorted { $0.key < $1.key }.map { KeyValue($0.key, $0.value) }
+        environment.append(KeyValue("config SHA-256", detail.configSHA256))
+        if s.status == .running {
+            environment.append(KeyValue("last heartbeat", NumberText.time(detail.heartbeatAt)))
+        }
+
+        return RunData(
+            id: id, experiment: s.experiment, description: extra.description, file: detail.file,
+            status: s.status.rawValue, error: s.error, startedAt: s.startedAt, endedAt: s.endedAt,
+            seed: s.seed, sweep: s.sweepID, tags: detail.tags, environment: environment,
+            config: detail.config,
+            params: s.params.sorted { $0.key < $1.key }.map { KeyValue($0.key, $0.value.description) },
+            cells: cells, metrics: metrics, artifacts: artifacts,
+            log: detail.logLines.map { LogLine(time: $0.time, level: $0.level, message: $0.message) })
+    }
+
+    /// The run ids selected by `sql`: its first column, in order, without repeats.
+    public func runIDs(query sql: String) throws -> [Int64] {
+        let results: [QueryResult]
+        do {
+            results = try store.execute(sql: sql)
+        } catch {
+            throw ReportError.queryFailed(sql: sql, reason: "\(error)")
+        }
+        guard let result = results.last(where: { !$0.columns.isEmpty }) else {
+            throw ReportError.noRuns(what: "the query \(sql)")
+        }
+        var seen = Set<Int64>()
+        return try result.rows.compactMap { row in
+            guard let first = row.first else { return nil }
+            guard let id = Int64.fromDatabaseValue(first) else {
+                throw ReportError.queryFailed(sql: sql, reason: "its first column holds \(first), not a run id")
+            }
+            return seen.insert(id).inserted ? id : nil
+        }
+    }
+
+    /// The runs of sweep `name`, in id order.
+    public func runIDs(sweep name: String) throws -> [Int64] {
+        try store.pool.read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM runs WHERE sweep_id = ? ORDER BY id", arguments: [name])
+        }
+    }
+
+    /// Index lines for every run in the database (linked when `reports/<id>/index.html`
+    /// exists) and every comparison page found in `reports`.
+    public func indexEntries(reports: URL) throws -> [IndexEntry] {
+        let runs = try store.runs().map { s -> IndexEntry in
+            let page = "\(s.id)/index.html"
+            let exists = FileManager.default.fileExists(atPath: reports.appendingPathComponent(page).path)
+            let finals = s.finalMetrics.compactMap { key, value in value.map { (key: key, value: $0) } }
+            return IndexEntry(kind: .run, title: "#\(s.id) \(s.experiment)", href: exists ? page : nil,
+                              status: s.status.rawValue, time: s.startedAt, headline: headlineMetrics(finals))
+        }
+        return runs + ReportWriter.pageEntries(in: reports).filter { $0.kind == .comparison }
+    }
+
+    /// What the Tracking API does not return yet: the experiment's description and when each
+    /// metric was first written (to place its chart in the cell that wrote it).
+    private func extras(_ id: Int64) throws -> (description: String?, firstWrite: [String: Date]) {
+        try store.pool.read { db in
+            let description = try String.fetchOne(db, sql: """
+                SELECT e.description FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?
+                """, arguments: [id])
+            var first: [String: Date] = [:]
+            // The first point written of each key: the lowest rowid of its segments.
+            for row in try Row.fetchAll(db, sql: """
+                SELECT k.name AS key, v.wall_time AS t
+                FROM (SELECT key_id, MIN(first_rowid) AS first FROM metric_segments
+                      WHERE run_id = ? GROUP BY key_id) f
+                JOIN metric_keys k ON k.id = f.key_id
+                JOIN metric_values v ON v.rowid = f.first
+                """, arguments: [id]) {
+                first[row["key"]] = Date(timeIntervalSince1970: row["t"])
+            }
+            return (description, first)
+        }
+    }
+
+    /// The cell running at `time`: the last one that started at or before it and had not ended.
+    private func cell(at time: Date, in cells: [CellRecord]) -> Int? {
+        cells.last { $0.startedAt <= time && ($0.endedAt.map { time <= $0 } ?? true) }?.index
+    }
+}
