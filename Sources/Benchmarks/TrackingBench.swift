@@ -11,9 +11,13 @@ import Tracking
 ///   not the rate of filling a buffer.
 /// - Step overhead: the same training step is timed in alternating blocks with logging off and
 ///   on (`pointsPerStep` points recorded per step, the background writer running). Before each
-///   off block the writer is flushed (untimed), so its work is charged to the on blocks.
-///   Overhead = median over block pairs of mean(on block) / mean(preceding off block) − 1:
-///   pairing adjacent blocks cancels most of the drift when other processes share the cores.
+///   off block the writer is flushed, untimed, so its leftover work does not slow the off block
+///   (a timed flush would charge the block the writer thread's wait for a core, which on a
+///   loaded machine is far longer than its work).
+///   Overhead = median over block pairs of sum(on block) / sum(preceding off block) − 1, in
+///   wall-clock time and in process CPU time (all threads): pairing adjacent blocks cancels
+///   most of the drift when other processes share the cores, and CPU time does not grow when
+///   they take the cores away.
 public enum TrackingBench {
     public struct Throughput: Sendable, Codable {
         public var rowsPerStatement: Int
@@ -34,8 +38,10 @@ public enum TrackingBench {
         public var pointsPerStep: Int
         public var medianOffSeconds: Double
         public var medianOnSeconds: Double
-        /// Median of the on/off ratios of adjacent blocks, minus one, in percent.
+        /// Median of the on/off ratios of adjacent blocks, minus one, in percent (wall clock).
         public var overheadPercent: Double
+        /// The same with process CPU time (all threads, the writer's included).
+        public var cpuOverheadPercent: Double
         /// Median time the `record` calls took inside a logging step: the part of the overhead
         /// that is on the training thread itself (the rest is the writer thread's share of the cores).
         public var medianRecordSeconds: Double
@@ -71,33 +77,39 @@ public enum TrackingBench {
         let run = try store.startRun(description("tracking-step-overhead"))
         let keys = (0..<pointsPerStep).map { "train.metric\($0)" }
         step()  // warm-up: caches, thread pools, page faults
-        var off: [Double] = []
-        var on: [Double] = []
+        var off: [(wall: Double, cpu: Double)] = []
+        var on: [(wall: Double, cpu: Double)] = []
         var recording: [Double] = []
         var index = 0
         while off.count + on.count < steps {
             let logging = (index / block) % 2 == 1
             if !logging && index % block == 0 { try run.flush() }
             let start = DispatchTime.now().uptimeNanoseconds
+            let cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
             step()
             if logging {
                 let recordStart = DispatchTime.now().uptimeNanoseconds
                 for key in keys { run.record(key, step: index, value: Double(index)) }
                 recording.append(Double(DispatchTime.now().uptimeNanoseconds - recordStart) / 1e9)
             }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if logging { on.append(seconds) } else { off.append(seconds) }
+            let sample = (wall: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+                          cpu: cpuTime(CLOCK_PROCESS_CPUTIME_ID) - cpuStart)
+            if logging { on.append(sample) } else { off.append(sample) }
             index += 1
         }
         try run.finish()
         let pairs = min(off.count, on.count) / block
-        let ratios = (0..<pairs).map { p in
-            let range = (p * block)..<((p + 1) * block)
-            return on[range].reduce(0, +) / off[range].reduce(0, +)
+        func pairedOverhead(_ value: ((wall: Double, cpu: Double)) -> Double) -> Double {
+            let ratios = (0..<pairs).map { p in
+                let range = (p * block)..<((p + 1) * block)
+                return on[range].map(value).reduce(0, +) / off[range].map(value).reduce(0, +)
+            }
+            return (median(ratios) - 1) * 100
         }
         return StepOverhead(steps: steps, pointsPerStep: pointsPerStep,
-                            medianOffSeconds: median(off), medianOnSeconds: median(on),
-                            overheadPercent: (median(ratios) - 1) * 100, medianRecordSeconds: median(recording))
+                            medianOffSeconds: median(off.map(\.wall)), medianOnSeconds: median(on.map(\.wall)),
+                            overheadPercent: pairedOverhead(\.wall), cpuOverheadPercent: pairedOverhead(\.cpu),
+                            medianRecordSeconds: median(recording))
     }
 
     /// The Python peer (`scripts/peers/tracking.py`): sqlite3's `executemany` into the same

@@ -55,6 +55,7 @@ struct BenchTracking: ParsableCommand {
             var fields: [String] = [
                 "\"points_per_s\": \(Int(throughput.pointsPerSecond))",
                 "\"step_overhead_pct\": \(String(format: "%.3f", overhead.overheadPercent))",
+                "\"step_overhead_cpu_pct\": \(String(format: "%.3f", overhead.cpuOverheadPercent))",
                 "\"points\": \(throughput.points)",
                 "\"points_per_cpu_s\": \(Int(throughput.pointsPerCPUSecond))",
                 "\"record_ns_per_point\": \(String(format: "%.1f", throughput.recordingCPUSeconds / Double(throughput.points) * 1e9))",
@@ -94,9 +95,11 @@ struct BenchTracking: ParsableCommand {
             print("    Python peer skipped: no python found (scripts/install-peers)")
         }
         print("  training step, \(stepName)")
-        print(String(format: "    median %.2f ms logging off, %.2f ms logging on (%d points/step, %d steps):\n    overhead %.2f %% (median of on/off ratios of adjacent 2-step blocks)",
+        print(String(format: "    median %.2f ms logging off, %.2f ms logging on (%d points/step, %d steps)",
                      overhead.medianOffSeconds * 1000, overhead.medianOnSeconds * 1000,
-                     overhead.pointsPerStep, overhead.steps, overhead.overheadPercent))
+                     overhead.pointsPerStep, overhead.steps))
+        print(String(format: "    overhead %.2f %% wall clock, %.2f %% CPU time (median on/off ratio of adjacent 2-step blocks)",
+                     overhead.overheadPercent, overhead.cpuOverheadPercent))
         print(String(format: "    the record() calls themselves: median %.1f µs per step (%.4f %% of the step)",
                      overhead.medianRecordSeconds * 1e6, overhead.medianRecordSeconds / overhead.medianOffSeconds * 100))
     }
