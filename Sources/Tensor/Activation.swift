@@ -1,0 +1,75 @@
+import Foundation
+
+/// Activations: ReLU, sigmoid, GELU (erf and tanh forms).
+/// ```
+/// relu:      y = max(x, 0)                 ∂x = g·[x > 0]
+/// sigmoid:   y = σ(x) = 1/(1 + e⁻ˣ)        ∂x = g·y(1 − y)
+/// gelu:      y = x·Φ(x) = ½x(1 + erf(x/√2))
+///            ∂x = g·(Φ(x) + x·φ(x)),  φ(x) = e^(−x²/2)/√(2π)
+/// geluTanh:  y = ½x(1 + tanh u),  u = √(2/π)(x + 0.044715x³)
+///            ∂x = g·(½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²))
+/// ```
+extension Tensor {
+    public func relu() -> Tensor {
+        let out = Kernels.map(ReluFn.self, self)
+        return Tensor.record(out, op: "relu", inputs: [self]) { y, g in
+            [BinaryKernel.apply(ReluGrad.self, g, y, op: "relu backward")]
+        }
+    }
+
+    public func sigmoid() -> Tensor {
+        let out = Kernels.map(SigmoidFn.self, self)
+        return Tensor.record(out, op: "sigmoid", inputs: [self]) { y, g in
+            [BinaryKernel.apply(SigmoidGrad.self, g, y, op: "sigmoid backward")]
+        }
+    }
+
+    /// GELU, exact form with erf (PyTorch `gelu(approximate='none')`).
+    public func gelu() -> Tensor {
+        let out = Kernels.map(GeluFn.self, self)
+        return Tensor.record(out, op: "gelu", inputs: [self]) { _, g in
+            [BinaryKernel.apply(GeluGrad.self, g, self, op: "gelu backward")]
+        }
+    }
+
+    /// GELU, tanh approximation (PyTorch `gelu(approximate='tanh')`).
+    public func geluTanh() -> Tensor {
+        let out = Kernels.map(GeluTanhFn.self, self)
+        return Tensor.record(out, op: "geluTanh", inputs: [self]) { _, g in
+            [BinaryKernel.apply(GeluTanhGrad.self, g, self, op: "geluTanh backward")]
+        }
+    }
+}
+
+enum ReluFn: UnaryFunction { @inline(__always) static func apply(_ x: Float) -> Float { Swift.max(x, 0) } }
+/// `(g, y) ↦ g·[y > 0]` (y = relu(x) > 0 exactly when x > 0).
+enum ReluGrad: BinaryFunction { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { y > 0 ? g : 0 } }
+enum SigmoidFn: UnaryFunction { @inline(__always) static func apply(_ x: Float) -> Float { Kernels.sigmoid(x) } }
+enum SigmoidGrad: BinaryFunction { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * y * (1 - y) } }
+
+private let invSqrt2: Float = 0.707_106_781
+private let invSqrt2Pi: Float = 0.398_942_28
+private let sqrt2OverPi: Float = 0.797_884_56
+private let geluC: Float = 0.044_715
+
+enum GeluFn: UnaryFunction {
+    @inline(__always) static func apply(_ x: Float) -> Float { 0.5 * x * (1 + erf(x * invSqrt2)) }
+}
+enum GeluGrad: BinaryFunction {
+    @inline(__always) static func apply(_ g: Float, _ x: Float) -> Float {
+        let cdf = 0.5 * (1 + erf(x * invSqrt2))
+        let pdf = invSqrt2Pi * Kernels.exp(-0.5 * x * x)
+        return g * (cdf + x * pdf)
+    }
+}
+enum GeluTanhFn: UnaryFunction {
+    @inline(__always) static func apply(_ x: Float) -> Float {
+        0.5 * x * (1 + Kernels.tanh(sqrt2OverPi * (x + geluC * x * x * x)))
+    }
+}
+enum GeluTanhGrad: BinaryFunction {
+    @inline(__always) static func apply(_ g: Float, _ x: Float) -> Float {
+        let t = Kernels.tanh(sqrt2OverPi * (x + geluC * x * x * x))
+        return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * sqrt2OverPi * (1 + 3 * geluC * x * x))
+    }
+}

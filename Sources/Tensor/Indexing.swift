@@ -1,0 +1,158 @@
+/// Index ops: index-select (embedding lookup), gather, repeat-interleave (length
+/// regulation), where / masked-fill.
+///
+/// Index-select, slice and repeat-interleave are one primitive, ``RowGather``: viewing `x`
+/// as `[outer, n, inner]` around the axis, `out[o, t, :] = x[o, map[t], :]` (or zeros where
+/// `map[t] = −1`). Its gradient scatters back: `∂x[o, map[t], :] += g[o, t, :]`.
+extension Tensor {
+    /// Rows of `self` along `axis` picked by `indices` (repeats allowed); the axis gets
+    /// size `indices.count`. `table.indexSelect(axis: 0, ids)` is an embedding lookup.
+    public func indexSelect(axis: Int, _ indices: [Int]) -> Tensor {
+        let a = normalizedAxis(axis, op: "indexSelect")
+        for i in indices {
+            tensorCheck(i >= 0 && i < shape[a], "indexSelect: index \(i) out of range 0..<\(shape[a]) for axis \(axis) of shape \(shape)")
+        }
+        return RowGather.apply(self, axis: a, map: indices.map(Int32.init), perOuter: false, op: "indexSelect")
+    }
+
+    /// Embedding lookup: `self` is a `[vocab, dim]` table, `ids` has `idShape`;
+    /// the result is `idShape + [dim]`.
+    public func embedding(_ ids: [Int], shape idShape: [Int]) -> Tensor {
+        tensorCheck(rank == 2, "embedding: table must be [vocab, dim], shape is \(shape)")
+        tensorCheck(idShape.reduce(1, *) == ids.count, "embedding: \(ids.count) ids do not fill shape \(idShape)")
+        return indexSelect(axis: 0, ids).reshaped(idShape + [shape[1]])
+    }
+
+    /// Each item along `axis` repeated `counts[i]` times (`torch.repeat_interleave`); the
+    /// axis gets size `Σ counts`.
+    public func repeatInterleave(_ counts: [Int], axis: Int) -> Tensor {
+        let a = normalizedAxis(axis, op: "repeatInterleave")
+        tensorCheck(counts.count == shape[a] && counts.allSatisfy { $0 >= 0 },
+                    "repeatInterleave: \(counts.count) counts for axis \(axis) of shape \(shape) (need \(shape[a]) non-negative)")
+        var map: [Int32] = []
+        for (i, c) in counts.enumerated() { map += repeatElement(Int32(i), count: c) }
+        return RowGather.apply(self, axis: a, map: map, perOuter: false, op: "repeatInterleave")
+    }
+
+    /// Length regulation: for `self` of shape `[batch, n, …]`, item `i` of batch entry `b`
+    /// is repeated `counts[b][i]` times along axis 1; entries are zero-padded to `length`
+    /// (default: the longest total).
+    public func repeatInterleave(batchCounts counts: [[Int]], length: Int? = nil) -> Tensor {
+        tensorCheck(rank >= 2 && counts.count == shape[0] && counts.allSatisfy { $0.count == shape[1] },
+                    "repeatInterleave: counts \(counts.count)×\(counts.first?.count ?? 0) do not match [batch, n] of shape \(shape)")
+        let totals = counts.map { $0.reduce(0, +) }
+        let length = length ?? (totals.max() ?? 0)
+        tensorCheck(totals.allSatisfy { $0 <= length }, "repeatInterleave: totals \(totals) exceed length \(length)")
+        var map: [Int32] = []
+        map.reserveCapacity(counts.count * length)
+        for row in counts {
+            let start = map.count
+            for (i, c) in row.enumerated() { map += repeatElement(Int32(i), count: c) }
+            map += repeatElement(-1, count: length - (map.count - start))
+        }
+        return RowGather.apply(self, axis: 1, map: map, perOuter: true, op: "repeatInterleave")
+    }
+
+    /// `torch.gather`: `out[…, t, …] = self[…, index[…, t, …], …]` along `axis`; `index`
+    /// has the output's shape, which equals `self`'s except along `axis`.
+    public func gather(axis: Int, _ index: [Int], shape indexShape: [Int]) -> Tensor {
+        let a = normalizedAxis(axis, op: "gather")
+        var s0 = shape, s1 = indexShape
+        tensorCheck(s1.count == rank, "gather: index shape \(indexShape) has rank \(indexShape.count), input \(shape) has \(rank)")
+        s0[a] = 0; s1[a] = 0
+        tensorCheck(s0 == s1 && index.count == indexShape.reduce(1, *),
+                    "gather: index shape \(indexShape) must match input \(shape) off axis \(axis)")
+        let outer = shape[..<a].reduce(1, *), n = shape[a], inner = shape[(a + 1)...].reduce(1, *)
+        let m = indexShape[a]
+        for i in index { tensorCheck(i >= 0 && i < n, "gather: index \(i) out of range 0..<\(n) on axis \(axis) of \(shape)") }
+        let out = Tensor(uninitialized: indexShape)
+        for p in 0..<outer {
+            for t in 0..<m {
+                for i in 0..<inner {
+                    let o = (p * m + t) * inner + i
+                    out.data[o] = data[(p * n + index[o]) * inner + i]
+                }
+            }
+        }
+        let source = shape
+        return Tensor.record(out, op: "gather", inputs: [self]) { _, g in
+            let dx = Tensor.zeros(source)
+            for p in 0..<outer {
+                for t in 0..<m {
+                    for i in 0..<inner {
+                        let o = (p * m + t) * inner + i
+                        dx.data[(p * n + index[o]) * inner + i] += g.data[o]
+                    }
+                }
+            }
+            return [dx]
+        }
+    }
+
+    /// `condition ? a : b` elementwise with broadcasting (`condition` nonzero = true; no
+    /// gradient flows to it). `∂a = g·[c]`, `∂b = g·[¬c]`, summed back to each shape.
+    public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+        let shape = Broadcast.shape(Broadcast.shape(condition.shape, a.shape, op: "where"), b.shape, op: "where")
+        let c = noGrad { condition.expand(to: shape) }
+        let ea = a.expand(to: shape), eb = b.expand(to: shape)
+        let out = Tensor(uninitialized: shape)
+        for i in 0..<out.count { out.data[i] = c.data[i] != 0 ? ea.data[i] : eb.data[i] }
+        return record(out, op: "where", inputs: [ea, eb]) { _, g in
+            let ga = Tensor(uninitialized: shape), gb = Tensor(uninitialized: shape)
+            for i in 0..<g.count {
+                let keep = c.data[i] != 0
+                ga.data[i] = keep ? g.data[i] : 0
+                gb.data[i] = keep ? 0 : g.data[i]
+            }
+            return [ga, gb]
+        }
+    }
+
+    /// `value` where `mask` (broadcast to this shape) is nonzero, else `self`
+    /// (e.g. `scores.maskedFill(padding, -.infinity)` before softmax).
+    public func maskedFill(_ mask: Tensor, _ value: Float) -> Tensor {
+        tensorCheck(Broadcast.shape(mask.shape, shape, op: "maskedFill") == shape,
+                    "maskedFill: mask \(mask.shape) does not broadcast to \(shape)")
+        return Tensor.where(mask, Tensor(scalar: value), self)
+    }
+}
+
+/// `out[o, t, :] = x[o, map[t], :]` over the `[outer, n, inner]` view (zeros where −1).
+/// `map` has `m` entries, or `outer · m` with `perOuter` (a different map per outer index).
+enum RowGather {
+    static func apply(_ x: Tensor, axis: Int, map: [Int32], perOuter: Bool, op: String) -> Tensor {
+        let outer = x.shape[..<axis].reduce(1, *), n = x.shape[axis], inner = x.shape[(axis + 1)...].reduce(1, *)
+        let m = perOuter ? map.count / Swift.max(outer, 1) : map.count
+        var outShape = x.shape
+        outShape[axis] = m
+        let out = Tensor(uninitialized: outShape)
+        let src = x.data, dst = out.data
+        map.withUnsafeBufferPointer { mp in
+            let mapBase = mp.baseAddress!
+            Parallel.forRanges(outer * m, minimumPerThread: Swift.max(1, (1 << 15) / Swift.max(inner, 1))) { r in
+                for row in r {
+                    let p = row / Swift.max(m, 1), t = row - p * m
+                    let j = Int(mapBase[perOuter ? row : t])
+                    let o = dst + row * inner
+                    if j < 0 { o.update(repeating: 0, count: inner) } else {
+                        o.update(from: src + (p * n + j) * inner, count: inner)
+                    }
+                }
+            }
+        }
+        let source = x.shape
+        return Tensor.record(out, op: op, inputs: [x]) { _, g in
+            let dx = Tensor.zeros(source)
+            let gd = g.data, dd = dx.data
+            // Serial: several output rows may add into the same input row.
+            for row in 0..<(outer * m) {
+                let p = row / Swift.max(m, 1), t = row - p * m
+                let j = Int(map[perOuter ? row : t])
+                if j < 0 { continue }
+                let d = dd + (p * n + j) * inner, s = gd + row * inner
+                for i in 0..<inner { d[i] += s[i] }
+            }
+            return [dx]
+        }
+    }
+}
