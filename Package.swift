@@ -38,8 +38,10 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: kernelSettings),
 
         // Audio, text and data.
-        .target(name: "Audio", dependencies: ["CSndFile", "CSampleRate", "CPNG"],
-                swiftSettings: kernelSettings),
+        // Optimised in debug builds too: its FFT loops run ~100x slower unoptimised, which
+        // would make the Griffin-Lim parity tests take minutes.
+        .target(name: "Audio", dependencies: ["CBLAS", "CSndFile", "CSampleRate", "CPNG"],
+                swiftSettings: kernelSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Text", dependencies: ["CEspeakNG"]),
         .target(name: "Data", dependencies: ["Audio", "Text"]),
 
