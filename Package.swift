@@ -44,6 +44,7 @@ let package = Package(
                 swiftSettings: kernelSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Text", dependencies: ["CEspeakNG"]),
         .target(name: "Data", dependencies: ["Audio", "Text"]),
+        .target(name: "Models", dependencies: ["NN", "Audio", "Text", "Data"], swiftSettings: kernelSettings),
 
         // Experiment-file machinery: schema, validation with file:line, extends, --set, sweeps.
         .target(name: "Config", dependencies: ["Yams"]),
@@ -60,7 +61,7 @@ let package = Package(
 
         // The command-line tool: argument parsing only; the logic lives in the libraries.
         .executableTarget(name: "funaudio", dependencies: [
-            "Tensor", "NN", "Audio", "Text", "Data", "Tracking", "Experiments", "Benchmarks",
+            "Tensor", "NN", "Audio", "Text", "Data", "Models", "Tracking", "Experiments", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -70,6 +71,7 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextTests", dependencies: ["Text"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataTests", dependencies: ["Data"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
