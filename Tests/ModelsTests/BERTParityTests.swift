@@ -9,7 +9,7 @@ import Tensor
     @Test(arguments: 0..<6)
     func lastHiddenStatesMatchTransformers(_ index: Int) throws {
         let reference = try BERTReference.shared.get()
-        let model = try pretrainedBERTModel()
+        let model = try pretrainedBERT().model
         let ids = try reference.array("ids.\(index)").values.map { Int($0) }
         let expected = try reference.array("hidden.\(index)")
         let hidden = try model.hiddenStates(ids)
@@ -20,7 +20,7 @@ import Tensor
 
     @Test func aPaddedBatchGivesEachSentenceItsOwnStates() throws {
         let reference = try BERTReference.shared.get()
-        let model = try pretrainedBERTModel()
+        let model = try pretrainedBERT().model
         let sentences = [try reference.array("ids.0"), try reference.array("ids.1")].map { $0.values.map { Int($0) } }
         let length = sentences.map(\.count).max()!
         let ids = sentences.flatMap { $0 + Array(repeating: 0, count: length - $0.count) }
@@ -35,7 +35,7 @@ import Tensor
     }
 
     @Test func loadedWeightsAreFrozenByDefault() throws {
-        let model = try pretrainedBERTModel()
+        let model = try pretrainedBERT().model
         #expect(model.parameters().allSatisfy { !$0.requiresGrad })
         #expect(!model.training)
         #expect(model.parameterCount == 22_565_376)   // all-MiniLM-L6-v2 without its pooler

@@ -18,19 +18,19 @@ func pretrainedBERTFolder() throws -> URL {
     return folder
 }
 
-/// The pretrained encoder, loaded once for all tests (a few seconds in a debug build).
-nonisolated(unsafe) private var loadedModel: BERTModel?
+/// The pretrained folder (encoder and tokenizer), loaded once for all tests: loading takes
+/// seconds in a debug build.
+nonisolated(unsafe) private var loaded: PretrainedBERT?
 private let loadLock = NSLock()
 
-func pretrainedBERTModel() throws -> BERTModel {
+func pretrainedBERT() throws -> PretrainedBERT {
     let folder = try pretrainedBERTFolder()
     loadLock.lock()
     defer { loadLock.unlock() }
-    if let loadedModel { return loadedModel }
-    let model = try BERTModel.load(config: folder.appendingPathComponent("config.json"),
-                                   weights: folder.appendingPathComponent("model.safetensors"))
-    loadedModel = model
-    return model
+    if let loaded { return loaded }
+    let bert = try PretrainedBERT(folder: folder)
+    loaded = bert
+    return bert
 }
 
 /// The Hugging Face transformers outputs written by scripts/fixtures/make_bert_fixtures.py.
