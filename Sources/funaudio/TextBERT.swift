@@ -15,8 +15,8 @@ struct TextBERT: ParsableCommand {
             scripts/fetch-bert prints one (all-MiniLM-L6-v2). The pieces are printed, one per row.
             """)
 
-    @Option(help: "A BERT folder (config.json, model.safetensors, vocab.txt).")
-    var model: String
+    @Option(help: "A BERT folder (config.json, model.safetensors, vocab.txt); default: $FUNAUDIO_BERT or where scripts/fetch-bert puts all-MiniLM-L6-v2.")
+    var model: String?
 
     @Option(help: "The text (one sentence; [CLS] and [SEP] are added).")
     var text: String
@@ -28,7 +28,7 @@ struct TextBERT: ParsableCommand {
     var words = false
 
     func run() throws {
-        let bert = try PretrainedBERT(folder: URL(fileURLWithPath: model))
+        let bert = try PretrainedBERT(folder: model.map { URL(fileURLWithPath: $0) } ?? PretrainedBERT.defaultFolder)
         let labels: [String], states: Tensor
         if words {
             (labels, states) = try bert.wordFeatures(text)

@@ -4,14 +4,11 @@ import NN
 import Tensor
 @testable import Models
 
-/// The pretrained all-MiniLM-L6-v2 folder: `FUNAUDIO_BERT`, else where scripts/fetch-bert
-/// puts it (`FUNAUDIO_MODELS`, default ~/.cache/funaudio/models). Fails the calling test,
-/// telling how to fetch it, when the folder is absent: the parity tests never pass silently.
+/// The pretrained all-MiniLM-L6-v2 folder (``PretrainedBERT/defaultFolder``). Fails the
+/// calling test, telling how to fetch it, when the folder is absent: the parity tests never
+/// pass silently.
 func pretrainedBERTFolder() throws -> URL {
-    let env = ProcessInfo.processInfo.environment
-    let folder = env["FUNAUDIO_BERT"].map { URL(fileURLWithPath: $0) }
-        ?? URL(fileURLWithPath: env["FUNAUDIO_MODELS"] ?? NSHomeDirectory() + "/.cache/funaudio/models")
-            .appendingPathComponent("all-MiniLM-L6-v2")
+    let folder = PretrainedBERT.defaultFolder
     let weights = folder.appendingPathComponent("model.safetensors")
     try #require(FileManager.default.fileExists(atPath: weights.path),
                  "no pretrained BERT at \(folder.path): run scripts/fetch-bert (or set FUNAUDIO_BERT to a BERT folder)")

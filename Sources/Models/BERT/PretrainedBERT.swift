@@ -13,6 +13,16 @@ public struct PretrainedBERT {
     public let model: BERTModel
     public let tokenizer: WordPieceTokenizer
 
+    /// Where scripts/fetch-bert puts all-MiniLM-L6-v2, or the folder `FUNAUDIO_BERT` names:
+    /// `$FUNAUDIO_BERT`, else `$FUNAUDIO_MODELS/all-MiniLM-L6-v2`, else
+    /// `~/.cache/funaudio/models/all-MiniLM-L6-v2`.
+    public static var defaultFolder: URL {
+        let env = ProcessInfo.processInfo.environment
+        if let folder = env["FUNAUDIO_BERT"] { return URL(fileURLWithPath: folder) }
+        return URL(fileURLWithPath: env["FUNAUDIO_MODELS"] ?? NSHomeDirectory() + "/.cache/funaudio/models")
+            .appendingPathComponent("all-MiniLM-L6-v2")
+    }
+
     /// The files a folder must hold.
     public static let requiredFiles = ["config.json", "model.safetensors", "vocab.txt"]
 
