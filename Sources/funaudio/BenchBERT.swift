@@ -50,7 +50,10 @@ struct BenchBERT: ParsableCommand {
                 line += ", transformers \(f(peerEncode[i], 2)) ms, ratio \(f(result.encodeMilliseconds[i] / peerEncode[i], 2))"
             }
             if let reference = peerHidden?[i].joined() {
-                let error = zip(hidden.scalars, reference).reduce(0.0) { max($0, abs(Double($1.0) - $1.1)) }
+                let error = zip(hidden.scalars, reference).reduce(0.0) { worst, pair in
+                    let d = abs(Double(pair.0) - pair.1)
+                    return d > worst || d.isNaN ? d : worst
+                }
                 line += ", max |Δ| \(String(format: "%.2e", error))"
             }
             print(line)

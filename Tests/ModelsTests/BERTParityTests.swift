@@ -5,6 +5,8 @@ import Tensor
 @testable import Models
 
 /// all-MiniLM-L6-v2 against Hugging Face transformers' `BertModel` on the same token ids.
+/// Loading the real checkpoint also exercises the I64 buffer (`embeddings.position_ids`)
+/// being skipped and the pooler being ignored.
 @Suite struct BERTParityTests {
     @Test(arguments: 0..<6)
     func lastHiddenStatesMatchTransformers(_ index: Int) throws {
@@ -25,9 +27,9 @@ import Tensor
         let length = sentences.map(\.count).max()!
         let ids = sentences.flatMap { $0 + Array(repeating: 0, count: length - $0.count) }
         let padding = Tensor(sentences.flatMap { s in (0..<length).map { $0 < s.count ? 0 : 1 } }, shape: [2, length])
-        let batch = model(ids, shape: [2, length], paddingMask: padding)       // [2, L, 384]
+        let batch = model(ids, shape: [2, length], paddingMask: padding)       // [2, L, hidden]
         for (b, s) in sentences.enumerated() {
-            let rows = batch.split(axis: 0, sizes: [1, 1])[b].reshaped([length, 384])
+            let rows = batch.split(axis: 0, sizes: [1, 1])[b].reshaped([length, model.config.hiddenSize])
                 .split(axis: 0, sizes: [s.count, length - s.count])[0]
             let error = maxAbsoluteError(rows.scalars, try reference.array("hidden.\(b)").values)
             #expect(error <= 1e-4, "sentence \(b) in a batch: max |Δ| = \(error)")

@@ -56,10 +56,13 @@ struct BERTReference {
     }
 }
 
-/// max |a − b| over all values.
+/// max |a − b| over all values; NaN if any difference is NaN (`Swift.max` would skip it).
 func maxAbsoluteError(_ a: [Float], _ b: [Float]) -> Float {
     precondition(a.count == b.count, "maxAbsoluteError: \(a.count) vs \(b.count) values")
-    return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+    return zip(a, b).reduce(0) { worst, pair in
+        let d = abs(pair.0 - pair.1)
+        return d > worst || d.isNaN ? d : worst
+    }
 }
 
 /// A small random BERT configuration for tests that need no pretrained weights.
