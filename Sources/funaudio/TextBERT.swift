@@ -12,7 +12,8 @@ struct TextBERT: ParsableCommand {
         abstract: "Encode text with a pretrained BERT folder and write its hidden states as .npy.",
         discussion: """
             The folder holds config.json, model.safetensors and vocab.txt (Hugging Face layout); \
-            scripts/fetch-bert prints one (all-MiniLM-L6-v2). The pieces are printed, one per row.
+            scripts/fetch-bert prints one (all-MiniLM-L6-v2). Also prints the pieces (or words) on \
+            one line, in the order of the rows.
             """)
 
     @Option(help: "A BERT folder (config.json, model.safetensors, vocab.txt); default: $FUNAUDIO_BERT or where scripts/fetch-bert puts all-MiniLM-L6-v2.")
