@@ -38,10 +38,13 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: kernelSettings),
 
         // Audio, text and data.
-        .target(name: "Audio", dependencies: ["CSndFile", "CSampleRate", "CPNG"],
-                swiftSettings: kernelSettings),
+        // Optimised in debug builds too: its FFT loops run ~100x slower unoptimised, which
+        // would make the Griffin-Lim parity tests take minutes.
+        .target(name: "Audio", dependencies: ["CBLAS", "CSndFile", "CSampleRate", "CPNG"],
+                swiftSettings: kernelSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Text", dependencies: ["CEspeakNG"]),
         .target(name: "Data", dependencies: ["Audio", "Text"]),
+        .target(name: "Models", dependencies: ["NN", "Audio", "Text", "Data"], swiftSettings: kernelSettings),
 
         // Experiment-file machinery: schema, validation with file:line, extends, --set, sweeps.
         .target(name: "Config", dependencies: ["Yams"]),
@@ -66,15 +69,18 @@ let package = Package(
 
         // The command-line tool: argument parsing only; the logic lives in the libraries.
         .executableTarget(name: "funaudio", dependencies: [
-            "Tensor", "NN", "Audio", "Text", "Data", "Tracking", "Reports", "Experiments", "Benchmarks",
+            "Tensor", "NN", "Audio", "Text", "Data", "Models", "Tracking", "Reports", "Experiments",
+            "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextTests", dependencies: ["Text"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataTests", dependencies: ["Data"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),

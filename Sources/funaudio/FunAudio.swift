@@ -19,6 +19,7 @@ struct FunAudio: ParsableCommand {
                 ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self,
             ]),
             CommandGroup(name: "Reports", subcommands: [ReportRun.self, CompareRuns.self]),
+            CommandGroup(name: "Audio and text", subcommands: [TextCommand.self]),
             CommandGroup(name: "Development", subcommands: [Bench.self, Docs.self]),
         ]
     )
@@ -28,6 +29,6 @@ struct FunAudio: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time FunAudio against its Python peers and print the ratios.",
-        subcommands: [BenchTracking.self, BenchReport.self]
+        subcommands: [BenchTrain.self, BenchTracking.self, BenchReport.self, BenchBERT.self]
     )
 }

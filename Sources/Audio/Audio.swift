@@ -1,1 +1,0 @@
-// The Audio module; see the package notes for what it owns.

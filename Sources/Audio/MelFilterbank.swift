@@ -1,0 +1,96 @@
+import Foundation
+
+/// The mel scale mapping hertz to perceived pitch.
+public enum MelScale: String, Sendable, CaseIterable {
+    /// Slaney's Auditory Toolbox scale (librosa's default): linear below 1 kHz,
+    /// `mel = 3f/200`, logarithmic above, `mel = 15 + 27·ln(f/1000)/ln(6.4)`.
+    case slaney
+    /// The HTK scale: `mel = 2595·log10(1 + f/700)`.
+    case htk
+
+    public func mel(fromHz hz: Double) -> Double {
+        switch self {
+        case .htk: return 2595 * log10(1 + hz / 700)
+        case .slaney:
+            let linear = hz / (200.0 / 3)
+            return hz < 1000 ? linear : 15 + log(hz / 1000) / (log(6.4) / 27)
+        }
+    }
+
+    public func hz(fromMel mel: Double) -> Double {
+        switch self {
+        case .htk: return 700 * (pow(10, mel / 2595) - 1)
+        case .slaney:
+            return mel < 15 ? mel * 200 / 3 : 1000 * exp((log(6.4) / 27) * (mel - 15))
+        }
+    }
+}
+
+/// How each triangular mel filter is scaled.
+public enum MelNorm: String, Sendable, CaseIterable {
+    /// Divide each triangle by its width in hertz (times 2), so every band has about equal
+    /// energy: `2 / (f[m+2] - f[m])` (librosa's `norm="slaney"`, the default).
+    case slaney
+    /// Peak 1 for every triangle.
+    case none
+}
+
+/// A bank of triangular filters mapping `n_fft/2 + 1` linear frequency bins to `n_mels` mel
+/// bands, exactly as librosa.filters.mel (computed in double precision, stored as Float).
+///
+/// With `n_mels + 2` frequencies `f[m]` equally spaced on the mel scale from `fmin` to `fmax`
+/// and bin frequencies `b[k] = k·sr/n_fft`, filter `m` is
+///
+///     W[m, k] = max(0, min((b[k] - f[m]) / (f[m+1] - f[m]), (f[m+2] - b[k]) / (f[m+2] - f[m+1])))
+///
+/// times the `MelNorm` factor.
+public struct MelFilterbank: Sendable, Equatable {
+    public let sampleRate: Int
+    public let nFFT: Int
+    public let nMels: Int
+    public let fmin: Double
+    public let fmax: Double
+    public let scale: MelScale
+    public let norm: MelNorm
+    /// `n_mels × (n_fft/2 + 1)`, row-major.
+    public let weights: [Float]
+    public var bins: Int { nFFT / 2 + 1 }
+
+    /// - Parameters: as librosa.filters.mel; `fmax` defaults to `sampleRate / 2`.
+    public init(sampleRate: Int, nFFT: Int, nMels: Int = 128, fmin: Double = 0, fmax: Double? = nil,
+                scale: MelScale = .slaney, norm: MelNorm = .slaney) throws {
+        let fmax = fmax ?? Double(sampleRate) / 2
+        try AudioError.require(sampleRate > 0, "sample_rate", sampleRate, "must be positive")
+        try AudioError.require(nFFT >= 2, "n_fft", nFFT, "must be at least 2")
+        try AudioError.require(nMels >= 1, "n_mels", nMels, "must be at least 1")
+        try AudioError.require(fmin >= 0, "fmin", fmin, "must be at least 0 Hz")
+        try AudioError.require(fmax <= Double(sampleRate) / 2, "fmax", fmax,
+                               "must be at most sample_rate/2=\(Double(sampleRate) / 2) Hz")
+        try AudioError.require(fmax > fmin, "fmax", fmax, "must be above fmin=\(fmin) Hz")
+        self.sampleRate = sampleRate; self.nFFT = nFFT; self.nMels = nMels
+        self.fmin = fmin; self.fmax = fmax; self.scale = scale; self.norm = norm
+
+        let bins = nFFT / 2 + 1
+        let lo = scale.mel(fromHz: fmin), hi = scale.mel(fromHz: fmax)
+        let edges = (0..<(nMels + 2)).map { scale.hz(fromMel: lo + (hi - lo) * Double($0) / Double(nMels + 1)) }
+        let binHz = (0..<bins).map { Double($0) * Double(sampleRate) / Double(nFFT) }
+        var weights = [Float](repeating: 0, count: nMels * bins)
+        for m in 0..<nMels {
+            let (left, mid, right) = (edges[m], edges[m + 1], edges[m + 2])
+            let gain = norm == .slaney ? 2 / (right - left) : 1
+            for k in 0..<bins {
+                let rising = (binHz[k] - left) / (mid - left)
+                let falling = (right - binHz[k]) / (right - mid)
+                weights[m * bins + k] = Float(max(0, min(rising, falling)) * gain)
+            }
+        }
+        self.weights = weights
+    }
+
+    /// Centre frequencies in hertz of the `n_mels` bands (librosa.mel_frequencies without the
+    /// two outer edges).
+    public var centerFrequencies: [Double] {
+        let lo = scale.mel(fromHz: fmin), hi = scale.mel(fromHz: fmax)
+        return (1...nMels).map { scale.hz(fromMel: lo + (hi - lo) * Double($0) / Double(nMels + 1)) }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Writes float32 arrays as NumPy `.npy` files (format version 1.0) that `numpy.load` reads.
+///
+/// Layout: the magic `\x93NUMPY`, version bytes 1 0, a little-endian UInt16 header length,
+/// then an ASCII dict `{'descr': '<f4', 'fortran_order': False, 'shape': (…), }` padded with
+/// spaces and a newline so the data starts at a multiple of 64 bytes, then the values in C
+/// (row-major) order, little-endian.
+public enum NumPyFile {
+    /// Writes `values` with `shape` (its product must equal `values.count`) to `url`.
+    public static func write(_ values: [Float], shape: [Int], to url: URL) throws {
+        guard shape.reduce(1, *) == values.count else {
+            throw AudioError("\(url.path): shape \(shape) holds \(shape.reduce(1, *)) values, got \(values.count)")
+        }
+        let dims = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(dims), }"
+        let unpadded = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        let length = UInt16(header.utf8.count)
+        data.append(contentsOf: [UInt8(length & 0xff), UInt8(length >> 8)])
+        data.append(contentsOf: Array(header.utf8))
+        values.withUnsafeBufferPointer { buffer in
+            data.append(contentsOf: UnsafeRawBufferPointer(buffer))  // x86-64 and arm64 are little-endian
+        }
+        do {
+            try data.write(to: url)
+        } catch {
+            throw AudioError("\(url.path): cannot write the .npy file (\(error.localizedDescription))")
+        }
+    }
+
+    /// Writes a spectrogram as `frames × rows` (one row per frame, e.g. frames × mels), the
+    /// layout feature files and TTS models use.
+    public static func write(_ spectrogram: Spectrogram, to url: URL) throws {
+        try write(spectrogram.framesMajor(), shape: [spectrogram.frames, spectrogram.rows], to: url)
+    }
+}

@@ -1,0 +1,181 @@
+/// The batched forward and inverse STFT loops, over buffers a `STFT.Workspace` owns so that
+/// repeated calls (Griffin-Lim) allocate nothing.
+extension STFT {
+    /// Working memory for repeated STFTs of one configuration: per-thread FFT buffers, the
+    /// padded signal, per-thread overlap-add spans and the cached inverse window sum.
+    public final class Workspace {
+        let buffers: [RealFFT.Buffers]
+        var padded: [Float] = []
+        var spans: [[Float]]
+        var inverseWindowSum: [Float] = []
+        var inverseWindowSumFrames = -1
+
+        public init(stft: STFT) {
+            let threads = parallelChunkCount(count: Int.max, minimumChunk: 1)
+            buffers = (0..<threads).map { _ in stft.fft.makeBuffers() }
+            spans = Array(repeating: [], count: threads)
+        }
+    }
+
+    /// STFT of `signal` into `out`, which must already have `bins × frameCount(signal.count)`
+    /// shape (call `validate(signalLength:)` first).
+    public func forward(_ signal: UnsafeBufferPointer<Float>, into out: inout ComplexSpectrogram,
+                        workspace ws: Workspace) {
+        let frames = frameCount(signalLength: signal.count)
+        precondition(out.bins == bins && out.frames == frames, "output shape mismatch")
+        fillPadded(signal, ws)
+        let lanes = FFTLanes.scalarCount
+        let (n, hop, fft, bins) = (nFFT, hopLength, fft, bins)
+        ws.padded.withUnsafeBufferPointer { padded in
+            window.withUnsafeBufferPointer { window in
+                out.real.withUnsafeMutableBufferPointer { real in
+                    out.imag.withUnsafeMutableBufferPointer { imag in
+                        let (x, w, re, im) = (padded.baseAddress!, window.baseAddress!,
+                                              real.baseAddress!, imag.baseAddress!)
+                        parallelChunks(count: (frames + lanes - 1) / lanes, minimumChunk: 8) { chunk, batches in
+                            let b = ws.buffers[chunk]
+                            for batch in batches {
+                                let f0 = batch &* lanes, used = min(lanes, frames &- f0)
+                                // Unused lanes repeat the last frame; they are not stored.
+                                let p = (0..<lanes).map { x + (f0 &+ min($0, used &- 1)) &* hop }
+                                let (p0, p1, p2, p3, p4, p5, p6, p7) = (p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
+                                for j in 0..<n {
+                                    b.signal[j] = FFTLanes(p0[j], p1[j], p2[j], p3[j], p4[j], p5[j], p6[j], p7[j]) * w[j]
+                                }
+                                fft.forward(b)
+                                storeLanes(b.re, into: re + f0, stride: frames, rows: bins, used: used)
+                                storeLanes(b.im, into: im + f0, stride: frames, rows: bins, used: used)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Inverse STFT of `spectrogram` into `out` (`outputLength(frames:length:)` samples).
+    public func inverse(_ spectrogram: ComplexSpectrogram, into out: UnsafeMutableBufferPointer<Float>,
+                        workspace ws: Workspace) {
+        let lanes = FFTLanes.scalarCount
+        let start = center ? nFFT / 2 : 0
+        // Frames that reach into the output (librosa.istft with `length`).
+        let frames = min(spectrogram.frames,
+                         (out.count + 2 * start + hopLength - 1) / hopLength)
+        let (n, hop, fft, bins, stride) = (nFFT, hopLength, fft, bins, spectrogram.frames)
+        let batchCount = (frames + lanes - 1) / lanes
+        let chunks = parallelChunkCount(count: batchCount, minimumChunk: 8)
+        // Each chunk overlap-adds into its own span, then the spans are summed into `out`.
+        for c in 0..<chunks {
+            let r = chunkRange(c, of: chunks, count: batchCount)
+            let count = (min(r.upperBound * lanes, frames) - r.lowerBound * lanes - 1) * hop + n
+            if ws.spans[c].count < count { ws.spans[c] = [Float](repeating: 0, count: count) }
+        }
+        spectrogram.real.withUnsafeBufferPointer { real in
+            spectrogram.imag.withUnsafeBufferPointer { imag in
+                window.withUnsafeBufferPointer { window in
+                    let (re, im, w) = (real.baseAddress!, imag.baseAddress!, window.baseAddress!)
+                    let spanPointers = (0..<chunks).map { c in
+                        ws.spans[c].withUnsafeMutableBufferPointer { $0.baseAddress! }
+                    }
+                    parallelChunks(count: batchCount, minimumChunk: 8) { chunk, batches in
+                        let b = ws.buffers[chunk]
+                        let span = spanPointers[chunk]
+                        let spanStart = batches.lowerBound * lanes
+                        span.update(repeating: 0, count: (min(batches.upperBound * lanes, frames) - spanStart - 1) * hop + n)
+                        let signal = UnsafeRawPointer(b.signal).assumingMemoryBound(to: Float.self)
+                        for batch in batches {
+                            let f0 = batch &* lanes, used = min(lanes, frames &- f0)
+                            loadLanes(b.re, from: re + f0, stride: stride, rows: bins, used: used)
+                            loadLanes(b.im, from: im + f0, stride: stride, rows: bins, used: used)
+                            fft.inverse(b)
+                            for l in 0..<used {
+                                let o = span + (f0 &+ l &- spanStart) &* hop
+                                for j in 0..<n { o[j] += w[j] * signal[j &* lanes &+ l] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out.update(repeating: 0)
+        for c in 0..<chunks {
+            let r = chunkRange(c, of: chunks, count: batchCount)
+            let spanStart = r.lowerBound * lanes * hop - start
+            let count = (min(r.upperBound * lanes, frames) - r.lowerBound * lanes - 1) * hop + n
+            ws.spans[c].withUnsafeBufferPointer { span in
+                for t in max(0, -spanStart)..<min(count, out.count - spanStart) {
+                    out[spanStart + t] += span[t]
+                }
+            }
+        }
+        let inverseSum = inverseWindowSum(frames: frames, ws)
+        inverseSum.withUnsafeBufferPointer { inv in
+            for t in 0..<min(out.count, inv.count - start) { out[t] *= inv[t + start] }
+        }
+    }
+
+    /// `1 / Σ_t w²[n - t·hop]` over the overlap-added length, or 1 where the sum is below the
+    /// smallest normal float (librosa leaves those samples undivided). Cached per frame count.
+    private func inverseWindowSum(frames: Int, _ ws: Workspace) -> [Float] {
+        if ws.inverseWindowSumFrames == frames { return ws.inverseWindowSum }
+        var sum = [Double](repeating: 0, count: nFFT + hopLength * (frames - 1))
+        for t in 0..<frames {
+            for j in 0..<nFFT { sum[t * hopLength + j] += Double(window[j] * window[j]) }
+        }
+        ws.inverseWindowSum = sum.map { Float($0) > Float.leastNormalMagnitude ? Float(1 / $0) : 1 }
+        ws.inverseWindowSumFrames = frames
+        return ws.inverseWindowSum
+    }
+
+    /// The signal with `n_fft/2` samples of padding on each side if `center`, else a copy.
+    private func fillPadded(_ signal: UnsafeBufferPointer<Float>, _ ws: Workspace) {
+        let pad = center ? nFFT / 2 : 0, length = signal.count
+        if ws.padded.count != length + 2 * pad {
+            ws.padded = [Float](repeating: 0, count: length + 2 * pad)
+        }
+        ws.padded.withUnsafeMutableBufferPointer { p in
+            for i in 0..<length { p[pad + i] = signal[i] }
+            for i in 1...max(1, pad) where pad > 0 {
+                switch padMode {
+                case .constant:
+                    p[pad - i] = 0; p[pad + length - 1 + i] = 0
+                case .reflect:
+                    p[pad - i] = signal[i]; p[pad + length - 1 + i] = signal[length - 1 - i]
+                }
+            }
+        }
+    }
+}
+
+/// Writes lane vectors `v[r]` to `out + r·stride` (8 consecutive frames of row `r`), only the
+/// first `used` lanes.
+@inline(__always)
+private func storeLanes(_ v: UnsafeMutablePointer<FFTLanes>, into out: UnsafeMutablePointer<Float>,
+                        stride: Int, rows: Int, used: Int) {
+    if used == FFTLanes.scalarCount {
+        for r in 0..<rows {
+            UnsafeMutableRawPointer(out + r &* stride).storeBytes(of: v[r], as: FFTLanes.self)
+        }
+    } else {
+        for r in 0..<rows {
+            for l in 0..<used { out[r &* stride &+ l] = v[r][l] }
+        }
+    }
+}
+
+/// Reads `v[r]` from `from + r·stride`, zero in lanes at and beyond `used`.
+@inline(__always)
+private func loadLanes(_ v: UnsafeMutablePointer<FFTLanes>, from: UnsafePointer<Float>,
+                       stride: Int, rows: Int, used: Int) {
+    if used == FFTLanes.scalarCount {
+        for r in 0..<rows {
+            v[r] = UnsafeRawPointer(from + r &* stride).loadUnaligned(as: FFTLanes.self)
+        }
+    } else {
+        for r in 0..<rows {
+            var lane = FFTLanes()
+            for l in 0..<used { lane[l] = from[r &* stride &+ l] }
+            v[r] = lane
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The Text module; see the package notes for what it owns.
