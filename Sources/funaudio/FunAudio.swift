@@ -14,7 +14,7 @@ struct FunAudio: ParsableCommand {
             spectrograms in runs.db and reports/.
             """,
         version: "0.1.0",
-        subcommands: [Bench.self, AudioCommand.self, TextCommand.self]
+        subcommands: [Bench.self, AudioCommand.self, TextCommand.self, CorpusCommand.self]
     )
 }
 
