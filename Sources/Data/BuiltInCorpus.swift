@@ -31,8 +31,8 @@ public enum BuiltInCorpus {
         public var name: String { "\(voice)-p\(pitch)-r\(rate)" }
     }
 
-    /// The speakers, in the order a recipe takes them: voice variants of both genders and
-    /// pitches from about 75 to 250 Hz.
+    /// The speakers, in the order a recipe takes them: female and male voice variants of
+    /// American and British English, each with its own pitch setting and speaking rate.
     public static let speakerTable: [Speaker] = [
         Speaker(voice: "en-us+f3", pitch: 50, rate: 170),
         Speaker(voice: "en+m2", pitch: 45, rate: 175),
