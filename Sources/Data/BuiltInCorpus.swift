@@ -33,17 +33,18 @@ public enum BuiltInCorpus {
 
     /// The speakers, in the order a recipe takes them: female and male voice variants of
     /// American and British English, each with its own pitch setting and speaking rate. The
-    /// median F0 of each (librosa.pyin on one sentence, measured 2026-11-26) is in the
-    /// comment; the first eight are at least 15 Hz apart.
+    /// median F0 of each (librosa.pyin; the first eight on three corpus sentences each, the
+    /// rest on one; measured 2026-11-26) is in the comment; the first eight are at least
+    /// 15 Hz apart.
     public static let speakerTable: [Speaker] = [
         Speaker(voice: "en-us+f3", pitch: 50, rate: 170),       // 209 Hz
-        Speaker(voice: "en+m2", pitch: 45, rate: 175),          //  95 Hz
-        Speaker(voice: "en-us+m3", pitch: 75, rate: 165),       // 132 Hz
-        Speaker(voice: "en-gb-x-rp+f5", pitch: 65, rate: 180),  // 234 Hz
-        Speaker(voice: "en+m1", pitch: 20, rate: 185),          //  74 Hz
-        Speaker(voice: "en-us+f2", pitch: 25, rate: 160),       // 153 Hz
-        Speaker(voice: "en+m6", pitch: 60, rate: 170),          // 111 Hz
-        Speaker(voice: "en-us+f4", pitch: 55, rate: 175),       // 185 Hz
+        Speaker(voice: "en+m2", pitch: 45, rate: 175),          //  94 Hz
+        Speaker(voice: "en-us+m3", pitch: 75, rate: 165),       // 136 Hz
+        Speaker(voice: "en-gb-x-rp+f5", pitch: 65, rate: 180),  // 233 Hz
+        Speaker(voice: "en+m1", pitch: 20, rate: 185),          //  72 Hz
+        Speaker(voice: "en-us+f2", pitch: 25, rate: 160),       // 160 Hz
+        Speaker(voice: "en+m6", pitch: 60, rate: 170),          // 110 Hz
+        Speaker(voice: "en-us+f4", pitch: 55, rate: 175),       // 187 Hz
         Speaker(voice: "en+f1", pitch: 70, rate: 165),          // 223 Hz
         Speaker(voice: "en-us+m4", pitch: 50, rate: 180),       //  88 Hz
         Speaker(voice: "en+f2", pitch: 60, rate: 160),          // 204 Hz
