@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Audio", dependencies: ["CBLAS", "CSndFile", "CSampleRate", "CPNG"],
                 swiftSettings: kernelSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Text", dependencies: ["CEspeakNG"]),
-        .target(name: "Data", dependencies: ["Audio", "Text"]),
+        .target(name: "Data", dependencies: ["Audio", "Text"], resources: [.copy("Resources/sentences.txt")]),
         .target(name: "Models", dependencies: ["NN", "Audio", "Text", "Data"], swiftSettings: kernelSettings),
 
         // Experiment-file machinery: schema, validation with file:line, extends, --set, sweeps.

@@ -74,7 +74,7 @@ public struct STFT: Sendable {
     public func callAsFunction(_ signal: [Float]) throws -> ComplexSpectrogram {
         try validate(signalLength: signal.count)
         let workspace = Workspace(stft: self)
-        var out = ComplexSpectrogram(bins: bins, frames: frameCount(signalLength: signal.count))
+        var out = ComplexSpectrogram(uninitializedBins: bins, frames: frameCount(signalLength: signal.count))
         signal.withUnsafeBufferPointer { forward($0, into: &out, workspace: workspace) }
         return out
     }

@@ -16,7 +16,11 @@ import Foundation
 /// 5. Ordinals: "21st" → "twenty-first".
 /// 6. Decades and years: "1990s" → "nineteen nineties"; a four-digit number from 1000 to
 ///    2999 without a thousands comma reads as a year ("1984" → "nineteen eighty-four").
-/// 7. Other numbers: thousands commas are dropped ("1,000,000" → "one million"), decimals
+/// 7. Times, versions and digit groups: "10:30" → "ten thirty", "9:00" → "nine o'clock",
+///    "2.0.1" → "two point zero point one", "10-12" → "ten to twelve", and hyphenated groups
+///    of 7 digits or more, or of three groups or more, digit by digit ("555-1234" → "five five
+///    five, one two three four").
+///    Other numbers: thousands commas are dropped ("1,000,000" → "one million"), decimals
 ///    read digit by digit after "point" ("3.14" → "three point one four"), a leading "-"
 ///    is "minus".
 /// 8. Symbols: "&" → "and", "+" → "plus", "=" → "equals", "@" → "at", "%" → "percent".
@@ -36,6 +40,12 @@ public struct TextNormalizer: Sendable {
         ("ft", "fort"), ("vs", "versus"), ("etc", "et cetera"), ("approx", "approximately"),
         ("dept", "department"), ("co", "company"), ("inc", "incorporated"), ("ltd", "limited"),
     ]
+
+    /// ``abbreviations`` as compiled patterns: the word, its period, and whether the text
+    /// ends there. (Regex is not Sendable; these are only read.)
+    nonisolated(unsafe) static let abbreviationPatterns = abbreviations.map { abbreviation, words in
+        (try! Regex("(?i)\\b\(abbreviation)\\.(\\s*$)?"), words)
+    }
 
     /// The normalised text (see the type's documentation for the steps).
     public func normalize(_ text: String) -> String {
@@ -63,8 +73,7 @@ public struct TextNormalizer: Sendable {
         var s = text.replacing(/(?i)\bno\.\s*(\d)/) { "number \($0.1)" }
         s = s.replacing(/(?i)\be\.\s?g\.(\s|$)/) { "for example\($0.1)" }
         s = s.replacing(/(?i)\bi\.\s?e\.(\s|$)/) { "that is\($0.1)" }
-        for (abbreviation, words) in Self.abbreviations {
-            let pattern = try! Regex("(?i)\\b\(abbreviation)\\.(\\s*$)?")
+        for (pattern, words) in Self.abbreviationPatterns {
             s = s.replacing(pattern) { match in
                 // At the very end the period also ends the sentence: keep it.
                 match.output[1].substring != nil ? words + "." : words
@@ -115,6 +124,22 @@ public struct TextNormalizer: Sendable {
         }
         s = s.replacing(/\b(1\d|2\d)(\d0)'?s\b/) { match in
             plural(NumberWords.year(Int(match.output.1 + match.output.2)!))
+        }
+        s = s.replacing(/\b(\d{1,2}):(\d{2})\b/) { match in
+            let hours = NumberWords.cardinal(Int(match.output.1)!), minutes = Int(match.output.2)!
+            if minutes == 0 { return hours + " o'clock" }
+            return hours + (minutes < 10 ? " oh " : " ") + NumberWords.cardinal(minutes)
+        }
+        s = s.replacing(/\d+(?:\.\d+){2,}/) { match in
+            match.output.split(separator: ".").map { NumberWords.cardinal(Int($0) ?? 0) }
+                .joined(separator: " point ")
+        }
+        s = s.replacing(/\d+(?:-\d+)+/) { match in
+            let groups = match.output.split(separator: "-")
+            if groups.count == 2 && groups.joined().count < 7 {
+                return groups.map { NumberWords.cardinal(Int($0) ?? 0) }.joined(separator: " to ")
+            }
+            return groups.map(NumberWords.digits).joined(separator: ", ")
         }
         s = s.replacing(/(^|[^\w.,])-(\d)/) { "\($0.1)minus \($0.2)" }
         s = s.replacing(/\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\b/) { match in

@@ -19,7 +19,9 @@ struct FunAudio: ParsableCommand {
                 ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self,
             ]),
             CommandGroup(name: "Reports", subcommands: [ReportRun.self, CompareRuns.self]),
-            CommandGroup(name: "Audio and text", subcommands: [TextCommand.self]),
+            CommandGroup(name: "Audio and text", subcommands: [
+                CorpusCommand.self, AudioCommand.self, TextCommand.self,
+            ]),
             CommandGroup(name: "Development", subcommands: [Bench.self, Docs.self]),
         ]
     )
@@ -29,6 +31,6 @@ struct FunAudio: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time FunAudio against its Python peers and print the ratios.",
-        subcommands: [BenchTrain.self, BenchTracking.self, BenchReport.self, BenchBERT.self]
+        subcommands: [BenchTrain.self, BenchDSP.self, BenchTracking.self, BenchReport.self, BenchBERT.self]
     )
 }

@@ -1,1 +1,0 @@
-// The Data module; see the package notes for what it owns.
