@@ -44,6 +44,7 @@ let package = Package(
                 swiftSettings: kernelSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Text", dependencies: ["CEspeakNG"]),
         .target(name: "Data", dependencies: ["Audio", "Text"], resources: [.copy("Resources/sentences.txt")]),
+        .target(name: "Models", dependencies: ["NN", "Audio", "Text", "Data"], swiftSettings: kernelSettings),
 
         // The text + audio fusion model, its trainer, evaluation and synthesis.
         .target(name: "Models", dependencies: ["NN", "Audio", "Text", "Data", "CBLAS"],
@@ -83,7 +84,7 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextTests", dependencies: ["Text"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataTests", dependencies: ["Data"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),

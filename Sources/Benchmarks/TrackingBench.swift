@@ -11,14 +11,26 @@ import Tracking
 ///   not the rate of filling a buffer.
 /// - Step overhead: the same training step is timed in alternating blocks with logging off and
 ///   on (`pointsPerStep` points recorded per step, the background writer running). Before each
-///   off block the writer is flushed (untimed), so its work is charged to the on blocks.
-///   Overhead = median(on) / median(off) − 1.
+///   off block the writer is flushed, untimed, so its leftover work does not slow the off block
+///   (a timed flush would charge the block the writer thread's wait for a core, which on a
+///   loaded machine is far longer than its work).
+///   Overhead = median over block pairs of sum(on block) / sum(preceding off block) − 1, in
+///   wall-clock time and in process CPU time (all threads): pairing adjacent blocks cancels
+///   most of the drift when other processes share the cores, and CPU time does not grow when
+///   they take the cores away.
 public enum TrackingBench {
     public struct Throughput: Sendable, Codable {
         public var rowsPerStatement: Int
         public var points: Int
         public var seconds: Double
+        /// CPU time of the whole process (recording thread + writer thread) during the measurement.
+        public var cpuSeconds: Double
+        /// CPU time of the recording thread alone: what `record` costs the training loop.
+        public var recordingCPUSeconds: Double
         public var pointsPerSecond: Double { Double(points) / seconds }
+        /// Points per second of CPU time: what the rate would be with a core each for the
+        /// recording and the writer thread, whatever else the machine is doing.
+        public var pointsPerCPUSecond: Double { Double(points) / cpuSeconds }
     }
 
     public struct StepOverhead: Sendable, Codable {
@@ -26,7 +38,13 @@ public enum TrackingBench {
         public var pointsPerStep: Int
         public var medianOffSeconds: Double
         public var medianOnSeconds: Double
-        public var overheadPercent: Double { (medianOnSeconds / medianOffSeconds - 1) * 100 }
+        /// Median of the on/off ratios of adjacent blocks, minus one, in percent (wall clock).
+        public var overheadPercent: Double
+        /// The same with process CPU time (all threads, the writer's included).
+        public var cpuOverheadPercent: Double
+        /// Median time the `record` calls took inside a logging step: the part of the overhead
+        /// that is on the training thread itself (the rest is the writer thread's share of the cores).
+        public var medianRecordSeconds: Double
     }
 
     /// Records `points` points into a new database in `directory` and times it until committed.
@@ -38,16 +56,20 @@ public enum TrackingBench {
         let run = try store.startRun(description("tracking-throughput"),
                                      writerOptions: WriterOptions(rowsPerStatement: rowsPerStatement))
         let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
+        let threadStart = cpuTime(CLOCK_THREAD_CPUTIME_ID)
         for i in 0..<points {
             run.record(keys[i & 15], step: i >> 4, value: Double(i) * 0.001)
         }
+        let recording = cpuTime(CLOCK_THREAD_CPUTIME_ID) - threadStart
         try run.finish()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return Throughput(rowsPerStatement: rowsPerStatement, points: points, seconds: seconds)
+        return Throughput(rowsPerStatement: rowsPerStatement, points: points, seconds: seconds,
+                          cpuSeconds: cpuTime(CLOCK_PROCESS_CPUTIME_ID) - cpuStart, recordingCPUSeconds: recording)
     }
 
     /// Times `step` in alternating blocks of `block` steps with logging off and on.
-    public static func stepOverhead(directory: URL, steps: Int, block: Int = 4, pointsPerStep: Int,
+    public static func stepOverhead(directory: URL, steps: Int, block: Int = 2, pointsPerStep: Int,
                                     step: () -> Void) throws -> StepOverhead {
         let path = directory.appendingPathComponent("bench-steps-\(UUID().uuidString).db").path
         defer { removeDatabase(path) }
@@ -55,24 +77,39 @@ public enum TrackingBench {
         let run = try store.startRun(description("tracking-step-overhead"))
         let keys = (0..<pointsPerStep).map { "train.metric\($0)" }
         step()  // warm-up: caches, thread pools, page faults
-        var off: [Double] = []
-        var on: [Double] = []
+        var off: [(wall: Double, cpu: Double)] = []
+        var on: [(wall: Double, cpu: Double)] = []
+        var recording: [Double] = []
         var index = 0
         while off.count + on.count < steps {
             let logging = (index / block) % 2 == 1
             if !logging && index % block == 0 { try run.flush() }
             let start = DispatchTime.now().uptimeNanoseconds
+            let cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
             step()
             if logging {
+                let recordStart = DispatchTime.now().uptimeNanoseconds
                 for key in keys { run.record(key, step: index, value: Double(index)) }
+                recording.append(Double(DispatchTime.now().uptimeNanoseconds - recordStart) / 1e9)
             }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if logging { on.append(seconds) } else { off.append(seconds) }
+            let sample = (wall: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+                          cpu: cpuTime(CLOCK_PROCESS_CPUTIME_ID) - cpuStart)
+            if logging { on.append(sample) } else { off.append(sample) }
             index += 1
         }
         try run.finish()
+        let pairs = min(off.count, on.count) / block
+        func pairedOverhead(_ value: ((wall: Double, cpu: Double)) -> Double) -> Double {
+            let ratios = (0..<pairs).map { p in
+                let range = (p * block)..<((p + 1) * block)
+                return on[range].map(value).reduce(0, +) / off[range].map(value).reduce(0, +)
+            }
+            return (median(ratios) - 1) * 100
+        }
         return StepOverhead(steps: steps, pointsPerStep: pointsPerStep,
-                            medianOffSeconds: median(off), medianOnSeconds: median(on))
+                            medianOffSeconds: median(off.map(\.wall)), medianOnSeconds: median(on.map(\.wall)),
+                            overheadPercent: pairedOverhead(\.wall), cpuOverheadPercent: pairedOverhead(\.cpu),
+                            medianRecordSeconds: median(recording))
     }
 
     /// The Python peer (`scripts/peers/tracking.py`): sqlite3's `executemany` into the same
@@ -98,6 +135,12 @@ public enum TrackingBench {
 
     private static func description(_ name: String) -> RunDescription {
         RunDescription(experiment: name, config: "bench: \(name)\n")
+    }
+
+    private static func cpuTime(_ clock: clockid_t) -> Double {
+        var time = timespec()
+        clock_gettime(clock, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     private static func median(_ values: [Double]) -> Double {

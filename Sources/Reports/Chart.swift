@@ -65,7 +65,7 @@ struct ChartView {
 
 enum ChartGeometry {
     static let width = 760.0, height = 300.0
-    static let left = 64.0, right = 16.0, top = 12.0, bottom = 34.0
+    static let left = 64.0, right = 16.0, top = 12.0, bottom = 42.0
 
     /// Points drawn per curve: at most 2,000, fewer when many curves share a chart, so a
     /// comparison of 20 runs stays well under 2 MB.
@@ -116,7 +116,7 @@ extension ChartView {
             ? Scale(lo: log10(yLo), hi: log10(yHi), from: G.height - G.bottom, to: G.top, pad: 0.05)
             : nil
 
-        xTicks = niceTicks(Double(xLo), Double(xHi)).map {
+        xTicks = niceTicks(Double(xLo), Double(xHi), minimumStep: 1).map {
             Tick(position: NumberText.short(xScale($0)), label: NumberText.short($0))
         }
         linearTicks = niceTicks(yScale.lo, yScale.hi).map {
@@ -189,9 +189,10 @@ struct Scale {
 }
 
 /// About six round tick values (1, 2 or 5 × 10ⁿ apart) inside [lo, hi].
-func niceTicks(_ lo: Double, _ hi: Double, count: Int = 6) -> [Double] {
+/// `minimumStep` keeps step axes on whole steps.
+func niceTicks(_ lo: Double, _ hi: Double, count: Int = 6, minimumStep: Double = 0) -> [Double] {
     guard hi > lo else { return [lo] }
-    let raw = (hi - lo) / Double(count)
+    let raw = max((hi - lo) / Double(count), minimumStep)
     let magnitude = pow(10, floor(log10(raw)))
     let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
     var ticks: [Double] = []

@@ -18,8 +18,10 @@ struct ComparisonPageContext {
         let differs: Bool
     }
 
+    /// One run's values of the differing params (runs are rows, as in the metrics table,
+    /// so a sweep of many runs stays readable and sortable).
     struct ParamRow {
-        let key: String
+        let run: RunColumn
         let values: [ParamCell]
     }
 
@@ -57,6 +59,7 @@ struct ComparisonPageContext {
     let title: String
     let generated: String
     let runs: [RunColumn]
+    let paramKeys: [String]
     let params: [ParamRow]
     let sameParams: Int
     let charts: [ChartView]
@@ -73,23 +76,21 @@ extension ComparisonPageContext {
         self.generated = NumberText.time(generated)
         let columns = runs.enumerated().map { i, run in
             RunColumn(id: run.id, label: "#\(run.id)", experiment: run.experiment,
-                      status: run.status, colour: i, partial: run.isPartial, href: runHref(run.id))
+                      status: run.status, colour: i % paletteSize, partial: run.isPartial, href: runHref(run.id))
         }
         self.runs = columns
 
         // Params: only the keys whose value is not the same in every run.
         let maps = runs.map { Dictionary($0.params.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }) }
         let keys = Set(maps.flatMap(\.keys)).sorted()
-        var rows: [ParamRow] = []
-        for key in keys {
-            let values = maps.map { $0[key] }
-            guard Set(values.map { $0 ?? "\u{0}absent" }).count > 1 else { continue }
-            rows.append(ParamRow(key: key, values: values.map {
-                ParamCell(value: $0 ?? "—", differs: $0 != values[0])
-            }))
+        let differing = keys.filter { key in Set(maps.map { $0[key] ?? "\u{0}absent" }).count > 1 }
+        paramKeys = differing
+        params = zip(columns, maps).map { run, values in
+            ParamRow(run: run, values: differing.map { key in
+                ParamCell(value: values[key] ?? "—", differs: values[key] != maps.first?[key])
+            })
         }
-        params = rows
-        sameParams = keys.count - rows.count
+        sameParams = keys.count - differing.count
 
         charts = comparisonCharts(runs)
         (metricColumns, metricRows) = metricTable(runs, columns: columns)
@@ -139,6 +140,9 @@ extension ComparisonPageContext {
     }
 }
 
+/// Curve colours in report.css (`.c0`…`.c19`); the 21st run reuses the first colour.
+let paletteSize = 20
+
 /// One chart per quantity, every run in its own colour; validation curves dashed.
 func comparisonCharts(_ runs: [RunData]) -> [ChartView] {
     var order: [String] = []
@@ -157,11 +161,11 @@ func comparisonCharts(_ runs: [RunData]) -> [ChartView] {
             let members = run.metrics.filter { MetricKey($0.key).quantity == quantity }
             for m in members {
                 let key = MetricKey(m.key)
-                series.append(ChartSeriesInput(label: "#\(run.id) \(m.key)", colour: i,
+                series.append(ChartSeriesInput(label: "#\(run.id) \(m.key)", colour: i % paletteSize,
                                                dashed: !key.isTraining, steps: m.steps, values: m.values))
             }
             if !members.isEmpty {
-                legend.append(LegendEntry(label: "#\(run.id) \(run.experiment)", colour: i, dashed: false))
+                legend.append(LegendEntry(label: "#\(run.id) \(run.experiment)", colour: i % paletteSize, dashed: false))
             }
         }
         if hasValidation.contains(quantity) {

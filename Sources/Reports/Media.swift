@@ -101,7 +101,8 @@ struct MediaFolder {
     /// on a comparison page.
     mutating func add(_ artifact: MediaArtifact, prefix: String = "", caption: String? = nil) -> MediaView {
         let role = MediaRole(name: artifact.name)
-        var captionText = caption ?? (artifact.group == nil ? artifact.name : role.label)
+        let file = artifact.name.split(separator: "/").last.map(String.init) ?? artifact.name
+        var captionText = caption ?? (artifact.group == nil ? artifact.name : file)
         if let step = artifact.step { captionText += " · step \(step)" }
         var href: String?
         if let bytes = artifact.bytes {

@@ -27,8 +27,8 @@ public struct ReportPublisher {
         return folder.appendingPathComponent("index.html")
     }
 
-    /// Writes a comparison of `ids` (in that order) and the index; returns the page's
-    /// `index.html`. The folder is named after the runs, so comparing the same runs again
+    /// Writes a comparison of `ids` (in that order), the pages of those runs that have none
+    /// yet, and the index; returns the comparison's `index.html`. The folder is named after the runs, so comparing the same runs again
     /// replaces the page.
     @discardableResult
     public func publishComparison(_ ids: [Int64], title: String? = nil) throws -> URL {
@@ -42,6 +42,13 @@ public struct ReportPublisher {
             status: runs.contains(where: \.isPartial) ? "partial" : "\(runs.count) runs",
             time: Date(), headline: [ids.map { "#\($0)" }.joined(separator: " ")])
         try writer.write(page, to: folder, entry: entry)
+        // The page links to each run's own page: write those that do not exist yet.
+        for run in runs {
+            let runFolder = reports.appendingPathComponent(String(run.id), isDirectory: true)
+            if !FileManager.default.fileExists(atPath: runFolder.appendingPathComponent("index.html").path) {
+                try writer.write(writer.renderRun(run), to: runFolder, entry: IndexEntry(run: run, href: nil))
+            }
+        }
         try publishIndex()
         return folder.appendingPathComponent("index.html")
     }

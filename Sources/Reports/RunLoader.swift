@@ -108,9 +108,13 @@ public struct RunLoader {
                 SELECT e.description FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?
                 """, arguments: [id])
             var first: [String: Date] = [:]
+            // The first point written of each key: the lowest rowid of its segments.
             for row in try Row.fetchAll(db, sql: """
-                SELECT k.name AS key, MIN(v.wall_time) AS t FROM metric_values v
-                JOIN metric_keys k ON k.id = v.key_id WHERE v.run_id = ? GROUP BY v.key_id
+                SELECT k.name AS key, v.wall_time AS t
+                FROM (SELECT key_id, MIN(first_rowid) AS first FROM metric_segments
+                      WHERE run_id = ? GROUP BY key_id) f
+                JOIN metric_keys k ON k.id = f.key_id
+                JOIN metric_values v ON v.rowid = f.first
                 """, arguments: [id]) {
                 first[row["key"]] = Date(timeIntervalSince1970: row["t"])
             }

@@ -26,10 +26,17 @@ struct RunPageContext {
         let bestExact: String
     }
 
+    /// One synthesised sentence: a column per role (prediction, ground truth, attention),
+    /// each with its spectrograms above its audio.
     struct SentenceView {
+        struct Column {
+            let label: String
+            let media: [MediaView]
+        }
+
         let key: String
         let text: String?
-        let media: [MediaView]
+        let columns: [Column]
     }
 
     struct CellView {
@@ -143,7 +150,11 @@ extension RunPageContext.CellView {
         }
         let (groups, loose) = sentenceGroups(artifacts)
         sentences = groups.map { group in
-            .init(key: group.key, text: group.text, media: group.items.map { media.add($0) })
+            let roles = Dictionary(grouping: group.items) { MediaRole(name: $0.name) }
+            let columns = roles.keys.sorted().map { role in
+                RunPageContext.SentenceView.Column(label: role.label, media: (roles[role] ?? []).map { media.add($0) })
+            }
+            return .init(key: group.key, text: group.text, columns: columns)
         }
         self.media = loose.map { media.add($0) }
         empty = outputHTML == nil && charts.isEmpty && sentences.isEmpty && self.media.isEmpty

@@ -3,7 +3,11 @@
 /// ``symbols(_:)`` gives the sequence a model reads: a pause, then for each clause its
 /// words' phonemes separated by word boundaries, then a pause; stress marks removed. It has
 /// the same shape as the phonemes espeak-ng reports while speaking (``EspeakSynthesis``), so
-/// a model trained on the built-in corpus reads the phonemizer's output at inference.
+/// a model trained on the built-in corpus reads the phonemizer's output at inference. One
+/// difference: while speaking, espeak-ng also pauses between some words of a long clause,
+/// so the synthesis has a pause `_` where the phonemizer has a word boundary. Measured on
+/// the 200 sentences of the default built-in corpus: the phonemes were identical in all, and
+/// the whole sequence in 124; the other 76 differ only in such pauses.
 public struct Phonemizer: Sendable {
     /// An espeak-ng voice file name; its language decides the pronunciation.
     public var voice: String

@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value with ordered object keys, for `sql --format json` and the JSON columns.
 /// (JSONSerialization loses key order and turns integers stored as REAL into floats.)
-public indirect enum JSONValue: Sendable, Equatable {
+indirect enum JSONValue: Sendable, Equatable {
     case string(String)
     case int(Int64)
     case number(Double)
@@ -11,7 +11,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         JSON.encode(lhs) == JSON.encode(rhs)
     }
 }

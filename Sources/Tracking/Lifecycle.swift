@@ -36,6 +36,67 @@ extension RunStore {
         return Run(id: id, store: self, options: writerOptions)
     }
 
+    /// Takes up an `interrupted` or `crashed` run again (for `funaudio resume`): status back to
+    /// `running`, end time and error cleared, this process's pid and a fresh heartbeat.
+    ///
+    /// - Parameter discardingMetricsAfter: the step of the checkpoint the run resumes from;
+    ///   points recorded after it (which the resumed run will record again) are deleted, so the
+    ///   run ends with exactly the points of an uninterrupted run. Nil keeps every point
+    ///   (`latest_metrics` then takes the newest write at the highest step).
+    public func reopenRun(_ id: Int64, discardingMetricsAfter step: Int? = nil,
+                          writerOptions: WriterOptions = WriterOptions()) throws -> Run {
+        let now = Date().timeIntervalSince1970
+        try write("reopening run \(id)") { db in
+            guard let status = try String.fetchOne(db, sql: "SELECT status FROM runs WHERE id = ?", arguments: [id]) else {
+                throw TrackingError.noSuchRun(String(id))
+            }
+            guard status == RunStatus.interrupted.rawValue || status == RunStatus.crashed.rawValue else {
+                throw TrackingError.statementFailed(
+                    sql: "reopen run \(id)", reason: "run \(id) is \(status); only interrupted or crashed runs can be resumed")
+            }
+            try db.execute(sql: """
+                UPDATE runs SET status = 'running', ended_at = NULL, error = NULL, heartbeat_at = ?, pid = ?
+                WHERE id = ?
+                """, arguments: [now, Int(ProcessInfo.processInfo.processIdentifier), id])
+            if let step {
+                try discardMetrics(run: id, after: step, rowsPerStatement: writerOptions.rowsPerStatement, db)
+            }
+        }
+        return Run(id: id, store: self, options: writerOptions)
+    }
+
+    /// Rewrites the points of `run` without those after `step`: the kept points are read,
+    /// all of the run's points and segments deleted, and the kept ones inserted again as
+    /// fresh segments (a segment's rowid range and statistics cannot be cut in place).
+    private func discardMetrics(run: Int64, after step: Int, rowsPerStatement: Int, _ db: Database) throws {
+        let segments = try Row.fetchAll(db, sql: "SELECT first_rowid, last_rowid FROM metric_segments WHERE run_id = ?",
+                                        arguments: [run])
+        guard !segments.isEmpty else { return }
+        let kept = try Row.fetchAll(db, sql: """
+            SELECT s.key_id, v.step, v.value, v.wall_time FROM metric_segments s
+            JOIN metric_values v ON v.rowid BETWEEN s.first_rowid AND s.last_rowid
+            WHERE s.run_id = ? AND v.step <= ? ORDER BY s.id, v.rowid
+            """, arguments: [run, step])
+        for segment in segments {
+            try db.execute(sql: "DELETE FROM metric_values WHERE rowid BETWEEN ? AND ?",
+                           arguments: [segment["first_rowid"], segment["last_rowid"]])
+        }
+        try db.execute(sql: "DELETE FROM metric_segments WHERE run_id = ?", arguments: [run])
+        var keyIDs: [Int64] = []
+        var keyIndex: [Int64: Int32] = [:]
+        let points = kept.map { row -> MetricPoint in
+            let keyID: Int64 = row["key_id"]
+            let index = keyIndex[keyID] ?? {
+                keyIDs.append(keyID)
+                keyIndex[keyID] = Int32(keyIDs.count - 1)
+                return Int32(keyIDs.count - 1)
+            }()
+            return MetricPoint(key: index, step: row["step"], value: row["value"] ?? .nan, wallTime: row["wall_time"])
+        }
+        var inserter = MetricInserter(runID: run, rowsPerStatement: rowsPerStatement)
+        try inserter.insert(points, keyIDs: keyIDs, db)
+    }
+
     /// Marks `running` runs whose heartbeat is older than `heartbeatOlderThan` seconds as
     /// `crashed` (their process died without ending them) and returns their ids.
     /// Every `funaudio` command calls this first.

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// How the background writer batches metric points.
 public struct WriterOptions: Sendable {
@@ -69,6 +68,7 @@ final class MetricWriter: @unchecked Sendable {
 
     // Writer thread only.
     private var keyIDs: [Int64] = []
+    private lazy var inserter = MetricInserter(runID: runID, rowsPerStatement: options.rowsPerStatement)
     private var lastHeartbeat = Date().timeIntervalSince1970
 
     init(store: RunStore, runID: Int64, options: WriterOptions) {
@@ -167,6 +167,8 @@ final class MetricWriter: @unchecked Sendable {
                 failure = writeError
                 points.insert(contentsOf: batch, at: 0)
                 lines.insert(contentsOf: batchLines, at: 0)
+            } else {
+                failure = nil  // a retry wrote everything an earlier attempt could not
             }
             batch.removeAll(keepingCapacity: true)
             batchLines.removeAll(keepingCapacity: true)
@@ -184,7 +186,7 @@ final class MetricWriter: @unchecked Sendable {
         guard !batch.isEmpty || !batchLines.isEmpty || heartbeatDue else { return }
         let resolved = try store.write("recording metrics of run \(runID)") { db in
             let ids = try resolveKeys(names, db)
-            try insert(batch, keyIDs: ids, db)
+            try inserter.insert(batch, keyIDs: ids, db)
             for line in batchLines {
                 try db.execute(
                     sql: "INSERT INTO log_lines (run_id, wall_time, level, message) VALUES (?, ?, ?, ?)",
@@ -212,60 +214,6 @@ final class MetricWriter: @unchecked Sendable {
         return ids
     }
 
-    /// Inserts the points `rowsPerStatement` rows per statement execution, with raw binds (no
-    /// `DatabaseValue` boxing): this loop is what sets the points-per-second figure.
-    private func insert(_ batch: [MetricPoint], keyIDs: [Int64], _ db: Database) throws {
-        guard !batch.isEmpty else { return }
-        let rows = options.rowsPerStatement
-        let full = batch.count / rows
-        try batch.withUnsafeBufferPointer { buffer in
-            if full > 0 {
-                try withStatement(rows: rows, db) { statement in
-                    for chunk in 0..<full {
-                        try execute(statement, buffer[(chunk &* rows)..<((chunk &+ 1) &* rows)], keyIDs, db)
-                    }
-                }
-            }
-            if full &* rows < buffer.count {
-                try withStatement(rows: 1, db) { statement in
-                    for i in (full &* rows)..<buffer.count {
-                        try execute(statement, buffer[i..<(i &+ 1)], keyIDs, db)
-                    }
-                }
-            }
-        }
-    }
-
-    private func withStatement(rows: Int, _ db: Database, _ body: (OpaquePointer) throws -> Void) throws {
-        let values = Array(repeating: "(?,?,?,?,?)", count: rows).joined(separator: ",")
-        let sql = "INSERT INTO metric_values (run_id, key_id, step, value, wall_time) VALUES " + values
-        var statement: OpaquePointer?
-        let code = sqlite3_prepare_v2(db.sqliteConnection, sql, -1, &statement, nil)
-        guard code == SQLITE_OK, let statement else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-        }
-        defer { sqlite3_finalize(statement) }
-        try body(statement)
-    }
-
-    private func execute(_ statement: OpaquePointer, _ points: Slice<UnsafeBufferPointer<MetricPoint>>,
-                         _ keyIDs: [Int64], _ db: Database) throws {
-        var column: Int32 = 1
-        for point in points {
-            sqlite3_bind_int64(statement, column, runID)
-            sqlite3_bind_int64(statement, column &+ 1, keyIDs[Int(point.key)])
-            sqlite3_bind_int64(statement, column &+ 2, point.step)
-            sqlite3_bind_double(statement, column &+ 3, point.value)
-            sqlite3_bind_double(statement, column &+ 4, point.wallTime)
-            column &+= 5
-        }
-        let code = sqlite3_step(statement)
-        sqlite3_reset(statement)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                                sql: "INSERT INTO metric_values …")
-        }
-    }
+    /// Inserts the batch grouped by key (a stable counting sort), so each key's points get one
+    /// contiguous rowid range, recorded with the points' statistics in `metric_segments`.
 }

@@ -179,7 +179,11 @@ extension RunStore {
     }
 
     private func summary(_ id: Int64, _ db: Database) throws -> RunSummary {
-        let r = try Row.fetchOne(db, sql: "SELECT * FROM run_overview WHERE run_id = ?", arguments: [id])!
+        let r = try Row.fetchOne(db, sql: """
+            SELECT e.name AS experiment, r.status, r.seed, r.sweep_id, r.started_at, r.ended_at, r.error,
+                   COALESCE(r.ended_at, r.heartbeat_at) - r.started_at AS duration_s
+            FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?
+            """, arguments: [id])!
         var params: [String: ParamValue] = [:]
         for p in try Row.fetchAll(db, sql: "SELECT key, value, type FROM params WHERE run_id = ?", arguments: [id]) {
             params[p["key"]] = ParamValue(p["value"], type: p["type"])

@@ -26,7 +26,8 @@ public final class Run: Sendable {
 
     /// Records `value` of metric `key` (a dotted name such as `train.loss`) at `step`.
     /// Returns at once; the point reaches runs.db within ``WriterOptions/flushInterval``.
-    /// Recording a key twice at one step keeps both rows; views take the later one.
+    /// Recording a key twice at one step keeps both rows; views take the later one. Points
+    /// recorded after the run ended are dropped.
     public func record(_ key: String, step: Int, value: Double, at time: Date = Date()) {
         writer.record(key, step: Int64(step), value: value, wallTime: time.timeIntervalSince1970)
     }

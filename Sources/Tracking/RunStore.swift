@@ -35,14 +35,14 @@ public final class RunStore: Sendable {
         self.inlineBlobLimit = inlineBlobLimit
         self.blobDirectory = URL(fileURLWithPath: url.path + "-blobs", isDirectory: true)
 
+        if !create && !FileManager.default.fileExists(atPath: url.path) {
+            throw TrackingError.databaseMissing(path: url.path)
+        }
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
               isDirectory.boolValue else {
             throw TrackingError.directoryMissing(database: url.path, directory: directory)
-        }
-        if !create && !FileManager.default.fileExists(atPath: url.path) {
-            throw TrackingError.databaseMissing(path: url.path)
         }
 
         var configuration = Configuration()

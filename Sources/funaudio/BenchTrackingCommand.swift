@@ -13,7 +13,7 @@ struct BenchTracking: ParsableCommand {
     var points: Int = 4_000_000
 
     @Option(help: "Timed training steps (half with logging off, half on).")
-    var steps: Int = 24
+    var steps: Int = 40
 
     @Option(help: "Metric points recorded per training step when logging is on.")
     var pointsPerStep: Int = 100
@@ -55,13 +55,18 @@ struct BenchTracking: ParsableCommand {
             var fields: [String] = [
                 "\"points_per_s\": \(Int(throughput.pointsPerSecond))",
                 "\"step_overhead_pct\": \(String(format: "%.3f", overhead.overheadPercent))",
+                "\"step_overhead_cpu_pct\": \(String(format: "%.3f", overhead.cpuOverheadPercent))",
                 "\"points\": \(throughput.points)",
+                "\"points_per_cpu_s\": \(Int(throughput.pointsPerCPUSecond))",
+                "\"record_ns_per_point\": \(String(format: "%.1f", throughput.recordingCPUSeconds / Double(throughput.points) * 1e9))",
                 "\"rows_per_statement\": \(throughput.rowsPerStatement)",
                 "\"points_per_s_by_rows_per_statement\": {"
                     + comparison.map { "\"\($0.rowsPerStatement)\": \(Int($0.pointsPerSecond))" }.joined(separator: ", ") + "}",
                 "\"median_step_off_ms\": \(String(format: "%.3f", overhead.medianOffSeconds * 1000))",
                 "\"median_step_on_ms\": \(String(format: "%.3f", overhead.medianOnSeconds * 1000))",
+                "\"median_record_us_per_step\": \(String(format: "%.1f", overhead.medianRecordSeconds * 1e6))",
                 "\"steps\": \(overhead.steps)",
+                "\"load_average\": \(loadAverage)",
                 "\"points_per_step\": \(overhead.pointsPerStep)",
                 "\"step\": \"\(stepName)\"",
             ]
@@ -73,11 +78,15 @@ struct BenchTracking: ParsableCommand {
             return
         }
         print("Tracking benchmark (scratch databases in \(directory.path))")
+        print("  machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage) "
+              + "at the end (wall-clock rates shrink when other processes share the cores; CPU rates do not)")
         print(String(format: "  throughput: %.0f points/s sustained (%d points, 128 rows/statement, committed in %.2f s)",
                      throughput.pointsPerSecond, throughput.points, throughput.seconds))
+        print(String(format: "    CPU: %.0f points per CPU-second (recording + writer threads); record() costs the training thread %.0f ns/point",
+                     throughput.pointsPerCPUSecond, throughput.recordingCPUSeconds / Double(throughput.points) * 1e9))
         for c in comparison {
-            print(String(format: "    %3d rows/statement: %9.0f points/s (%d points)",
-                         c.rowsPerStatement, c.pointsPerSecond, c.points))
+            print(String(format: "    %3d rows/statement: %9.0f points/s, %9.0f points/CPU-s (%d points)",
+                         c.rowsPerStatement, c.pointsPerSecond, c.pointsPerCPUSecond, c.points))
         }
         if let peerRate {
             print(String(format: "    Python sqlite3 executemany (peer): %.0f points/s; FunAudio is %.2fx",
@@ -86,10 +95,20 @@ struct BenchTracking: ParsableCommand {
             print("    Python peer skipped: no python found (scripts/install-peers)")
         }
         print("  training step, \(stepName)")
-        print(String(format: "    median %.2f ms logging off, %.2f ms logging on (%d points/step, %d steps): overhead %.2f %%",
+        print(String(format: "    median %.2f ms logging off, %.2f ms logging on (%d points/step, %d steps)",
                      overhead.medianOffSeconds * 1000, overhead.medianOnSeconds * 1000,
-                     overhead.pointsPerStep, overhead.steps, overhead.overheadPercent))
+                     overhead.pointsPerStep, overhead.steps))
+        print(String(format: "    overhead %.2f %% wall clock, %.2f %% CPU time (median on/off ratio of adjacent 2-step blocks)",
+                     overhead.overheadPercent, overhead.cpuOverheadPercent))
+        print(String(format: "    the record() calls themselves: median %.1f µs per step (%.4f %% of the step)",
+                     overhead.medianRecordSeconds * 1e6, overhead.medianRecordSeconds / overhead.medianOffSeconds * 100))
     }
+}
+
+/// The 1-minute load average (/proc/loadavg), to read wall-clock figures against.
+private var loadAverage: String {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").first.map(String.init) ?? "null"
 }
 
 /// The python of `scripts/install-peers` (or `$FUNAUDIO_PYTHON`, or python3) and a peer script

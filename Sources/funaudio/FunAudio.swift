@@ -16,10 +16,13 @@ struct FunAudio: ParsableCommand {
         version: "0.1.0",
         groupedSubcommands: [
             CommandGroup(name: "Runs", subcommands: [
-                RunExperiment.self, RerunExperiment.self, ResumeExperiment.self, ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self,
+                RunExperiment.self, RerunExperiment.self, ResumeExperiment.self,
+                ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self,
             ]),
             CommandGroup(name: "Reports", subcommands: [ReportRun.self, CompareRuns.self]),
-            CommandGroup(name: "Audio and text", subcommands: [AudioCommand.self, TextCommand.self]),
+            CommandGroup(name: "Audio and text", subcommands: [
+                CorpusCommand.self, AudioCommand.self, TextCommand.self,
+            ]),
             CommandGroup(name: "Development", subcommands: [Bench.self, Docs.self]),
         ]
     )
@@ -29,6 +32,6 @@ struct FunAudio: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time FunAudio against its Python peers and print the ratios.",
-        subcommands: [BenchTrain.self, BenchDSP.self, BenchTracking.self]
+        subcommands: [BenchTrain.self, BenchDSP.self, BenchTracking.self, BenchReport.self, BenchBERT.self]
     )
 }

@@ -7,7 +7,7 @@ struct TextCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "text",
         abstract: "Normalise, phonemise and tokenise text.",
-        subcommands: [TextPhonemes.self, TextTokenize.self]
+        subcommands: [TextPhonemes.self, TextTokenize.self, TextBERT.self]
     )
 }
 

@@ -38,6 +38,25 @@ import Testing
         try screenshot(folder)
     }
 
+    @Test func partialRunAndIndexLoadWithoutScriptError() throws {
+        let folder = try outputFolder("partial")
+        var run = SampleRuns.run(id: 7, status: "running")
+        run.artifacts[1].bytes = nil                        // a spectrogram whose blob is gone
+        run.metrics.append(MetricSeries(key: "grad_norm", steps: [0, 1, 2], values: [1, .infinity, -1], cellIndex: 2))
+        try writer.write(writer.renderRun(run), to: folder)
+        try writer.write(writer.renderIndex([IndexEntry(run: run, href: "partial/index.html"),
+                                             IndexEntry(run: SampleRuns.run(id: 3), href: nil)]),
+                         to: folder.deletingLastPathComponent())
+        let dom = try Chromium.dumpDOM(folder.appendingPathComponent("index.html"))
+        try expectHealthy(dom)
+        #expect(dom.contains("This run is still running"))
+        #expect(dom.contains("synth/00/predicted.png: bytes missing"))
+        let index = try Chromium.dumpDOM(folder.deletingLastPathComponent().appendingPathComponent("index.html"))
+        try expectHealthy(index)
+        #expect(index.contains("href=\"partial/index.html\""))
+        try screenshot(folder)
+    }
+
     private func expectHealthy(_ dom: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let root = try #require(dom.firstMatch(of: /<html[^>]*>/), sourceLocation: sourceLocation).0
         #expect(root.contains("data-js-ready=\"1\""), "the page script did not finish: \(root)",
@@ -104,8 +123,12 @@ enum Chromium {
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
+        // A hung browser must fail the test, not stall the suite.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        watchdog.cancel()
         let errorText = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             throw BrowserError("chromium exited with \(process.terminationStatus): \(errorText.suffix(2000))")

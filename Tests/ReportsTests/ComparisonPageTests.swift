@@ -29,12 +29,12 @@ import Testing
 
     @Test func bestValuePerColumnIsMarked() throws {
         let html = writer.renderComparison(runs, title: "fusion").html
-        let rows = html.matches(of: /<tr><td data-sort="(\d+)">(?s:.*?)<\/tr>/).map { String($0.0) }
+        let table = try #require(html.firstMatch(of: /<table class="metrics sortable">(?s:.*?)<\/table>/)).0
+        let rows = table.matches(of: /<tr><td data-sort="(\d+)">(?s:.*?)<\/tr>/).map { String($0.0) }
         #expect(rows.count == 3)
         // Run 2 has the lowest losses: every one of its four cells is the best, no other is.
         #expect(rows[1].components(separatedBy: "best\"").count - 1 == 4)
         #expect(rows[0].contains("best\"") == false && rows[2].contains("best\"") == false)
-        #expect(html.contains("<table class=\"metrics sortable\">"))
     }
 
     @Test func sentencesSideBySide() throws {
@@ -53,5 +53,26 @@ import Testing
         let html = writer.renderComparison([quiet, runs[0]], title: "mixed").html
         #expect(html.contains("Partial: #4 (running)"))
         #expect(html.contains("Not synthesised in this run."))
+    }
+}
+
+@Suite struct LargeComparisonTests {
+    @Test func twentyLongRunsStaySmall() throws {
+        let runs = (1...20).map { SampleRuns.run(id: Int64($0), lossScale: 1 + Double($0) / 20, steps: 20_000, withMedia: false) }
+        let page = try ReportWriter().renderComparison(runs, title: "big")
+        // 40 curves in one chart: 24,000 / 40 = 600 points each, whatever the run length.
+        let lists = page.html.matches(of: /data-values="([^"]*)"/).map { $0.1.split(separator: " ").count }
+        #expect(lists.count == 40)
+        #expect(lists.allSatisfy { $0 <= 600 })
+        #expect(page.pageBytes < 1_000_000)
+        #expect(page.html.contains("#20 fusion-film"))
+        #expect(page.html.contains("class=\"line c19 dashed\""))
+    }
+
+    @Test func coloursWrapAfterTheTwentiethRun() throws {
+        let runs = (1...22).map { SampleRuns.run(id: Int64($0), steps: 20, withMedia: false) }
+        let html = try ReportWriter().renderComparison(runs, title: "many").html
+        #expect(html.contains("c20") == false && html.contains("bg20") == false)
+        #expect(html.contains("<span class=\"swatch bg1\"></span><a href=\"../22/index.html\">#22</a>"))
     }
 }

@@ -76,6 +76,8 @@ import Tracking
             let publisher = try ReportPublisher(store: store, reports: reports)
             let page = try publisher.publishRun(a)
             #expect(page.path == reports.appendingPathComponent("\(a)/index.html").path)
+            let before = try String(contentsOf: reports.appendingPathComponent("index.html"), encoding: .utf8)
+            #expect(before.contains("#\(b) quickstart <span class=\"muted\">(no page yet)"))
             let ids = try publisher.loader.runIDs(query: "SELECT run_id FROM params WHERE key = 'model.fusion.kind' ORDER BY run_id")
             #expect(ids == [a, b])
             let comparison = try publisher.publishComparison(ids)
@@ -86,7 +88,7 @@ import Tracking
 
             let index = try String(contentsOf: reports.appendingPathComponent("index.html"), encoding: .utf8)
             #expect(index.contains("href=\"\(a)/index.html\""))
-            #expect(index.contains("#\(b) quickstart <span class=\"muted\">(no page yet)"))
+            #expect(index.contains("href=\"\(b)/index.html\""))   // written with the comparison
             #expect(index.contains("href=\"compare-\(a)-\(b)/index.html\""))
             #expect(index.contains("val.loss"))
         }

@@ -87,4 +87,15 @@ struct DatabaseOpeningTests {
         _ = try store.startRun(sampleRun())
         #expect(try integrity(store) == "ok")
     }
+
+    @Test func aDirectoryInPlaceOfTheFileIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.databasePath, withIntermediateDirectories: true)
+        let error = try #require(throws: TrackingError.self) { try RunStore(path: dir.databasePath) }
+        guard case .cannotOpen(let path, _) = error else {
+            Issue.record("expected .cannotOpen, got \(error)")
+            return
+        }
+        #expect(path == dir.databasePath)
+    }
 }

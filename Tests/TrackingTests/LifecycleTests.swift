@@ -114,3 +114,74 @@ struct LifecycleTests {
         try second.finish()
     }
 }
+
+/// `funaudio resume` takes up an interrupted or crashed run again.
+struct ReopenTests {
+    @Test func anInterruptedRunCanBeReopenedAndFinished() throws {
+        let dir = try TemporaryDirectory()
+        let store = try RunStore(path: dir.databasePath)
+        let first = try store.startRun(sampleRun())
+        first.record("loss", step: 10, value: 1.0)
+        try first.interrupt()
+        let resumed = try store.reopenRun(first.id)
+        #expect(try store.runDetail(first.id).summary.status == .running)
+        #expect(try store.runDetail(first.id).summary.error == nil)
+        resumed.record("loss", step: 20, value: 0.5)
+        try resumed.finish()
+        let detail = try store.runDetail(first.id)
+        #expect(detail.summary.status == .finished)
+        #expect(detail.summary.finalMetrics == ["loss": 0.5])
+        #expect(detail.metrics.first?.points == 2)
+    }
+
+    @Test func finishedOrMissingRunsCannotBeReopened() throws {
+        let dir = try TemporaryDirectory()
+        let store = try RunStore(path: dir.databasePath)
+        let run = try store.startRun(sampleRun())
+        try run.finish()
+        let error = try #require(throws: TrackingError.self) { try store.reopenRun(run.id) }
+        #expect(error.description.contains("only interrupted or crashed runs can be resumed"))
+        #expect(throws: TrackingError.noSuchRun("42")) { try store.reopenRun(42) }
+    }
+}
+
+/// Resuming from a checkpoint: the points logged after it are dropped and logged again.
+struct ResumeMetricsTests {
+    @Test func aResumedRunEndsWithThePointsOfAnUninterruptedOne() throws {
+        let dir = try TemporaryDirectory()
+        let store = try RunStore(path: dir.databasePath)
+        let loss = { (step: Int) in 1.0 / Double(step + 1) }
+        let lr = { (step: Int) in (10..<20).contains(step) ? Double.nan : 0.1 }  // NaN is stored as NULL
+        func log(_ run: Run, _ steps: Range<Int>) {
+            for step in steps {
+                run.record("loss", step: step, value: loss(step))
+                run.record("lr", step: step, value: lr(step))
+            }
+        }
+        let reference = try store.startRun(sampleRun())
+        log(reference, 0..<30)
+        try reference.finish()
+
+        // Interrupted at step 24, last checkpoint at step 19; the points came in two batches.
+        let run = try store.startRun(sampleRun(), writerOptions: WriterOptions(flushInterval: 60))
+        log(run, 0..<10)
+        try run.flush()
+        log(run, 10..<25)
+        try run.interrupt()
+        let resumed = try store.reopenRun(run.id, discardingMetricsAfter: 19)
+        #expect(try store.metricSeries(run: run.id, key: "loss").map(\.step) == Array(0...19))
+        log(resumed, 20..<30)
+        try resumed.finish()
+
+        for key in ["loss", "lr"] {
+            let a = try store.metricSeries(run: reference.id, key: key)
+            let b = try store.metricSeries(run: run.id, key: key)
+            #expect(a.map(\.step) == b.map(\.step))
+            #expect(a.map(\.value) == b.map(\.value))
+        }
+        let summaries = try store.runDetail(run.id).metrics
+        #expect(summaries.map(\.points) == [30, 30])
+        #expect(summaries.first { $0.key == "loss" }?.minValue == loss(29))
+        #expect(try integrity(store) == "ok")
+    }
+}

@@ -123,4 +123,26 @@ struct MetricWriterTests {
         }
         #expect(perKey == [2000, 2000, 2000, 2000])
     }
+
+    /// A writer that cannot get the lock keeps its points and writes them once it can.
+    @Test func aLockedDatabaseDelaysPointsButLosesNone() throws {
+        let dir = try TemporaryDirectory()
+        let store = try RunStore(path: dir.databasePath, busyTimeout: 0.1)
+        let run = try store.startRun(sampleRun(), writerOptions: WriterOptions(flushInterval: 0.05))
+        let other = try DatabaseQueue(path: dir.databasePath)
+        try other.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            for step in 0..<100 { run.record("loss", step: step, value: Double(step)) }
+            let error = try #require(throws: TrackingError.self) { try run.flush() }
+            guard case .locked = error else {
+                Issue.record("expected .locked, got \(error)")
+                return
+            }
+            try db.execute(sql: "ROLLBACK")
+        }
+        for step in 100..<150 { run.record("loss", step: step, value: Double(step)) }
+        try run.finish()
+        #expect(try count(store, "metric_values") == 150)
+        #expect(try store.metricSeries(run: run.id, key: "loss").map(\.step) == Array(0..<150))
+    }
 }
