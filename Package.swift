@@ -44,7 +44,6 @@ let package = Package(
                 swiftSettings: kernelSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Text", dependencies: ["CEspeakNG"]),
         .target(name: "Data", dependencies: ["Audio", "Text"], resources: [.copy("Resources/sentences.txt")]),
-        .target(name: "Models", dependencies: ["NN", "Audio", "Text", "Data"], swiftSettings: kernelSettings),
 
         // The text + audio fusion model, its trainer, evaluation and synthesis.
         .target(name: "Models", dependencies: ["NN", "Audio", "Text", "Data", "CBLAS"],
@@ -60,7 +59,8 @@ let package = Package(
         ]),
 
         // Experiment files, the notebook-style runner, sweeps, rerun and resume.
-        .target(name: "Experiments", dependencies: ["Config"]),
+        .target(name: "Experiments", dependencies: ["Config", "Audio", "Data", "Models", "Tracking", "Reports"]),
+
         // Static HTML run and comparison pages (templates in Sources/Reports/Templates).
         .target(name: "Reports", dependencies: [
             "Tracking", .product(name: "Mustache", package: "swift-mustache"),
