@@ -1,8 +1,12 @@
 import Dispatch
 import Foundation
 
-/// Runs `body` over `0..<count` split into contiguous chunks, one per core, when the work is
-/// large enough to pay for a thread hand-off (`count >= 2 * minimumChunk`); otherwise inline.
+/// Runs `body` over `0..<count` split into contiguous chunks when the work is large enough to
+/// pay for a thread hand-off (`count >= 2 * minimumChunk`); otherwise inline.
+///
+/// There are up to four chunks per core, handed to Dispatch's threads as they come free:
+/// on a machine shared with other processes, one descheduled thread then delays only a
+/// quarter of its share instead of the whole call (measured: steadier wall times).
 ///
 /// `body(chunkIndex, range)` receives the chunk's index (to pick a per-thread workspace) and
 /// its range. Chunks never overlap, so bodies that write only inside their range are safe.
@@ -28,10 +32,11 @@ private struct ChunkBody: @unchecked Sendable {
     let run: (Int, Range<Int>) -> Void
 }
 
-/// How many chunks `parallelChunks` uses for `count` items: at most the active core count.
+/// How many chunks `parallelChunks` uses for `count` items: one on a single core, else at
+/// most four per core and at least `minimumChunk` items each.
 func parallelChunkCount(count: Int, minimumChunk: Int) -> Int {
     let cores = ProcessInfo.processInfo.activeProcessorCount
-    return max(1, min(cores, count / max(1, minimumChunk)))
+    return cores == 1 ? 1 : max(1, min(4 * cores, count / max(1, minimumChunk)))
 }
 
 /// The `chunk`-th of `chunks` near-equal contiguous ranges covering `0..<count`.

@@ -23,30 +23,43 @@ extension STFT {
                         workspace ws: Workspace) {
         let frames = frameCount(signalLength: signal.count)
         precondition(out.bins == bins && out.frames == frames, "output shape mismatch")
+        let bins = bins
+        out.real.withUnsafeMutableBufferPointer { real in
+            out.imag.withUnsafeMutableBufferPointer { imag in
+                let (re, im) = (real.baseAddress!, imag.baseAddress!)
+                analyze(signal, workspace: ws) { f0, used, b in
+                    storeLanes(b.re, into: re + f0, stride: frames, rows: bins, used: used)
+                    storeLanes(b.im, into: im + f0, stride: frames, rows: bins, used: used)
+                }
+            }
+        }
+    }
+
+    /// The STFT loop: frames of `signal` are windowed and transformed four at a time (one
+    /// per lane), batches split across cores, and `consume(firstFrame, usedLanes, buffers)`
+    /// sees each batch's spectrum in `buffers.re`/`buffers.im` (lane `l` = frame
+    /// `firstFrame + l`). `consume` runs concurrently and must write only its own frames.
+    func analyze(_ signal: UnsafeBufferPointer<Float>, workspace ws: Workspace,
+                 _ consume: (_ firstFrame: Int, _ used: Int, _ buffers: RealFFT.Buffers) -> Void) {
+        let frames = frameCount(signalLength: signal.count)
         fillPadded(signal, ws)
         let lanes = FFTLanes.scalarCount
-        let (n, hop, fft, bins) = (nFFT, hopLength, fft, bins)
+        let (n, hop, fft) = (nFFT, hopLength, fft)
         ws.padded.withUnsafeBufferPointer { padded in
             window.withUnsafeBufferPointer { window in
-                out.real.withUnsafeMutableBufferPointer { real in
-                    out.imag.withUnsafeMutableBufferPointer { imag in
-                        let (x, w, re, im) = (padded.baseAddress!, window.baseAddress!,
-                                              real.baseAddress!, imag.baseAddress!)
-                        parallelChunks(count: (frames + lanes - 1) / lanes, minimumChunk: 8) { chunk, batches in
-                            let b = ws.buffers[chunk]
-                            for batch in batches {
-                                let f0 = batch &* lanes, used = min(lanes, frames &- f0)
-                                // Unused lanes repeat the last frame; they are not stored.
-                                let p = (0..<lanes).map { x + (f0 &+ min($0, used &- 1)) &* hop }
-                                let (p0, p1, p2, p3, p4, p5, p6, p7) = (p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
-                                for j in 0..<n {
-                                    b.signal[j] = FFTLanes(p0[j], p1[j], p2[j], p3[j], p4[j], p5[j], p6[j], p7[j]) * w[j]
-                                }
-                                fft.forward(b)
-                                storeLanes(b.re, into: re + f0, stride: frames, rows: bins, used: used)
-                                storeLanes(b.im, into: im + f0, stride: frames, rows: bins, used: used)
-                            }
-                        }
+                let (x, w) = (padded.baseAddress!, window.baseAddress!)
+                parallelChunks(count: (frames + lanes - 1) / lanes, minimumChunk: 4) { chunk, batches in
+                    let b = ws.buffers[chunk]
+                    for batch in batches {
+                        let f0 = batch &* lanes, used = min(lanes, frames &- f0)
+                        // Unused lanes repeat the last frame; consumers ignore them.
+                        let last = used &- 1
+                        let p0 = x + f0 &* hop
+                        let p1 = p0 + min(1, last) &* hop, p2 = p0 + min(2, last) &* hop
+                        let p3 = p0 + min(3, last) &* hop
+                        for j in 0..<n { b.signal[j] = FFTLanes(p0[j], p1[j], p2[j], p3[j]) * w[j] }
+                        fft.forward(b)
+                        consume(f0, used, b)
                     }
                 }
             }
@@ -63,7 +76,7 @@ extension STFT {
                          (out.count + 2 * start + hopLength - 1) / hopLength)
         let (n, hop, fft, bins, stride) = (nFFT, hopLength, fft, bins, spectrogram.frames)
         let batchCount = (frames + lanes - 1) / lanes
-        let chunks = parallelChunkCount(count: batchCount, minimumChunk: 8)
+        let chunks = parallelChunkCount(count: batchCount, minimumChunk: 4)
         // Each chunk overlap-adds into its own span, then the spans are summed into `out`.
         for c in 0..<chunks {
             let r = chunkRange(c, of: chunks, count: batchCount)
@@ -77,7 +90,7 @@ extension STFT {
                     let spanPointers = (0..<chunks).map { c in
                         ws.spans[c].withUnsafeMutableBufferPointer { $0.baseAddress! }
                     }
-                    parallelChunks(count: batchCount, minimumChunk: 8) { chunk, batches in
+                    parallelChunks(count: batchCount, minimumChunk: 4) { chunk, batches in
                         let b = ws.buffers[chunk]
                         let span = spanPointers[chunk]
                         let spanStart = batches.lowerBound * lanes
@@ -147,10 +160,10 @@ extension STFT {
     }
 }
 
-/// Writes lane vectors `v[r]` to `out + r·stride` (8 consecutive frames of row `r`), only the
+/// Writes lane vectors `v[r]` to `out + r·stride` (consecutive frames of row `r`), only the
 /// first `used` lanes.
 @inline(__always)
-private func storeLanes(_ v: UnsafeMutablePointer<FFTLanes>, into out: UnsafeMutablePointer<Float>,
+func storeLanes(_ v: UnsafeMutablePointer<FFTLanes>, into out: UnsafeMutablePointer<Float>,
                         stride: Int, rows: Int, used: Int) {
     if used == FFTLanes.scalarCount {
         for r in 0..<rows {

@@ -48,6 +48,14 @@ public struct ComplexSpectrogram: Sendable, Equatable {
         imag = real
     }
 
+    /// Storage the caller fills completely before reading (saves zeroing megabytes that are
+    /// overwritten at once).
+    init(uninitializedBins bins: Int, frames: Int) {
+        self.bins = bins; self.frames = frames
+        real = .uninitialized(bins * frames)
+        imag = .uninitialized(bins * frames)
+    }
+
     public init(bins: Int, frames: Int, real: [Float], imag: [Float]) {
         precondition(real.count == bins * frames && imag.count == bins * frames,
                      "real and imag must hold bins * frames elements")
@@ -56,7 +64,7 @@ public struct ComplexSpectrogram: Sendable, Equatable {
 
     /// `|X|^power` elementwise: `power` 1 gives the magnitude, 2 the power spectrogram.
     public func magnitude(power: Float = 1) -> Spectrogram {
-        var out = Spectrogram(rows: bins, frames: frames)
+        var out = Spectrogram(rows: bins, frames: frames, values: .uninitialized(bins * frames))
         real.withUnsafeBufferPointer { re in
             imag.withUnsafeBufferPointer { im in
                 out.values.withUnsafeMutableBufferPointer { o in
@@ -74,5 +82,12 @@ public struct ComplexSpectrogram: Sendable, Equatable {
             }
         }
         return out
+    }
+}
+
+extension Array where Element == Float {
+    /// `count` floats left uninitialised, for outputs that are written in full at once.
+    static func uninitialized(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 }

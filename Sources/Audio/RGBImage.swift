@@ -1,0 +1,55 @@
+import CPNG
+
+/// An 8-bit RGB raster, rows top to bottom, written and read as PNG with libpng's
+/// simplified API (`png_image_*`, which reports errors in `message` rather than by longjmp).
+public struct RGBImage: Sendable, Equatable {
+    public let width: Int, height: Int
+    /// `pixels[3·(y·width + x) + channel]`.
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, fill: (UInt8, UInt8, UInt8) = (255, 255, 255)) {
+        self.width = width; self.height = height
+        pixels = [UInt8](repeating: 0, count: 3 * width * height)
+        for i in 0..<(width * height) { (pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]) = fill }
+    }
+
+    public subscript(x: Int, y: Int) -> (UInt8, UInt8, UInt8) {
+        get { let i = 3 * (y * width + x); return (pixels[i], pixels[i + 1], pixels[i + 2]) }
+        set { let i = 3 * (y * width + x); (pixels[i], pixels[i + 1], pixels[i + 2]) = newValue }
+    }
+
+    /// Sets (x, y) if it lies inside the image.
+    mutating func plot(_ x: Int, _ y: Int, _ color: (UInt8, UInt8, UInt8)) {
+        if x >= 0, y >= 0, x < width, y < height { self[x, y] = color }
+    }
+
+    public func writePNG(to path: String) throws {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(width); image.height = UInt32(height)
+        image.format = UInt32(PNG_FORMAT_RGB)
+        let ok = pixels.withUnsafeBufferPointer {
+            png_image_write_to_file(&image, path, 0, $0.baseAddress, Int32(3 * width), nil)
+        }
+        if ok == 0 { throw AudioError("\(path): cannot write the PNG (\(Self.message(image)))") }
+    }
+
+    public static func readPNG(from path: String) throws -> RGBImage {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        guard png_image_begin_read_from_file(&image, path) != 0 else {
+            throw AudioError("\(path): not a readable PNG (\(message(image)))")
+        }
+        image.format = UInt32(PNG_FORMAT_RGB)
+        var out = RGBImage(width: Int(image.width), height: Int(image.height))
+        let ok = out.pixels.withUnsafeMutableBufferPointer {
+            png_image_finish_read(&image, nil, $0.baseAddress, Int32(3 * out.width), nil)
+        }
+        guard ok != 0 else { throw AudioError("\(path): cannot decode the PNG (\(message(image)))") }
+        return out
+    }
+
+    private static func message(_ image: png_image) -> String {
+        withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}

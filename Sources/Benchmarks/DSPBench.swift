@@ -1,0 +1,166 @@
+import Audio
+import Foundation
+
+/// `funaudio bench dsp`: STFT, mel spectrogram and Griffin-Lim timed in FunAudio and, in the
+/// same invocation on the same signal, in librosa (scripts/peers/bench_dsp.py).
+public enum DSPBenchmark {
+    /// The workload: `seconds` of audio at `sampleRate`, analysed with `nFFT`, `hop`, `nMels`.
+    public struct Settings: Sendable {
+        public var sampleRate = 22050, seconds = 10.0
+        public var nFFT = 1024, hop = 256, nMels = 80, iterations = 32
+        /// Timed runs per measurement (after one warm-up); Griffin-Lim uses a fifth as many.
+        public var repeats = 30
+        public init() {}
+    }
+
+    /// Median wall times in milliseconds.
+    public struct Timings: Codable, Sendable {
+        public let stft_ms: Double, mel_ms: Double, griffinlim_ms: Double
+    }
+
+    /// FunAudio's timings at the top level (`stft_ms`, …), librosa's under `librosa`, and
+    /// `speedup` = librosa's time / FunAudio's (above 1: FunAudio is faster).
+    public struct Report: Codable, Sendable {
+        public let stft_ms: Double, mel_ms: Double, griffinlim_ms: Double
+        public let librosa: Timings?
+        public let speedup: [String: Double]?
+        public let signal: String
+        public let threads: Int
+
+        public var text: String {
+            var lines = ["DSP benchmark: \(signal), \(threads) threads, median wall time",
+                         "                 FunAudio      librosa    speed-up"]
+            for (name, ours, theirs) in [("STFT", stft_ms, librosa?.stft_ms),
+                                          ("mel", mel_ms, librosa?.mel_ms),
+                                          ("Griffin-Lim 32", griffinlim_ms, librosa?.griffinlim_ms)] {
+                let peer = theirs.map { String(format: "%9.2f ms    %6.2fx", $0, $0 / ours) } ?? "        (not run)"
+                lines.append(name.padding(toLength: 15, withPad: " ", startingAt: 0)
+                             + String(format: "%9.2f ms  ", ours) + peer)
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Runs FunAudio's measurements, then librosa's unless `peer` is nil.
+    public static func run(_ settings: Settings = Settings(), peer: PythonPeer?) throws -> Report {
+        let signal = testSignal(settings)
+        let stft = try STFT(nFFT: settings.nFFT, hopLength: settings.hop)
+        let mel = try MelSpectrogram(sampleRate: settings.sampleRate, nFFT: settings.nFFT,
+                                     hopLength: settings.hop, nMels: settings.nMels)
+        let magnitude = try stft(signal).magnitude()
+        let griffinLim = try GriffinLim(stft: stft, iterations: settings.iterations)
+        let ours = Timings(
+            stft_ms: try medianMilliseconds(settings.repeats) { _ = try stft(signal) },
+            mel_ms: try medianMilliseconds(settings.repeats) { _ = try mel(signal) },
+            griffinlim_ms: try medianMilliseconds(max(3, settings.repeats / 6)) { _ = try griffinLim(magnitude) })
+
+        var theirs: Timings?
+        if let peer {
+            let file = FileManager.default.temporaryDirectory
+                .appendingPathComponent("funaudio-bench-dsp-\(ProcessInfo.processInfo.processIdentifier).npy")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try NumPyFile.write(signal, shape: [signal.count], to: file)
+            let output = try peer.run(script: "scripts/peers/bench_dsp.py", arguments: [
+                file.path, "\(settings.sampleRate)", "\(settings.nFFT)", "\(settings.hop)",
+                "\(settings.nMels)", "\(settings.iterations)"])
+            do {
+                theirs = try JSONDecoder().decode(Timings.self, from: Data(output.utf8))
+            } catch {
+                throw PeerError("scripts/peers/bench_dsp.py printed no timings JSON: \(output)")
+            }
+        }
+        return Report(
+            stft_ms: ours.stft_ms, mel_ms: ours.mel_ms, griffinlim_ms: ours.griffinlim_ms,
+            librosa: theirs,
+            speedup: theirs.map { ["stft": $0.stft_ms / ours.stft_ms, "mel": $0.mel_ms / ours.mel_ms,
+                                   "griffinlim": $0.griffinlim_ms / ours.griffinlim_ms] },
+            signal: String(format: "%.0f s at %d Hz, n_fft %d, hop %d, %d mels", settings.seconds,
+                           settings.sampleRate, settings.nFFT, settings.hop, settings.nMels),
+            threads: ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// A deterministic speech-like test signal: a 120 Hz harmonic series with vibrato, a
+    /// 100 Hz → 5 kHz chirp and a little pseudo-random noise.
+    static func testSignal(_ s: Settings) -> [Float] {
+        let count = Int(s.seconds * Double(s.sampleRate))
+        var state: UInt32 = 12345
+        return (0..<count).map { n in
+            let t = Double(n) / Double(s.sampleRate)
+            let f0 = 120 * (1 + 0.05 * sin(2 * .pi * 5 * t))
+            var x = 0.0
+            for h in 1...8 { x += sin(2 * .pi * f0 * Double(h) * t) / Double(h) }
+            x += 0.3 * sin(2 * .pi * (100 * t + 4900 / (2 * s.seconds) * t * t))
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(0.2 * x + 0.02 * (Double(state >> 8) / Double(1 << 24) - 0.5))
+        }
+    }
+
+    /// Median of `repeats` timed runs after one untimed warm-up.
+    static func medianMilliseconds(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+        try body()
+        var times: [Double] = []
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+}
+
+/// A Python peer script of the repository, run with the venv python `scripts/install-peers`
+/// prints. Its standard output is returned; a failure throws with its standard error.
+public struct PythonPeer: Sendable {
+    /// The repository root (holds `scripts/`).
+    public let root: URL
+
+    /// Finds the repository from the current directory or the executable's location
+    /// (`.build/<config>/funaudio`), upwards.
+    public static func locate() throws -> PythonPeer {
+        let starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                      Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
+        for start in starts {
+            var dir = start.standardizedFileURL
+            while dir.path != "/" {
+                if FileManager.default.fileExists(atPath: dir.appendingPathComponent("scripts/install-peers").path) {
+                    return PythonPeer(root: dir)
+                }
+                dir.deleteLastPathComponent()
+            }
+        }
+        throw PeerError("cannot find the FunAudio repository (scripts/install-peers) above \(starts.map(\.path)); run from the repository or pass --no-peer")
+    }
+
+    public func run(script: String, arguments: [String]) throws -> String {
+        let python = try execute(root.appendingPathComponent("scripts/install-peers").path, [])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return try execute(python, [root.appendingPathComponent(script).path] + arguments)
+    }
+
+    private func execute(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        do { try process.run() } catch {
+            throw PeerError("cannot run \(executable): \(error.localizedDescription)")
+        }
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw PeerError("\(executable) \(arguments.joined(separator: " ")) failed (status \(process.terminationStatus)): \(String(decoding: errors, as: UTF8.self))")
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+/// A Python peer could not be found or run, or printed something unexpected.
+public struct PeerError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Audio
+import Foundation
+
+/// `funaudio audio ...`: look at audio files, turn them into mel features and back.
+struct AudioCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audio",
+        abstract: "Inspect audio files, compute mel spectrograms, rebuild audio with Griffin-Lim.",
+        subcommands: [AudioInfo.self, AudioMel.self, AudioGriffinLim.self]
+    )
+}
+
+/// STFT options shared by the audio commands (librosa's names and defaults for TTS).
+struct STFTOptions: ParsableArguments {
+    @Option(name: .customLong("n-fft"), help: "FFT size in samples.")
+    var nFFT = 1024
+    @Option(help: "Hop between frames in samples.")
+    var hop = 256
+    @Option(name: .customLong("sample-rate"), help: "Resample the file to this rate first (Hz).")
+    var sampleRate: Int?
+
+    func stft() throws -> STFT { try STFT(nFFT: nFFT, hopLength: hop) }
+
+    /// The file as mono, resampled if asked.
+    func load(_ path: String) throws -> Waveform {
+        let waveform = try AudioFile.read(URL(fileURLWithPath: path))
+        return try sampleRate.map { try waveform.resampled(to: $0) } ?? waveform
+    }
+}
+
+struct AudioInfo: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "info",
+                                                    abstract: "Print an audio file's format, rate, channels and length.")
+    @Argument(help: "An audio file (WAV, FLAC, OGG, ...).") var file: String
+
+    func run() throws {
+        let url = URL(fileURLWithPath: file)
+        let info = try AudioFile.info(url)
+        let waveform = try AudioFile.read(url)
+        let peak = waveform.samples.map(abs).max() ?? 0
+        let rms = (waveform.samples.reduce(0) { $0 + Double($1 * $1) } / Double(waveform.samples.count)).squareRoot()
+        print("""
+            file:        \(file)
+            format:      \(info.container), \(info.encoding)
+            sample rate: \(info.sampleRate) Hz
+            channels:    \(info.channels)
+            samples:     \(info.frames)
+            duration:    \(String(format: "%.3f", info.duration)) s
+            peak:        \(String(format: "%.4f", peak)) (\(String(format: "%.1f", 20 * log10(max(Double(peak), 1e-10)))) dBFS)
+            rms:         \(String(format: "%.4f", rms)) (\(String(format: "%.1f", 20 * log10(max(rms, 1e-10)))) dBFS)
+            """)
+    }
+}
+
+struct AudioMel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mel",
+        abstract: "Write a file's mel spectrogram as a frames × mels float32 .npy (and a PNG).")
+    @Argument(help: "An audio file.") var file: String
+    @Option(help: "Output .npy file (frames × n_mels, float32).") var out: String
+    @Option(help: "Also draw the mel spectrogram (dB, magma, with axes) to this PNG.") var png: String?
+    @OptionGroup var stftOptions: STFTOptions
+    @Option(name: .customLong("n-mels"), help: "Mel bands.") var nMels = 80
+    @Option(help: "Lowest filter edge (Hz).") var fmin = 0.0
+    @Option(help: "Highest filter edge (Hz, default sample_rate/2).") var fmax: Double?
+    @Option(help: "Exponent of the STFT magnitude: 2 power, 1 magnitude.") var power: Float = 2
+    @Option(help: "Mel scale: slaney or htk.") var scale = "slaney"
+    @Flag(help: "Store ln(max(mel, 1e-5)) instead of the linear mel.") var log = false
+
+    func run() throws {
+        guard let melScale = MelScale(rawValue: scale) else {
+            throw ValidationError("--scale must be slaney or htk, got \(scale)")
+        }
+        let waveform = try stftOptions.load(file)
+        let mel = try MelSpectrogram(sampleRate: waveform.sampleRate, nFFT: stftOptions.nFFT,
+                                     hopLength: stftOptions.hop, power: power, nMels: nMels,
+                                     fmin: fmin, fmax: fmax, scale: melScale)
+        let spectrogram = try mel(waveform.samples)
+        try NumPyFile.write(log ? spectrogram.logClamped() : spectrogram, to: URL(fileURLWithPath: out))
+        print("\(out): \(spectrogram.frames) frames × \(nMels) mels\(log ? " (log)" : "")")
+        if let png {
+            // The picture is in dB of power whatever `power` is.
+            let powerMel = power == 2 ? spectrogram : Spectrogram(
+                rows: spectrogram.rows, frames: spectrogram.frames,
+                values: spectrogram.values.map { Foundation.pow($0, 2 / power) })
+            let axes = SpectrogramPlot.Axes(secondsPerFrame: Double(stftOptions.hop) / Double(waveform.sampleRate),
+                                            rowFrequencies: mel.filterbank.centerFrequencies)
+            try SpectrogramPlot(axes: axes).image(powerMel).writePNG(to: png)
+            print("\(png): spectrogram image")
+        }
+    }
+}
+
+struct AudioGriffinLim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "griffin-lim",
+        abstract: "Rebuild a file from its STFT magnitude alone (fast Griffin-Lim) and report the fit.")
+    @Argument(help: "An audio file.") var file: String
+    @Option(help: "Output audio file (.wav 16-bit or .flac).") var out: String
+    @OptionGroup var stftOptions: STFTOptions
+    @Option(help: "Griffin-Lim iterations.") var iterations = 32
+    @Option(help: "Momentum (0: classic Griffin-Lim).") var momentum: Float = 0.99
+    @Option(help: "Seed of the random initial phase.") var seed: UInt64 = 0
+    @Flag(help: "Start from zero phase instead of random phase.") var zeroPhase = false
+
+    func run() throws {
+        let waveform = try stftOptions.load(file)
+        let stft = try stftOptions.stft()
+        let magnitude = try stft(waveform.samples).magnitude()
+        let griffinLim = try GriffinLim(stft: stft, iterations: iterations, momentum: momentum,
+                                        initialization: zeroPhase ? .zero : .random(seed: seed))
+        let rebuilt = try griffinLim(magnitude, length: waveform.samples.count)
+        try AudioFile.write(Waveform(samples: rebuilt, sampleRate: waveform.sampleRate), to: URL(fileURLWithPath: out))
+        let convergence = try SpectralMetrics.spectralConvergence(try stft(rebuilt).magnitude(), magnitude)
+        print("\(out): \(rebuilt.count) samples at \(waveform.sampleRate) Hz, spectral convergence \(String(format: "%.4f", convergence)) after \(iterations) iterations")
+    }
+}
