@@ -26,6 +26,11 @@ public final class Espeak: @unchecked Sendable {
         try locked { try start() }
     }
 
+    /// libespeak-ng's version, e.g. "1.51" (part of the recipe of a synthesised corpus).
+    public func version() -> String {
+        locked { String(cString: espeak_Info(nil)) }
+    }
+
     /// The phonemes of `text` as libespeak-ng transcribes them with `voice`: one array per
     /// clause (clauses end at `. , ; : ? !`), each an array of words, each word an array of
     /// IPA phoneme names with stress marks attached (`[["h", "ə", "l", "ˈoʊ"], ["w", "ˈɜː",

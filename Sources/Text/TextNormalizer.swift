@@ -16,7 +16,11 @@ import Foundation
 /// 5. Ordinals: "21st" → "twenty-first".
 /// 6. Decades and years: "1990s" → "nineteen nineties"; a four-digit number from 1000 to
 ///    2999 without a thousands comma reads as a year ("1984" → "nineteen eighty-four").
-/// 7. Other numbers: thousands commas are dropped ("1,000,000" → "one million"), decimals
+/// 7. Times, versions and digit groups: "10:30" → "ten thirty", "9:00" → "nine o'clock",
+///    "2.0.1" → "two point zero point one", "10-12" → "ten to twelve", and hyphenated groups
+///    of 7 digits or more, or of three groups or more, digit by digit ("555-1234" → "five five
+///    five, one two three four").
+///    Other numbers: thousands commas are dropped ("1,000,000" → "one million"), decimals
 ///    read digit by digit after "point" ("3.14" → "three point one four"), a leading "-"
 ///    is "minus".
 /// 8. Symbols: "&" → "and", "+" → "plus", "=" → "equals", "@" → "at", "%" → "percent".
@@ -120,6 +124,22 @@ public struct TextNormalizer: Sendable {
         }
         s = s.replacing(/\b(1\d|2\d)(\d0)'?s\b/) { match in
             plural(NumberWords.year(Int(match.output.1 + match.output.2)!))
+        }
+        s = s.replacing(/\b(\d{1,2}):(\d{2})\b/) { match in
+            let hours = NumberWords.cardinal(Int(match.output.1)!), minutes = Int(match.output.2)!
+            if minutes == 0 { return hours + " o'clock" }
+            return hours + (minutes < 10 ? " oh " : " ") + NumberWords.cardinal(minutes)
+        }
+        s = s.replacing(/\d+(?:\.\d+){2,}/) { match in
+            match.output.split(separator: ".").map { NumberWords.cardinal(Int($0) ?? 0) }
+                .joined(separator: " point ")
+        }
+        s = s.replacing(/\d+(?:-\d+)+/) { match in
+            let groups = match.output.split(separator: "-")
+            if groups.count == 2 && groups.joined().count < 7 {
+                return groups.map { NumberWords.cardinal(Int($0) ?? 0) }.joined(separator: " to ")
+            }
+            return groups.map(NumberWords.digits).joined(separator: ", ")
         }
         s = s.replacing(/(^|[^\w.,])-(\d)/) { "\($0.1)minus \($0.2)" }
         s = s.replacing(/\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\b/) { match in

@@ -26,6 +26,9 @@ private let normalizer = TextNormalizer()
     ("1,000,000 people", "one million people"),
     ("It was -5 degrees", "it was minus five degrees"),
     ("4000 apples", "four thousand apples"),
+    ("At 10:30 or 9:00 or 7:05", "at ten thirty or nine o'clock or seven oh five"),
+    ("Pages 10-12", "pages ten to twelve"),
+    ("Call 555-1234 for version 2.0.1", "call five five five, one two three four for version two point zero point one"),
     // Symbols, accents, brackets.
     ("Salt & pepper", "salt and pepper"),
     ("A café (naïve) [sic]", "a cafe naive sic"),

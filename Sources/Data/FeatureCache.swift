@@ -1,0 +1,143 @@
+import Audio
+import Foundation
+
+/// The settings of the log-mel features a model trains on.
+public struct MelSettings: Codable, Hashable, Sendable {
+    public var nFFT = 1024
+    public var hopLength = 256
+    public var winLength = 1024
+    public var nMels = 80
+    public var fmin = 0.0
+    public var fmax = 8000.0
+    /// 1: magnitude mel (HiFi-GAN's convention); 2: power.
+    public var power: Float = 1
+    /// Features are `ln(max(mel, logFloor))`.
+    public var logFloor: Float = 1e-5
+
+    public init() {}
+}
+
+/// Log-mel spectrograms of every item of a corpus, computed once per corpus and settings.
+///
+/// The cache is a folder `mel-<key>` (by default under `<corpus>/features/`), where `key`
+/// hashes the settings, the corpus sample rate, metadata.csv and durations.jsonl and each
+/// audio file's name, size and modification time: any change makes a new key. It holds
+///
+///     mels.f32     all spectrograms, little-endian Float32, item after item, each
+///                  frames × nMels, frame-major (one frame's nMels values together)
+///     index.json   the settings, the key and, per item, its id, offset (in floats) and frames
+public struct MelFeatures: Sendable {
+    public let settings: MelSettings
+    public let folder: URL
+    private let storage: Data
+    private let spans: [String: (offset: Int, frames: Int)]
+
+    struct Index: Codable {
+        struct Entry: Codable { var id: String; var offset: Int; var frames: Int }
+        var key: String
+        var settings: MelSettings
+        var items: [Entry]
+    }
+
+    /// The features of `corpus`, from the cache when they are there, else computed and stored.
+    public static func load(for corpus: Corpus, settings: MelSettings = MelSettings(),
+                            cache: URL? = nil) throws -> MelFeatures {
+        let key = try cacheKey(corpus, settings)
+        let folder = (cache ?? corpus.root.appendingPathComponent("features"))
+            .appendingPathComponent("mel-\(key)")
+        if let cached = try? MelFeatures(folder: folder, key: key),
+           corpus.items.allSatisfy({ cached.spans[$0.id] != nil }) {
+            return cached
+        }
+        try compute(corpus, settings: settings, key: key, into: folder)
+        return try MelFeatures(folder: folder, key: key)
+    }
+
+    private init(folder: URL, key: String) throws {
+        let index = try JSONDecoder().decode(
+            Index.self, from: Data(contentsOf: folder.appendingPathComponent("index.json")))
+        guard index.key == key else { throw CorpusError(message: "\(folder.path): stale index") }
+        storage = try Data(contentsOf: folder.appendingPathComponent("mels.f32"), options: .alwaysMapped)
+        settings = index.settings
+        self.folder = folder
+        var spans: [String: (Int, Int)] = [:]
+        for entry in index.items {
+            guard (entry.offset + entry.frames * settings.nMels) * 4 <= storage.count else {
+                throw CorpusError(message: "\(folder.path)/mels.f32 is shorter than its index; delete the folder")
+            }
+            spans[entry.id] = (entry.offset, entry.frames)
+        }
+        self.spans = spans
+    }
+
+    /// Number of frames of item `id`, if the cache has it.
+    public func frames(of id: String) -> Int? { spans[id]?.frames }
+
+    /// The log-mel of item `id`: frames × nMels, frame-major.
+    public func mel(of id: String) throws -> [Float] {
+        guard let span = spans[id] else {
+            throw CorpusError(message: "\(folder.path): no features for '\(id)'")
+        }
+        let count = span.frames * settings.nMels
+        return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            storage.withUnsafeBytes { raw in
+                UnsafeMutableRawBufferPointer(out).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: raw[(span.offset * 4)..<((span.offset + count) * 4)]))
+            }
+            initialized = count
+        }
+    }
+
+    static func cacheKey(_ corpus: Corpus, _ settings: MelSettings) throws -> String {
+        struct Fingerprint: Encodable {
+            var settings: MelSettings
+            var sampleRate: Int
+            var metadata: String
+            var durations: String
+            var files: [String]
+        }
+        let fm = FileManager.default
+        func fileHash(_ name: String) -> String {
+            (try? Data(contentsOf: corpus.root.appendingPathComponent(name))).map { StableHash.hex($0) } ?? "-"
+        }
+        let files = corpus.items.map { item -> String in
+            let attributes = try? fm.attributesOfItem(atPath: item.audioURL.path)
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(item.id) \(size) \(modified)"
+        }
+        return try StableHash.hex(of: Fingerprint(
+            settings: settings, sampleRate: corpus.sampleRate, metadata: fileHash(Corpus.metadataName),
+            durations: fileHash(DurationsFile.name), files: files))
+    }
+
+    static func compute(_ corpus: Corpus, settings: MelSettings, key: String, into folder: URL) throws {
+        let mel = try MelSpectrogram(
+            sampleRate: corpus.sampleRate, nFFT: settings.nFFT, hopLength: settings.hopLength,
+            winLength: settings.winLength, power: settings.power, nMels: settings.nMels,
+            fmin: settings.fmin, fmax: settings.fmax)
+        var bytes = Data()
+        var entries: [Index.Entry] = []
+        var offset = 0
+        for item in corpus.items {
+            let spectrogram = try mel(corpus.waveform(of: item).samples).logClamped(floor: settings.logFloor)
+            let values = spectrogram.framesMajor()
+            // Float32 in memory is little-endian on every platform Swift runs FunAudio on.
+            values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            entries.append(Index.Entry(id: item.id, offset: offset, frames: spectrogram.frames))
+            offset += values.count
+        }
+        let fm = FileManager.default
+        let staging = folder.deletingLastPathComponent()
+            .appendingPathComponent("\(folder.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        try? fm.removeItem(at: staging)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        try bytes.write(to: staging.appendingPathComponent("mels.f32"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(Index(key: key, settings: settings, items: entries))
+            .write(to: staging.appendingPathComponent("index.json"))
+        if fm.fileExists(atPath: folder.path) { try fm.removeItem(at: folder) }
+        try fm.moveItem(at: staging, to: folder)
+    }
+}
