@@ -14,7 +14,7 @@ struct FunAudio: ParsableCommand {
             spectrograms in runs.db and reports/.
             """,
         version: "0.1.0",
-        subcommands: [Bench.self, Docs.self, TextCommand.self, AudioCommand.self, CorpusCommand.self]
+        subcommands: [Bench.self, Docs.self, TextCommand.self, AudioCommand.self, CorpusCommand.self, ModelsDemo.self, Synth.self]
     )
 }
 
