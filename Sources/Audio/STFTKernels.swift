@@ -35,7 +35,7 @@ extension STFT {
         }
     }
 
-    /// The STFT loop: frames of `signal` are windowed and transformed eight at a time (one
+    /// The STFT loop: frames of `signal` are windowed and transformed four at a time (one
     /// per lane), batches split across cores, and `consume(firstFrame, usedLanes, buffers)`
     /// sees each batch's spectrum in `buffers.re`/`buffers.im` (lane `l` = frame
     /// `firstFrame + l`). `consume` runs concurrently and must write only its own frames.
@@ -56,12 +56,8 @@ extension STFT {
                         let last = used &- 1
                         let p0 = x + f0 &* hop
                         let p1 = p0 + min(1, last) &* hop, p2 = p0 + min(2, last) &* hop
-                        let p3 = p0 + min(3, last) &* hop, p4 = p0 + min(4, last) &* hop
-                        let p5 = p0 + min(5, last) &* hop, p6 = p0 + min(6, last) &* hop
-                        let p7 = p0 + min(7, last) &* hop
-                        for j in 0..<n {
-                            b.signal[j] = FFTLanes(p0[j], p1[j], p2[j], p3[j], p4[j], p5[j], p6[j], p7[j]) * w[j]
-                        }
+                        let p3 = p0 + min(3, last) &* hop
+                        for j in 0..<n { b.signal[j] = FFTLanes(p0[j], p1[j], p2[j], p3[j]) * w[j] }
                         fft.forward(b)
                         consume(f0, used, b)
                     }
@@ -164,7 +160,7 @@ extension STFT {
     }
 }
 
-/// Writes lane vectors `v[r]` to `out + r·stride` (8 consecutive frames of row `r`), only the
+/// Writes lane vectors `v[r]` to `out + r·stride` (consecutive frames of row `r`), only the
 /// first `used` lanes.
 @inline(__always)
 func storeLanes(_ v: UnsafeMutablePointer<FFTLanes>, into out: UnsafeMutablePointer<Float>,

@@ -12,7 +12,7 @@ public struct EvaluationResult: Sendable, Equatable {
     /// Mel cepstral distortion (dB) of free-running synthesis (predicted durations) against
     /// the ground truth, frames aligned by DTW.
     public let mcd: Double
-    /// ‖Y − Ŷ‖_F / ‖Y‖_F on mel power, teacher-forced.
+    /// ‖Y − Ŷ‖_F / ‖Y‖_F on the linear mel, teacher-forced.
     public let spectralConvergence: Double
     /// Mean |d̂ − d| in frames per token.
     public let durationError: Double
@@ -35,9 +35,10 @@ extension FusionTTS {
             let forced = inEvaluation { self(batch, teacherForced: true) }
             let predicted = LogMel(frames: u.mel.frames, bands: u.mel.bands, values: forced.finalMel.scalars)
             l1 += try SpectralMetrics.melL1(predicted.spectrogram, u.mel.spectrogram)
-            sc += try SpectralMetrics.spectralConvergence(predicted.power, u.mel.power)
+            sc += try SpectralMetrics.spectralConvergence(predicted.linear, u.mel.linear)
             let free = try infer(tokens: u.tokens, reference: u.reference, wordFeatures: u.wordFeatures)
-            mcd += try SpectralMetrics.melCepstralDistortion(free.mel.power, u.mel.power)
+            mcd += try SpectralMetrics.melCepstralDistortion(config.features.powerSpectrogram(free.mel),
+                                                              config.features.powerSpectrogram(u.mel))
             durationError += zip(free.durations, u.durations).map { Double(abs($0 - $1)) }.reduce(0, +) / Double(u.tokens.count)
         }
         let n = Double(utterances.count)

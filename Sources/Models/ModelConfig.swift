@@ -1,9 +1,14 @@
+import Data
+
 /// The fusion model's shape: the `model.*` keys of an experiment file, plus what the data
 /// fixes (the symbol inventory and the mel features). Plain values; the experiment schema
 /// (`ExperimentSchema.model`) holds the defaults, this type holds none (``tiny`` excepted).
 ///
 /// A checkpoint carries this configuration (as JSON), so synthesis can rebuild the model.
 public struct ModelConfig: Codable, Sendable, Equatable {
+    /// `data.text`: what the symbols are, so synthesis can turn text into them.
+    public enum TextKind: String, Codable, Sendable, CaseIterable { case phonemes, characters }
+    public var text: TextKind
     /// The model's input symbols (phonemes or characters), index = token id; id 0 is padding.
     public var symbols: [String]
     /// Mel features the model reads (reference) and writes (output).
@@ -18,25 +23,27 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var decoder: DecoderConfig
     public var vocoder: VocoderConfig
 
-    public init(symbols: [String], features: MelFormat, dim: Int, textEncoder: TextEncoderConfig,
+    public init(text: TextKind, symbols: [String], features: MelFormat, dim: Int, textEncoder: TextEncoderConfig,
                 wordFeatureDim: Int?, audioEncoder: AudioEncoderConfig, fusion: FusionConfig,
                 decoder: DecoderConfig, vocoder: VocoderConfig) {
-        self.symbols = symbols; self.features = features; self.dim = dim
+        self.text = text; self.symbols = symbols; self.features = features; self.dim = dim
         self.textEncoder = textEncoder; self.wordFeatureDim = wordFeatureDim
         self.audioEncoder = audioEncoder; self.fusion = fusion
         self.decoder = decoder; self.vocoder = vocoder
     }
 }
 
-/// `data.sample_rate`, `n_fft`, `hop`, `n_mels`, `fmin`, `fmax`: the log-mel features
-/// `log(max(mel_power, 1e-5))`, frames-major, that the model reads and writes.
+/// `data.sample_rate` and the mel settings (`data.n_fft`, `hop`, `n_mels`, `fmin`, `fmax`)
+/// of the log-mel features `ln(max(mel, floor))` (frames-major) the model reads and writes;
+/// the mel analysis itself is Data's (``MelSettings``), so corpus features and synthesis
+/// references agree.
 public struct MelFormat: Codable, Sendable, Equatable {
-    public var sampleRate: Int, nFFT: Int, hop: Int, nMels: Int
-    public var fmin: Double, fmax: Double
-    public init(sampleRate: Int, nFFT: Int, hop: Int, nMels: Int, fmin: Double, fmax: Double) {
-        self.sampleRate = sampleRate; self.nFFT = nFFT; self.hop = hop; self.nMels = nMels
-        self.fmin = fmin; self.fmax = fmax
+    public var sampleRate: Int
+    public var settings: MelSettings
+    public init(sampleRate: Int, settings: MelSettings) {
+        self.sampleRate = sampleRate; self.settings = settings
     }
+    public var nMels: Int { settings.nMels }
 }
 
 /// `model.text_encoder.*`.
@@ -86,12 +93,21 @@ public struct VocoderConfig: Codable, Sendable, Equatable {
     public init(iterations: Int, momentum: Double) { self.iterations = iterations; self.momentum = momentum }
 }
 
+extension MelFormat {
+    /// 16 mel bands at 8 kHz (n_fft 256, hop 64), for unit tests.
+    public static var tiny: MelFormat {
+        var settings = MelSettings()
+        (settings.nFFT, settings.winLength, settings.hopLength, settings.nMels, settings.fmax) = (256, 256, 64, 16, 4000)
+        return MelFormat(sampleRate: 8000, settings: settings)
+    }
+}
+
 extension ModelConfig {
     /// A model small enough for unit tests (a few thousand parameters, 16 mel bands at
     /// 8 kHz). Not a default for experiments: those come from the experiment schema.
     public static func tiny(symbols: [String], fusion: FusionConfig.Kind = .crossAttention) -> ModelConfig {
-        ModelConfig(symbols: symbols,
-                    features: MelFormat(sampleRate: 8000, nFFT: 256, hop: 64, nMels: 16, fmin: 0, fmax: 4000),
+        ModelConfig(text: .phonemes, symbols: symbols,
+                    features: .tiny,
                     dim: 16, textEncoder: TextEncoderConfig(layers: 1, heads: 2, ffn: 32, dropout: 0.1),
                     wordFeatureDim: nil, audioEncoder: AudioEncoderConfig(kind: .cnn, layers: 2),
                     fusion: FusionConfig(kind: fusion, heads: 2),

@@ -2,6 +2,7 @@ import Audio
 import Foundation
 import NN
 import Tensor
+import Text
 
 /// Text + reference voice → speech, with a trained ``FusionTTS``:
 /// symbols → token ids → model (predicted durations) → log-mel → Griffin-Lim → samples.
@@ -32,18 +33,34 @@ public struct Synthesizer {
         public let skippedSymbols: [String]
     }
 
+    /// The model's symbols for `text`: espeak-ng phonemes (Text's ``Phonemizer``) or
+    /// normalised characters, as the model was trained on (``ModelConfig/text``).
+    public func symbols(_ text: String) throws -> [String] {
+        switch model.config.text {
+        case .phonemes: try Phonemizer().symbols(text)
+        case .characters: CharacterTokenizer().normalizer.normalize(text).map(String.init)
+        }
+    }
+
     /// Token ids of `symbols`; unknown ones are skipped (and reported), but text with no
-    /// known symbol at all is an error.
+    /// known symbol (besides word boundaries and pauses) is an error.
     public func tokens(_ symbols: [String]) throws -> (ids: [Int], skipped: [String]) {
         let index = Dictionary(model.config.symbols.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let special: Set<String> = [PhonemeSymbols.padding, PhonemeSymbols.unknown]
+        let silent: Set<String> = [PhonemeSymbols.wordBoundary, PhonemeSymbols.pause]
         var ids: [Int] = [], skipped: [String] = []
         for s in symbols {
-            if let id = index[s], id > 0 { ids.append(id) } else { skipped.append(s) }
+            if let id = index[s], id > 0, !special.contains(s) { ids.append(id) } else { skipped.append(s) }
         }
-        guard !ids.isEmpty else {
+        guard ids.contains(where: { !silent.contains(model.config.symbols[$0]) }) else {
             throw ModelError("the text has no symbol the model knows (\(symbols.count) symbols, e.g. \(symbols.prefix(8).map { "'\($0)'" }.joined(separator: " "))); the model's vocabulary has \(model.config.symbols.count - 1) symbols, e.g. \(model.config.symbols.dropFirst().prefix(12).joined(separator: " "))")
         }
         return (ids, skipped)
+    }
+
+    /// Speaks `text` in the voice of `reference` (samples at the model's sample rate).
+    public func synthesize(text: String, reference: [Float]) throws -> Result {
+        try synthesize(symbols: symbols(text), reference: reference)
     }
 
     /// Speaks `symbols` in the voice of `reference` (samples at the model's sample rate).
@@ -62,8 +79,8 @@ public struct Synthesizer {
     /// The reference's log-mel; refuses a reference shorter than one STFT frame or silent.
     public func referenceMel(_ samples: [Float]) throws -> LogMel {
         let f = model.config.features
-        guard samples.count >= f.nFFT else {
-            throw ModelError("the reference is \(samples.count) samples long, shorter than one analysis frame (n_fft = \(f.nFFT) samples at \(f.sampleRate) Hz); use a recording of at least a second")
+        guard samples.count >= f.settings.nFFT else {
+            throw ModelError("the reference is \(samples.count) samples long, shorter than one analysis frame (n_fft = \(f.settings.nFFT) samples at \(f.sampleRate) Hz); use a recording of at least a second")
         }
         let peak = samples.reduce(Float(0)) { max($0, abs($1)) }
         guard peak > 1e-4 else {

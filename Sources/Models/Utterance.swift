@@ -26,8 +26,8 @@ public struct LogMel: Sendable, Equatable {
         return out
     }
 
-    /// The mel power `exp(x)` (band-major), as MCD and spectral convergence expect.
-    public var power: Spectrogram {
+    /// The linear mel `exp(x)` (band-major): magnitude or power, as the features were made.
+    public var linear: Spectrogram {
         let s = spectrogram
         return Spectrogram(rows: s.rows, frames: s.frames, values: s.values.map { Foundation.exp($0) })
     }

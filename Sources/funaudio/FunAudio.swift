@@ -21,9 +21,9 @@ struct FunAudio: ParsableCommand {
             ]),
             CommandGroup(name: "Reports", subcommands: [ReportRun.self, CompareRuns.self]),
             CommandGroup(name: "Audio and text", subcommands: [
-                CorpusCommand.self, AudioCommand.self, TextCommand.self,
+                Synth.self, CorpusCommand.self, AudioCommand.self, TextCommand.self,
             ]),
-            CommandGroup(name: "Development", subcommands: [Bench.self, Docs.self]),
+            CommandGroup(name: "Development", subcommands: [Bench.self, Docs.self, ModelsDemo.self]),
         ]
     )
 }

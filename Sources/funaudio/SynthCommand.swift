@@ -1,0 +1,40 @@
+import ArgumentParser
+import Audio
+import Foundation
+import Models
+
+/// `funaudio synth`: text + reference recording → speech, with a trained checkpoint.
+struct Synth: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Speak text in the voice of a reference recording with a trained model checkpoint.")
+
+    @Option(help: "Model checkpoint (.safetensors written by training).") var checkpoint: String
+    @Option(help: "Text to speak.") var text: String
+    @Option(help: "Reference recording (wav, flac, ...) of the voice to imitate.") var reference: String
+    @Option(help: "Output wav (not written if anything fails).") var out: String
+    @Option(help: "Also write the predicted mel spectrogram as a PNG here.") var png: String?
+
+    func run() throws {
+        let synthesizer = try Synthesizer(checkpoint: URL(fileURLWithPath: checkpoint))
+        let rate = synthesizer.model.config.features.sampleRate
+        var voice = try AudioFile.read(URL(fileURLWithPath: reference))
+        if voice.sampleRate != rate { voice = try voice.resampled(to: rate) }
+        let result = try synthesizer.synthesize(text: text, reference: voice.samples)
+        if !result.skippedSymbols.isEmpty {
+            print("skipped symbols the model does not know: \(result.skippedSymbols.joined(separator: " "))")
+        }
+        try AudioFile.write(Waveform(samples: result.samples, sampleRate: result.sampleRate), to: URL(fileURLWithPath: out))
+        if let png {
+            try SpectrogramPlot().image(result.mel.spectrogram.decibelsReady(power: synthesizer.model.config.features.settings.power))
+                .writePNG(to: png)
+        }
+        print("wrote \(out): \(String(format: "%.2f", Double(result.samples.count) / Double(rate))) s, \(result.durations.count) symbols")
+    }
+}
+
+extension Spectrogram {
+    /// `exp(x)^(2/power)` of a log-mel: the power spectrogram the plot's decibels expect.
+    fileprivate func decibelsReady(power: Float) -> Spectrogram {
+        Spectrogram(rows: rows, frames: frames, values: values.map { Foundation.exp(2 * $0 / power) })
+    }
+}
