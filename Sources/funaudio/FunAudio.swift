@@ -22,6 +22,6 @@ struct FunAudio: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time FunAudio against its Python peers and print the ratios.",
-        subcommands: [BenchOps.self]
+        subcommands: [BenchTrain.self, BenchOps.self]
     )
 }

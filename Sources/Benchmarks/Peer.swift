@@ -1,0 +1,59 @@
+import Foundation
+
+/// Runs a Python peer benchmark (`scripts/peers/<name>.py`) in the repository's peer
+/// virtualenv (the python that `scripts/install-peers` prints) and parses the one JSON
+/// object it prints.
+public enum Peer {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The repository root: the nearest directory at or above the working directory (then
+    /// the executable's) holding `Package.swift` and `scripts/install-peers`.
+    public static func repositoryRoot() throws -> URL {
+        let starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                      URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()]
+        for start in starts {
+            var dir = start.standardizedFileURL
+            while dir.path != "/" {
+                if FileManager.default.fileExists(atPath: dir.appendingPathComponent("scripts/install-peers").path),
+                   FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+                    return dir
+                }
+                dir.deleteLastPathComponent()
+            }
+        }
+        throw Failure(description: "cannot find the FunAudio repository (scripts/install-peers) above \(starts[0].path); run from the checkout or pass --no-peer")
+    }
+
+    /// Runs `scripts/peers/<script>` with `arguments`; returns its JSON object.
+    public static func run(_ script: String, arguments: [String] = []) throws -> [String: Any] {
+        let root = try repositoryRoot()
+        let python = try output(of: root.appendingPathComponent("scripts/install-peers").path, [])
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
+        let text = try output(of: python, [root.appendingPathComponent("scripts/peers/\(script)").path] + arguments)
+        guard let line = text.split(separator: "\n").last,
+              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            throw Failure(description: "peer \(script) printed no JSON object; its output was:\n\(text)")
+        }
+        return object
+    }
+
+    private static func output(of executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do { try process.run() } catch {
+            throw Failure(description: "cannot run \(executable): \(error.localizedDescription)")
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus):\n\(text)")
+        }
+        return text
+    }
+}

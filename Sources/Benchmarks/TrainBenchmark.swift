@@ -1,0 +1,112 @@
+import CBLAS
+import Foundation
+import NN
+import Tensor
+
+/// `funaudio bench train`: the bench model 'ref-small' trained on one fixed synthetic batch
+/// (random tokens, reference mel and target mel) with L1 loss and Adam (lr 1e-3).
+///
+/// Measures the median training step (zero grads, forward, loss, backward, Adam) over
+/// `steps` steps after `warmup`, the median batch-1 forward in evaluation mode under
+/// `noGrad`, achieved GFLOP/s (3 × forward FLOPs per step: forward plus a backward of about
+/// twice its cost), the OpenBLAS sgemm ceiling at the model's matrix shapes, and peak memory.
+public enum TrainBenchmark {
+    public struct Result: Sendable, Codable {
+        public var params: Int
+        public var trainStepMilliseconds: Double
+        public var inferMilliseconds: Double
+        public var gflops: Double
+        public var sgemmGflops: Double
+        public var peakRSSMegabytes: Double
+        public var lossFirst: Float
+        public var lossLast: Float
+        public var steps: Int
+
+        enum CodingKeys: String, CodingKey {
+            case params, steps, gflops
+            case trainStepMilliseconds = "train_step_ms", inferMilliseconds = "infer_ms"
+            case sgemmGflops = "sgemm_gflops", peakRSSMegabytes = "peak_rss_mb"
+            case lossFirst = "loss_first", lossLast = "loss_last"
+        }
+    }
+
+    /// Trains for `warmup + steps` steps and times them; `progress` receives each step's loss.
+    public static func run(config: RefSmallConfig = RefSmallConfig(), steps: Int = 30, warmup: Int = 3,
+                           inferRepeats: Int = 30, progress: (Int, Float) -> Void = { _, _ in }) throws -> Result {
+        let model = RefSmall(config, seed: 0)
+        let optimizer = Adam(model.namedParameters(), learningRate: 1e-3)
+        var g = SplitMix64(seed: 1)
+        let b = config.batch
+        let tokens = (0..<(b * config.tokens)).map { _ in Int(g.next() % UInt64(config.vocabulary)) }
+        let referenceMel = Tensor.randn([b, config.melBins, config.referenceFrames], generator: &g)
+        let target = Tensor.randn([b, config.tokens * config.repeatCount, config.melBins], generator: &g)
+
+        var losses: [Float] = []
+        var times: [Double] = []
+        for step in 0..<(warmup + steps) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            optimizer.zeroGrad()
+            let loss = try l1Loss(model(tokens: tokens, batch: b, referenceMel: referenceMel), target)
+            loss.backward()
+            optimizer.step()
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            losses.append(loss.item())
+            progress(step, loss.item())
+            if step >= warmup { times.append(elapsed) }
+        }
+
+        model.eval()
+        let tokens1 = Array(tokens[..<config.tokens])
+        let reference1 = noGrad { referenceMel.slice(axis: 0, 0..<1).copy() }
+        var inferTimes: [Double] = []
+        for i in 0..<(5 + inferRepeats) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = noGrad { model(tokens: tokens1, batch: 1, referenceMel: reference1) }
+            if i >= 5 { inferTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
+        }
+        let stepMs = median(times)
+        return Result(params: model.parameterCount, trainStepMilliseconds: stepMs, inferMilliseconds: median(inferTimes),
+                      gflops: 3 * config.forwardFLOPs(batch: b) / (stepMs * 1e6), sgemmGflops: sgemmCeiling(),
+                      peakRSSMegabytes: peakResidentMegabytes(), lossFirst: losses.first ?? .nan,
+                      lossLast: losses.last ?? .nan, steps: steps)
+    }
+
+    /// OpenBLAS `sgemm` GFLOP/s at the bench model's largest products (the decoder
+    /// convolution as one GEMM, the feed-forward layers and their gradients), best of 5.
+    public static func sgemmCeiling() -> Double {
+        let shapes: [(m: Int, n: Int, k: Int, transA: Bool, transB: Bool)] = [
+            (4096, 256, 1280, false, true), (1024, 1024, 256, false, false), (1024, 256, 1024, true, false),
+        ]
+        var best = 0.0
+        for _ in 0..<5 {
+            var flops = 0.0, seconds = 0.0
+            for s in shapes {
+                let a = [Float](repeating: 0.5, count: s.m * s.k), bm = [Float](repeating: 0.25, count: s.k * s.n)
+                var c = [Float](repeating: 0, count: s.m * s.n)
+                let start = DispatchTime.now().uptimeNanoseconds
+                cblas_sgemm(CblasRowMajor, s.transA ? CblasTrans : CblasNoTrans, s.transB ? CblasTrans : CblasNoTrans,
+                            blasint(s.m), blasint(s.n), blasint(s.k), 1, a, blasint(s.transA ? s.m : s.k),
+                            bm, blasint(s.transB ? s.k : s.n), 0, &c, blasint(s.n))
+                seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                flops += 2 * Double(s.m * s.n * s.k)
+            }
+            best = max(best, flops / seconds / 1e9)
+        }
+        return best
+    }
+
+    /// Peak resident set size of this process (`VmHWM` in /proc/self/status), in MB.
+    public static func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return .nan }
+        return kb / 1024
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let s = values.sorted()
+        guard !s.isEmpty else { return .nan }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+}

@@ -1,1 +1,0 @@
-// The NN module; see the package notes for what it owns.
