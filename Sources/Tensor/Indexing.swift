@@ -144,13 +144,20 @@ enum RowGather {
         return Tensor.record(out, op: op, inputs: [x]) { _, g in
             let dx = Tensor.zeros(source)
             let gd = g.data, dd = dx.data
-            // Serial: several output rows may add into the same input row.
-            for row in 0..<(outer * m) {
-                let p = row / Swift.max(m, 1), t = row - p * m
-                let j = Int(map[perOuter ? row : t])
-                if j < 0 { continue }
-                let d = dd + (p * n + j) * inner, s = gd + row * inner
-                for i in 0..<inner { d[i] += s[i] }
+            // Several output rows may add into one input row, but only within the same outer
+            // index: split the outer indices across threads.
+            map.withUnsafeBufferPointer { mp in
+                let mapBase = mp.baseAddress!
+                Parallel.forRanges(outer, minimumPerThread: Swift.max(1, (1 << 15) / Swift.max(m * inner, 1))) { r in
+                    for p in r {
+                        for t in 0..<m {
+                            let j = Int(mapBase[perOuter ? p * m + t : t])
+                            if j < 0 { continue }
+                            let d = dd + (p * n + j) * inner, s = gd + (p * m + t) * inner
+                            for i in 0..<inner { d[i] += s[i] }
+                        }
+                    }
+                }
             }
             return [dx]
         }
