@@ -184,7 +184,13 @@ struct ConvGeometry {
                 for k in 0..<kernel {
                     let row = col + (c * kernel + k) * ld, dst = x + c * length
                     let shift = k * dilation - padding
-                    for t in validRange(k) { dst[t * stride + shift] += row[t] }
+                    let valid = validRange(k)
+                    if stride == 1 {
+                        let d = dst + shift
+                        for t in valid { d[t] += row[t] }
+                    } else {
+                        for t in valid { dst[t * stride + shift] += row[t] }
+                    }
                 }
             }
         }
