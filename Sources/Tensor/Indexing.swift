@@ -96,13 +96,17 @@ extension Tensor {
         let c = noGrad { condition.expand(to: shape) }
         let ea = a.expand(to: shape), eb = b.expand(to: shape)
         let out = Tensor(uninitialized: shape)
-        for i in 0..<out.count { out.data[i] = c.data[i] != 0 ? ea.data[i] : eb.data[i] }
+        let pc = c.data, pa = ea.data, pb = eb.data, po = out.data
+        Parallel.forRanges(out.count) { r in for i in r { po[i] = pc[i] != 0 ? pa[i] : pb[i] } }
         return record(out, op: "where", inputs: [ea, eb]) { _, g in
             let ga = Tensor(uninitialized: shape), gb = Tensor(uninitialized: shape)
-            for i in 0..<g.count {
-                let keep = c.data[i] != 0
-                ga.data[i] = keep ? g.data[i] : 0
-                gb.data[i] = keep ? 0 : g.data[i]
+            let pg = g.data, pga = ga.data, pgb = gb.data
+            Parallel.forRanges(g.count) { r in
+                for i in r {
+                    let keep = pc[i] != 0
+                    pga[i] = keep ? pg[i] : 0
+                    pgb[i] = keep ? 0 : pg[i]
+                }
             }
             return [ga, gb]
         }
