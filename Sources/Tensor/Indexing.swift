@@ -100,7 +100,7 @@ extension Tensor {
         Parallel.forRanges(out.count) { r in for i in r { po[i] = pc[i] != 0 ? pa[i] : pb[i] } }
         return record(out, op: "where", inputs: [ea, eb]) { _, g in
             let ga = Tensor(uninitialized: shape), gb = Tensor(uninitialized: shape)
-            let pg = g.data, pga = ga.data, pgb = gb.data
+            let pg = g.data, pga = ga.data, pgb = gb.data, pc = c.data  // keeps `c` alive
             Parallel.forRanges(g.count) { r in
                 for i in r {
                     let keep = pc[i] != 0
