@@ -57,8 +57,16 @@ extension STFT {
                         let p0 = x + f0 &* hop
                         let p1 = p0 + min(1, last) &* hop, p2 = p0 + min(2, last) &* hop
                         let p3 = p0 + min(3, last) &* hop
-                        for j in 0..<n { b.signal[j] = FFTLanes(p0[j], p1[j], p2[j], p3[j]) * w[j] }
-                        fft.forward(b)
+                        @inline(__always) func sample(_ j: Int) -> FFTLanes {
+                            FFTLanes(p0[j], p1[j], p2[j], p3[j]) * w[j]
+                        }
+                        if n % 2 == 0 {
+                            for j in 0..<(n / 2) { b.zr[j] = sample(2 &* j); b.zi[j] = sample(2 &* j &+ 1) }
+                            fft.forwardPacked(b)
+                        } else {
+                            for j in 0..<n { b.signal[j] = sample(j) }
+                            fft.forward(b)
+                        }
                         consume(f0, used, b)
                     }
                 }
