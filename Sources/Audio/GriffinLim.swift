@@ -44,7 +44,7 @@ public struct GriffinLim: Sendable {
         try AudioError.require(magnitude.rows == stft.bins, "bins", magnitude.rows,
                                "the magnitude must have n_fft/2+1=\(stft.bins) rows for n_fft=\(stft.nFFT)")
         try AudioError.require(magnitude.frames > 0, "frames", 0, "must be at least 1")
-        let frames = magnitude.frames, count = magnitude.values.count
+        let frames = magnitude.frames
         let signalLength = stft.outputLength(frames: frames, length: length)
         try AudioError.require(signalLength > 0, "length", signalLength, "must be positive")
         try stft.validate(signalLength: signalLength)
@@ -56,19 +56,32 @@ public struct GriffinLim: Sendable {
         let batches = (frames + lanes - 1) / lanes
         var target = [FFTLanes](repeating: FFTLanes(), count: batches * bins)
         var angleRe = target, angleIm = target
-        var rng = SplitMix64(seed: { if case .random(let seed) = initialization { seed } else { 0 } }())
-        for k in 0..<bins {
-            for t in 0..<frames {
-                let i = (t / lanes) * bins + k, s = magnitude.values[k * frames + t]
-                target[i][t % lanes] = s
-                switch initialization {
-                case .zero: angleRe[i][t % lanes] = s
-                case .random:
-                    let phase = Float.random(in: 0..<(2 * .pi), using: &rng)
-                    angleRe[i][t % lanes] = s * cos(phase); angleIm[i][t % lanes] = s * sin(phase)
+        // Batches start in parallel, each with its own generator seeded from (seed, batch),
+        // so the phases do not depend on the thread count.
+        let seed: UInt64? = if case .random(let seed) = initialization { seed } else { nil }
+        magnitude.values.withUnsafeBufferPointer { m in
+        target.withUnsafeMutableBufferPointer { t in
+        angleRe.withUnsafeMutableBufferPointer { re in angleIm.withUnsafeMutableBufferPointer { im in
+            let (m, t, re, im) = (m.baseAddress!, t.baseAddress!, re.baseAddress!, im.baseAddress!)
+            parallelChunks(count: batches, minimumChunk: 8) { _, range in
+                for batch in range {
+                    var rng = SplitMix64(seed: (seed ?? 0) ^ (UInt64(batch) &* 0xD1B5_4A32_D192_ED03))
+                    for k in 0..<bins {
+                        let i = batch &* bins &+ k
+                        for l in 0..<min(lanes, frames &- batch &* lanes) {
+                            let s = m[k &* frames &+ batch &* lanes &+ l]
+                            t[i][l] = s
+                            if seed == nil {
+                                re[i][l] = s
+                            } else {
+                                let phase = Float.random(in: 0..<(2 * .pi), using: &rng)
+                                re[i][l] = s * cos(phase); im[i][l] = s * sin(phase)
+                            }
+                        }
+                    }
                 }
             }
-        }
+        }}}}
         // Rₙ₋₁, zero before the first iteration (where c is 0 anyway).
         var previousRe = [FFTLanes](repeating: FFTLanes(), count: batches * bins), previousIm = previousRe
         let workspace = STFT.Workspace(stft: stft)
