@@ -17,7 +17,7 @@ public enum PadMode: String, Sendable, CaseIterable {
 /// sides, so frame `t` is centred on sample `t·hop`, and there are `1 + (len + 2·(n_fft/2) -
 /// n_fft) / hop` frames.
 ///
-/// Frames are transformed eight at a time (one per SIMD lane, see `FFTLanes`), the batches
+/// Frames are transformed four at a time (one per SIMD lane, see `FFTLanes`), the batches
 /// split across cores; each thread reuses one set of buffers (no allocation per frame).
 public struct STFT: Sendable {
     public let nFFT: Int
