@@ -12,7 +12,7 @@ import Tensor
 
 /// Mean absolute error.
 public func l1Loss(_ prediction: Tensor, _ target: Tensor) throws -> Tensor {
-    try checked(absolute(difference(prediction, target, "l1Loss")).mean(), "l1Loss")
+    try checked(difference(prediction, target, "l1Loss").abs().mean(), "l1Loss")
 }
 
 /// Mean squared error.
@@ -23,7 +23,7 @@ public func mseLoss(_ prediction: Tensor, _ target: Tensor) throws -> Tensor {
 
 /// L1 over the valid frames only: `mask` `[B, T]` is 1 at frames to count, 0 at padding.
 public func maskedL1Loss(_ prediction: Tensor, _ target: Tensor, mask: Tensor) throws -> Tensor {
-    try masked(absolute(difference(prediction, target, "maskedL1Loss")), mask, "maskedL1Loss")
+    try masked(difference(prediction, target, "maskedL1Loss").abs(), mask, "maskedL1Loss")
 }
 
 /// Mean squared error over the valid frames only (see ``maskedL1Loss(_:_:mask:)``).
@@ -46,11 +46,6 @@ private func difference(_ prediction: Tensor, _ target: Tensor, _ op: String) ->
     precondition(prediction.shape == target.shape,
                  "\(op): prediction \(prediction.shape) and target \(target.shape) differ")
     return prediction - target
-}
-
-/// |x| as relu(x) + relu(−x): the gradient is sign(x), 0 at 0 (as PyTorch's).
-private func absolute(_ x: Tensor) -> Tensor {
-    x.relu() + (-x).relu()
 }
 
 private func masked(_ perElement: Tensor, _ mask: Tensor, _ op: String) throws -> Tensor {
