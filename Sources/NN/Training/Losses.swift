@@ -34,25 +34,25 @@ public func maskedMSELoss(_ prediction: Tensor, _ target: Tensor, mask: Tensor) 
 
 /// Cross-entropy of `logits` `[N, classes]` against class indices `labels` (N of them).
 public func crossEntropyLoss(_ logits: Tensor, labels: [Int]) throws -> Tensor {
-    precondition(logits.rank == 2 && logits.shape[0] == labels.count,
+    nnCheck(logits.rank == 2 && logits.shape[0] == labels.count,
                  "crossEntropyLoss: logits \(logits.shape) should be [\(labels.count), classes]")
-    precondition(labels.allSatisfy { $0 >= 0 && $0 < logits.shape[1] },
+    nnCheck(labels.allSatisfy { $0 >= 0 && $0 < logits.shape[1] },
                  "crossEntropyLoss: labels must be in 0..<\(logits.shape[1])")
     let picked = logits.logSoftmax(axis: 1).gather(axis: 1, labels, shape: [labels.count, 1])
     return try checked(-picked.mean(), "crossEntropyLoss")
 }
 
 private func difference(_ prediction: Tensor, _ target: Tensor, _ op: String) -> Tensor {
-    precondition(prediction.shape == target.shape,
+    nnCheck(prediction.shape == target.shape,
                  "\(op): prediction \(prediction.shape) and target \(target.shape) differ")
     return prediction - target
 }
 
 private func masked(_ perElement: Tensor, _ mask: Tensor, _ op: String) throws -> Tensor {
-    precondition(perElement.rank == 3 && mask.shape == Array(perElement.shape.prefix(2)),
+    nnCheck(perElement.rank == 3 && mask.shape == Array(perElement.shape.prefix(2)),
                  "\(op): mask \(mask.shape) should be [B, T] for prediction \(perElement.shape)")
     let count = mask.sum().item() * Float(perElement.shape[2])
-    precondition(count > 0, "\(op): the mask selects no frame")
+    nnCheck(count > 0, "\(op): the mask selects no frame")
     return try checked((perElement * mask.unsqueezed(2)).sum() / count, op)
 }
 
