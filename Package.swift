@@ -43,8 +43,17 @@ let package = Package(
         .target(name: "Text", dependencies: ["CEspeakNG"]),
         .target(name: "Data", dependencies: ["Audio", "Text"]),
 
+        // Experiment-file machinery: schema, validation with file:line, extends, --set, sweeps.
+        .target(name: "Config", dependencies: ["Yams"]),
+
         // Tracking (runs.db) knows no model.
-        .target(name: "Tracking", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Tracking", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),  // raw binds in the metric writer
+        ]),
+
+        // Experiment files, the notebook-style runner, sweeps, rerun and resume.
+        .target(name: "Experiments", dependencies: ["Config"]),
 
         // Timed comparisons with the Python peers (`funaudio bench ...`).
         .target(name: "Benchmarks", dependencies: ["Tensor", "NN", "Audio", "Tracking"],
@@ -52,7 +61,7 @@ let package = Package(
 
         // The command-line tool: argument parsing only; the logic lives in the libraries.
         .executableTarget(name: "funaudio", dependencies: [
-            "Tensor", "NN", "Audio", "Text", "Data", "Tracking", "Benchmarks",
+            "Tensor", "NN", "Audio", "Text", "Data", "Tracking", "Experiments", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -63,5 +72,7 @@ let package = Package(
         .testTarget(name: "TextTests", dependencies: ["Text"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataTests", dependencies: ["Data"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
     ]
 )

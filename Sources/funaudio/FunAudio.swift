@@ -14,7 +14,7 @@ struct FunAudio: ParsableCommand {
             spectrograms in runs.db and reports/.
             """,
         version: "0.1.0",
-        subcommands: [Bench.self]
+        subcommands: [ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self, Bench.self, Docs.self]
     )
 }
 
@@ -22,6 +22,6 @@ struct FunAudio: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time FunAudio against its Python peers and print the ratios.",
-        subcommands: [BenchTrain.self, BenchOps.self]
+        subcommands: [BenchTrain.self, BenchOps.self, BenchTracking.self]
     )
 }

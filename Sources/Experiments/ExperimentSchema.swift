@@ -1,0 +1,113 @@
+import Config
+
+/// Every key an experiment file may hold, with its default, range and meaning.
+///
+/// This is the single source of the file format: validation, `--set`, sweeps and
+/// `docs/experiments.md` all read it. The `sweep:` section is read separately (see ``Sweep``).
+public enum ExperimentSchema {
+    public static let root = Section("An experiment: what to train, how, and what to show.", [
+        Field("name", .string, default: nil, "Experiment name; runs are grouped and compared by it."),
+        Field("description", .string, default: .string(""), "Markdown shown at the top of the report."),
+        Field("seed", .int(0...Int(Int32.max)), default: .int(1),
+              "Seed for data split, initialisation, dropout and shuffling; same seed and thread count, same losses."),
+        .section("data", data),
+        .section("model", model),
+        .section("train", train),
+        Field("cells", .list(cell), default: nil,
+              "The notebook: cells run in order, each output shown in the report in the same order."),
+    ])
+
+    static let data = Section("The corpus and its features.", [
+        Field("corpus", .string, default: .string("builtin"),
+              "`builtin` (espeak-ng speech built on demand) or the path of an LJSpeech-layout folder."),
+        .section("builtin", Section("Size of the built-in corpus.", [
+            Field("utterances", .int(10...100_000), default: .int(600), "Utterances to synthesise."),
+            Field("speakers", .int(1...80), default: .int(4), "espeak-ng voices, one per speaker."),
+        ])),
+        Field("text", .choice(["phonemes", "characters"]), default: .string("phonemes"),
+              "Model input symbols: espeak-ng IPA phonemes or normalised characters."),
+        Field("sample_rate", .int(8000...48000), default: .int(22050), "Audio is resampled to this rate."),
+        Field("n_fft", .int(64...8192), default: .int(1024), "STFT size."),
+        Field("hop", .int(16...4096), default: .int(256), "STFT hop, in samples (one mel frame)."),
+        Field("n_mels", .int(8...256), default: .int(80), "Mel bins."),
+        Field("fmin", .double(0...24000), default: .double(0), "Lowest mel frequency, Hz."),
+        Field("fmax", .double(0...24000), default: .double(8000), "Highest mel frequency, Hz (≤ sample_rate / 2)."),
+        Field("validation", .double(0...0.5), default: .double(0.1), "Fraction of utterances held out."),
+        Field("held_out_speakers", .int(0...10), default: .int(1),
+              "Speakers kept out of training, used as unseen reference voices."),
+        Field("skip_bad", .bool, default: .bool(false),
+              "Skip unreadable or malformed items (counted once) instead of stopping."),
+    ])
+
+    static let model = Section("The text + audio fusion model.", [
+        Field("dim", .int(16...1024), default: .int(192), "Width of every hidden feature."),
+        .section("text_encoder", Section("Phoneme or character encoder (a Transformer).", [
+            Field("layers", .int(1...24), default: .int(3), "Transformer encoder layers."),
+            Field("heads", .int(1...32), default: .int(2), "Attention heads (divide `model.dim`)."),
+            Field("ffn", .int(16...8192), default: .int(768), "Feed-forward width."),
+            Field("dropout", .double(0...0.9), default: .double(0.1), "Dropout probability."),
+        ])),
+        .section("bert", Section("Optional pretrained BERT-family word features added per word.", [
+            Field("path", .path, default: .null,
+                  "A Hugging Face folder (config.json, model.safetensors, vocab.txt); unset: no BERT."),
+            Field("finetune", .bool, default: .bool(false), "Train BERT's weights too (frozen by default)."),
+        ])),
+        .section("audio_encoder", Section("Reference-audio encoder over mel frames.", [
+            Field("kind", .choice(["cnn", "gru"]), default: .string("cnn"), "Convolution stack or GRU."),
+            Field("layers", .int(1...8), default: .int(3), "Convolution or GRU layers."),
+        ])),
+        .section("fusion", Section("How text features take in the reference audio.", [
+            Field("kind", .choice(["attention_pool", "cross_attention", "concat", "film"]),
+                  default: .string("cross_attention"), "Fusion variant."),
+            Field("heads", .int(1...32), default: .int(2), "Heads of `cross_attention`."),
+        ])),
+        .section("decoder", Section("Variance adaptor and mel decoder.", [
+            Field("kind", .choice(["conv", "transformer"]), default: .string("conv"), "Decoder stack."),
+            Field("layers", .int(1...12), default: .int(4), "Decoder layers."),
+            Field("postnet", .bool, default: .bool(false), "Add a residual convolutional post-net."),
+            Field("pitch", .bool, default: .bool(false), "Predict and add frame pitch."),
+            Field("energy", .bool, default: .bool(false), "Predict and add frame energy."),
+        ])),
+        .section("vocoder", Section("Mel to waveform.", [
+            Field("iterations", .int(1...1000), default: .int(32), "Griffin-Lim iterations."),
+            Field("momentum", .double(0...1.5), default: .double(0.99), "Fast Griffin-Lim momentum."),
+        ])),
+    ])
+
+    static let train = Section("Optimisation.", [
+        Field("steps", .int(1...10_000_000), default: .int(2000), "Optimizer steps."),
+        Field("batch_size", .int(1...1024), default: .int(16), "Utterances per batch."),
+        Field("optimizer", .choice(["adam", "adamw"]), default: .string("adam"), "Optimizer."),
+        Field("lr", .double(1e-7...10), default: .double(1e-3), "Peak learning rate."),
+        Field("weight_decay", .double(0...1), default: .double(0), "AdamW decoupled weight decay."),
+        Field("schedule", .choice(["constant", "warmup_cosine", "noam"]), default: .string("warmup_cosine"),
+              "Learning-rate schedule."),
+        Field("warmup", .int(0...1_000_000), default: .int(100), "Warm-up steps."),
+        Field("clip", .double(0...1e6), default: .double(1), "Gradient-norm clipping; 0 disables it."),
+        Field("loss", .choice(["l1", "mse"]), default: .string("l1"), "Mel loss."),
+        Field("duration_weight", .double(0...100), default: .double(1), "Weight of the duration loss."),
+        Field("validate_every", .int(1...1_000_000), default: .int(200), "Steps between validations."),
+        Field("checkpoint_every", .int(1...1_000_000), default: .int(500), "Steps between checkpoints."),
+        Field("threads", .int(1...256), default: .int(2), "CPU threads; part of what makes a run reproducible."),
+    ])
+
+    static let cell = Kind.tagged(tag: "kind", variants: [
+        ("markdown", Section("Text for the report.", [
+            Field("text", .string, default: nil, "Markdown."),
+        ])),
+        ("prepare", Section("Build or load the corpus and its features (cached).", [])),
+        ("train", Section("Train the model with the `train` settings.", [])),
+        ("evaluate", Section("Metrics on held-out utterances and unseen reference voices.", [
+            Field("utterances", .int(1...10_000), default: .int(16), "Held-out utterances to score."),
+        ])),
+        ("synthesize", Section("Speak sentences in a reference voice.", [
+            Field("sentences", .list(.string), default: nil, "Sentences to speak."),
+            Field("reference", .path, default: .null,
+                  "Reference wav; unset: a held-out speaker's utterance."),
+        ])),
+        ("compare", Section("Put this run beside earlier ones in the report.", [
+            Field("runs", .list(.string), default: .list([]), "Run ids or experiment names."),
+            Field("query", .string, default: .null, "SQL selecting run ids, instead of `runs`."),
+        ])),
+    ])
+}

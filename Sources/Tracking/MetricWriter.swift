@@ -1,0 +1,271 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// How the background writer batches metric points.
+public struct WriterOptions: Sendable {
+    /// Longest time a recorded point or log line stays in memory: what a crash can lose.
+    public var flushInterval: TimeInterval
+    /// Metric rows per INSERT statement execution (see docs/runs-db.md for the measurement).
+    public var rowsPerStatement: Int
+    /// How often the run's `heartbeat_at` is refreshed; ``RunStore/markCrashedRuns(heartbeatOlderThan:now:)``
+    /// treats runs silent for a minute as crashed, so keep this well under a minute.
+    public var heartbeatInterval: TimeInterval
+    /// Buffered points after which the writer starts early, to bound memory.
+    public var wakeThreshold: Int
+
+    public init(flushInterval: TimeInterval = 0.5, rowsPerStatement: Int = 128,
+                heartbeatInterval: TimeInterval = 10, wakeThreshold: Int = 1 << 18) {
+        precondition(rowsPerStatement >= 1 && rowsPerStatement * 5 <= 32_766,
+                     "rowsPerStatement must be in 1...6553 (SQLite allows 32766 bound values)")
+        self.flushInterval = flushInterval
+        self.rowsPerStatement = rowsPerStatement
+        self.heartbeatInterval = heartbeatInterval
+        self.wakeThreshold = wakeThreshold
+    }
+}
+
+/// Severity of a captured log line.
+public enum LogLevel: String, Sendable, CaseIterable {
+    case debug, info, warning, error
+}
+
+/// One buffered metric point; `key` indexes the writer's list of key names.
+struct MetricPoint {
+    var key: Int32
+    var step: Int64
+    var value: Double
+    var wallTime: Double
+}
+
+struct LogLine {
+    var wallTime: Double
+    var level: LogLevel
+    var message: String
+}
+
+/// Buffers a run's metric points and log lines and writes them from its own thread.
+///
+/// The training thread only appends to an array under a lock (no I/O, no allocation once the
+/// array has grown); the writer thread swaps that array for an empty one and inserts the batch
+/// in one transaction, at least every ``WriterOptions/flushInterval`` seconds. The same
+/// transaction refreshes the heartbeat.
+final class MetricWriter: @unchecked Sendable {
+    private let store: RunStore
+    private let runID: Int64
+    private let options: WriterOptions
+    private let condition = NSCondition()
+    private let finished = DispatchSemaphore(value: 0)
+
+    // Guarded by `condition`.
+    private var points: [MetricPoint] = []
+    private var lines: [LogLine] = []
+    private var keyNames: [String] = []
+    private var keyIndex: [String: Int32] = [:]
+    private var requestedFlush = 0
+    private var completedFlush = 0
+    private var closing = false
+    private var failure: Error?
+
+    // Writer thread only.
+    private var keyIDs: [Int64] = []
+    private var lastHeartbeat = Date().timeIntervalSince1970
+
+    init(store: RunStore, runID: Int64, options: WriterOptions) {
+        self.store = store
+        self.runID = runID
+        self.options = options
+        points.reserveCapacity(1 << 12)
+        let thread = Thread { [self] in loop() }
+        thread.name = "funaudio.tracking.writer.\(runID)"
+        thread.start()
+    }
+
+    /// Queues one point. Never blocks on I/O; points recorded after `close` are dropped.
+    func record(_ key: String, step: Int64, value: Double, wallTime: Double) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closing else { return }
+        let index: Int32
+        if let known = keyIndex[key] {
+            index = known
+        } else {
+            index = Int32(keyNames.count)
+            keyNames.append(key)
+            keyIndex[key] = index
+        }
+        points.append(MetricPoint(key: index, step: step, value: value, wallTime: wallTime))
+        if points.count == options.wakeThreshold { condition.signal() }
+    }
+
+    func log(_ message: String, level: LogLevel, wallTime: Double) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closing else { return }
+        lines.append(LogLine(wallTime: wallTime, level: level, message: message))
+    }
+
+    /// Waits until everything recorded so far is in the database; rethrows a write failure.
+    func flush() throws {
+        condition.lock()
+        requestedFlush += 1
+        let target = requestedFlush
+        condition.signal()
+        while completedFlush < target { condition.wait() }
+        let error = failure
+        failure = nil
+        condition.unlock()
+        if let error { throw error }
+    }
+
+    /// Writes what is buffered, stops the thread; rethrows a write failure.
+    func close() throws {
+        condition.lock()
+        if closing {
+            condition.unlock()
+            return
+        }
+        closing = true
+        requestedFlush += 1
+        condition.signal()
+        condition.unlock()
+        finished.wait()
+        condition.lock()
+        let error = failure
+        failure = nil
+        condition.unlock()
+        if let error { throw error }
+    }
+
+    private func loop() {
+        var batch: [MetricPoint] = []
+        var batchLines: [LogLine] = []
+        batch.reserveCapacity(1 << 12)
+        condition.lock()
+        while true {
+            let deadline = Date(timeIntervalSinceNow: options.flushInterval)
+            while points.count < options.wakeThreshold && requestedFlush == completedFlush && !closing {
+                if !condition.wait(until: deadline) { break }
+            }
+            swap(&batch, &points)
+            swap(&batchLines, &lines)
+            let names = keyNames
+            let generation = requestedFlush
+            let stop = closing
+            condition.unlock()
+
+            var writeError: Error?
+            do {
+                try write(batch, batchLines, names)
+            } catch {
+                writeError = error
+            }
+
+            condition.lock()
+            if let writeError {
+                // Keep the batch for the next attempt, ahead of newer points.
+                failure = writeError
+                points.insert(contentsOf: batch, at: 0)
+                lines.insert(contentsOf: batchLines, at: 0)
+            }
+            batch.removeAll(keepingCapacity: true)
+            batchLines.removeAll(keepingCapacity: true)
+            completedFlush = generation
+            condition.broadcast()
+            if stop { break }
+        }
+        condition.unlock()
+        finished.signal()
+    }
+
+    private func write(_ batch: [MetricPoint], _ batchLines: [LogLine], _ names: [String]) throws {
+        let now = Date().timeIntervalSince1970
+        let heartbeatDue = now - lastHeartbeat >= options.heartbeatInterval
+        guard !batch.isEmpty || !batchLines.isEmpty || heartbeatDue else { return }
+        let resolved = try store.write("recording metrics of run \(runID)") { db in
+            let ids = try resolveKeys(names, db)
+            try insert(batch, keyIDs: ids, db)
+            for line in batchLines {
+                try db.execute(
+                    sql: "INSERT INTO log_lines (run_id, wall_time, level, message) VALUES (?, ?, ?, ?)",
+                    arguments: [runID, line.wallTime, line.level.rawValue, line.message])
+            }
+            if heartbeatDue {
+                try db.execute(sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ?", arguments: [now, runID])
+            }
+            return ids
+        }
+        keyIDs = resolved  // only after commit: a rolled-back INSERT leaves no id behind
+        if heartbeatDue { lastHeartbeat = now }
+    }
+
+    /// Database ids for the key names, creating rows in `metric_keys` for new names.
+    private func resolveKeys(_ names: [String], _ db: Database) throws -> [Int64] {
+        var ids = keyIDs
+        for name in names.dropFirst(ids.count) {
+            try db.execute(sql: "INSERT INTO metric_keys (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                           arguments: [name])
+            let id = try Int64.fetchOne(db, sql: "SELECT id FROM metric_keys WHERE name = ?",
+                                        arguments: [name])
+            ids.append(id!)
+        }
+        return ids
+    }
+
+    /// Inserts the points `rowsPerStatement` rows per statement execution, with raw binds (no
+    /// `DatabaseValue` boxing): this loop is what sets the points-per-second figure.
+    private func insert(_ batch: [MetricPoint], keyIDs: [Int64], _ db: Database) throws {
+        guard !batch.isEmpty else { return }
+        let rows = options.rowsPerStatement
+        let full = batch.count / rows
+        try batch.withUnsafeBufferPointer { buffer in
+            if full > 0 {
+                try withStatement(rows: rows, db) { statement in
+                    for chunk in 0..<full {
+                        try execute(statement, buffer[(chunk &* rows)..<((chunk &+ 1) &* rows)], keyIDs, db)
+                    }
+                }
+            }
+            if full &* rows < buffer.count {
+                try withStatement(rows: 1, db) { statement in
+                    for i in (full &* rows)..<buffer.count {
+                        try execute(statement, buffer[i..<(i &+ 1)], keyIDs, db)
+                    }
+                }
+            }
+        }
+    }
+
+    private func withStatement(rows: Int, _ db: Database, _ body: (OpaquePointer) throws -> Void) throws {
+        let values = Array(repeating: "(?,?,?,?,?)", count: rows).joined(separator: ",")
+        let sql = "INSERT INTO metric_values (run_id, key_id, step, value, wall_time) VALUES " + values
+        var statement: OpaquePointer?
+        let code = sqlite3_prepare_v2(db.sqliteConnection, sql, -1, &statement, nil)
+        guard code == SQLITE_OK, let statement else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+        }
+        defer { sqlite3_finalize(statement) }
+        try body(statement)
+    }
+
+    private func execute(_ statement: OpaquePointer, _ points: Slice<UnsafeBufferPointer<MetricPoint>>,
+                         _ keyIDs: [Int64], _ db: Database) throws {
+        var column: Int32 = 1
+        for point in points {
+            sqlite3_bind_int64(statement, column, runID)
+            sqlite3_bind_int64(statement, column &+ 1, keyIDs[Int(point.key)])
+            sqlite3_bind_int64(statement, column &+ 2, point.step)
+            sqlite3_bind_double(statement, column &+ 3, point.value)
+            sqlite3_bind_double(statement, column &+ 4, point.wallTime)
+            column &+= 5
+        }
+        let code = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                                sql: "INSERT INTO metric_values …")
+        }
+    }
+}

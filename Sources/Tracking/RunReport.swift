@@ -1,0 +1,120 @@
+import Foundation
+
+/// Text renderings of runs for the terminal: the `funaudio list` table and the `funaudio show` page.
+public enum RunReport {
+    /// One row per run: id, experiment, status, start, duration, then the params whose values
+    /// differ between the listed runs (the ones that tell runs apart, at most `maxParams`) and
+    /// the final value of the metrics most runs have (at most `maxMetrics`, by name).
+    public static func table(_ runs: [RunSummary], maxParams: Int = 4, maxMetrics: Int = 4) -> TextTable {
+        var distinct: [String: Set<String>] = [:]
+        for run in runs {
+            for (key, value) in run.params { distinct[key, default: []].insert(value.description) }
+        }
+        let params = distinct.filter { key, values in
+            values.count > 1 || runs.contains { $0.params[key] == nil }
+        }.keys.sorted().prefix(maxParams)
+        var metricCounts: [String: Int] = [:]
+        for run in runs { for key in run.finalMetrics.keys { metricCounts[key, default: 0] += 1 } }
+        let metrics = metricCounts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            .prefix(maxMetrics).map(\.key).sorted()
+
+        let columns = ["id", "experiment", "status", "started (UTC)", "duration"] + params + metrics
+        let rows = runs.map { run in
+            [String(run.id), run.experiment, run.status.rawValue, timestamp(run.startedAt), duration(run.duration)]
+                + params.map { run.params[$0]?.description ?? "" }
+                + metrics.map { key in run.finalMetrics[key].map { $0.map(number) ?? "NaN" } ?? "" }
+        }
+        return TextTable(columns: columns, rows: rows)
+    }
+
+    /// Everything about one run, in sections.
+    public static func page(_ detail: RunDetail) -> String {
+        let s = detail.summary
+        let env = detail.environment
+        var out = "Run \(s.id) of \(s.experiment): \(s.status.rawValue)\n"
+        if let error = s.error { out += "  error: \(error)\n" }
+        var facts: [(String, String)] = [
+            ("started", timestamp(s.startedAt) + " UTC"),
+            ("ended", s.endedAt.map { timestamp($0) + " UTC" } ?? "—"),
+            ("duration", duration(s.duration)),
+            ("last heartbeat", timestamp(detail.heartbeatAt) + " UTC"),
+            ("file", detail.file ?? "—"),
+            ("seed", s.seed.map(String.init) ?? "—"),
+            ("config sha256", detail.configSHA256),
+            ("funaudio", env.funaudioVersion + (env.gitCommit.map { " (\($0))" } ?? "")),
+            ("host", "\(env.host), pid \(detail.pid)"),
+            ("cpu", "\(env.cpu), \(env.threads) threads"),
+            ("libraries", env.libraryVersions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                .joined(separator: ", ")),
+        ]
+        if let sweep = s.sweepID { facts.append(("sweep", sweep)) }
+        if let parent = detail.parentRunID { facts.append(("from run", String(parent))) }
+        if !detail.tags.isEmpty { facts.append(("tags", detail.tags.joined(separator: ", "))) }
+        let width = facts.map(\.0.count).max() ?? 0
+        for (key, value) in facts {
+            out += "  " + key + String(repeating: " ", count: width - key.count) + "  " + value + "\n"
+        }
+
+        out += section("Params", TextTable(columns: ["key", "value", "type"], rows: s.params.sorted { $0.key < $1.key }
+            .map { [$0.key, $0.value.description, $0.value.typeName] }), empty: detail.summary.params.isEmpty)
+        out += section("Metrics", TextTable(columns: ["key", "points", "last step", "last", "min", "max"],
+                                            rows: detail.metrics.map { m in
+            [m.key, String(m.points), String(m.lastStep), optional(m.lastValue), optional(m.minValue), optional(m.maxValue)]
+        }), empty: detail.metrics.isEmpty)
+        out += section("Cells", TextTable(columns: ["#", "kind", "status", "reused", "duration", "output"],
+                                          rows: detail.cells.map { c in
+            [String(c.index), c.kind, c.status, c.reused ? "yes" : "no",
+             c.endedAt.map { duration($0.timeIntervalSince(c.startedAt)) } ?? "—", shorten(c.output ?? "", 60)]
+        }), empty: detail.cells.isEmpty)
+        out += section("Artifacts", TextTable(columns: ["id", "name", "kind", "media type", "size", "cell", "step", "sha256"],
+                                              rows: detail.artifacts.map { a in
+            [String(a.id), a.name, a.kind, a.mediaType, String(a.size), a.cellIndex.map(String.init) ?? "",
+             a.step.map(String.init) ?? "", String(a.sha256.prefix(12))]
+        }), empty: detail.artifacts.isEmpty)
+        if !detail.logLines.isEmpty {
+            out += "\nLog (last \(detail.logLines.count) lines)\n"
+            for line in detail.logLines {
+                out += "  \(timestamp(line.time)) \(line.level.uppercased()) \(line.message)\n"
+            }
+        }
+        out += "\nConfig\n" + detail.config.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { "  " + $0 }.joined(separator: "\n")
+        return out.hasSuffix("\n") ? out : out + "\n"
+    }
+
+    /// `2026-11-26 14:03:07`, in UTC.
+    public static func timestamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: date)
+    }
+
+    /// `0.4 s`, `12 s`, `3m 05s`, `2h 01m`.
+    public static func duration(_ seconds: TimeInterval) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "—" }
+        if seconds < 10 { return String(format: "%.1f s", seconds) }
+        let total = Int(seconds.rounded())
+        if total < 60 { return "\(total) s" }
+        if total < 3600 { return String(format: "%dm %02ds", total / 60, total % 60) }
+        return String(format: "%dh %02dm", total / 3600, (total % 3600) / 60)
+    }
+
+    /// Six significant digits: enough to tell losses apart, short enough for a table.
+    static func number(_ value: Double) -> String {
+        String(format: "%.6g", value)
+    }
+
+    private static func optional(_ value: Double?) -> String { value.map(number) ?? "NaN" }
+
+    private static func shorten(_ text: String, _ limit: Int) -> String {
+        let line = text.replacingOccurrences(of: "\n", with: " ")
+        return line.count <= limit ? line : String(line.prefix(limit - 1)) + "…"
+    }
+
+    private static func section(_ title: String, _ table: TextTable, empty: Bool) -> String {
+        guard !empty else { return "\n\(title): none\n" }
+        return "\n\(title)\n" + table.rendered().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,1 +1,0 @@
-// The Tracking module; see the package notes for what it owns.

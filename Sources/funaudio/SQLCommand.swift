@@ -1,0 +1,31 @@
+import ArgumentParser
+import Tracking
+
+/// `funaudio sql "SELECT …"`: ask runs.db anything; read-only unless `--write`.
+struct SQLQuery: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql",
+        abstract: "Run SQL against runs.db (read-only unless --write).",
+        discussion: """
+            Tables and views are described in docs/runs-db.md. Useful views: run_overview (one \
+            row per run, params and final metrics as JSON), latest_metrics, metric_summary, metrics.
+            Example: funaudio sql "SELECT run_id, key, value FROM latest_metrics WHERE key = 'val.loss'"
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: "One or more SQL statements separated by ';'.")
+    var sql: String
+
+    @Flag(help: "Allow statements that change the database (all run in one transaction).")
+    var write = false
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        let store = try database.open()
+        let results = try store.execute(sql: sql, allowWrites: write)
+        print(results.map { $0.formatted(as: format) }.joined(separator: "\n"), terminator: "")
+    }
+}
