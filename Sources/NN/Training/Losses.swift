@@ -1,14 +1,14 @@
 import Tensor
 
-/// Training losses. Each returns a scalar tensor and throws
-/// ``TensorError/nonFinite(what:shape:index:value:)`` if the loss is NaN or infinite, so a
-/// diverging run stops with a message instead of silently training on garbage.
-///
-/// ```
-/// l1(p, t)  = mean |p − t|                 mse(p, t) = mean (p − t)²
-/// masked:   Σ m·|p − t| / (Σ m · C)        (p, t: [B, T, C]; m: [B, T], 1 = valid frame)
-/// crossEntropy(z, y) = mean_i (logsumexp(z_i) − z_i[y_i])     (z: [N, classes])
-/// ```
+// Training losses. Each returns a scalar tensor and throws
+// ``TensorError/nonFinite(what:shape:index:value:)`` if the loss is NaN or infinite, so a
+// diverging run stops with a message instead of silently training on garbage.
+//
+// ```
+// l1(p, t)  = mean |p − t|                 mse(p, t) = mean (p − t)²
+// masked:   Σ m·|p − t| / (Σ m · C)        (p, t: [B, T, C]; m: [B, T], 1 = valid frame)
+// crossEntropy(z, y) = mean_i (logsumexp(z_i) − z_i[y_i])     (z: [N, classes])
+// ```
 
 /// Mean absolute error.
 public func l1Loss(_ prediction: Tensor, _ target: Tensor) throws -> Tensor {
