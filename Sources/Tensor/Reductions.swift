@@ -49,6 +49,13 @@ extension Tensor {
     /// Mean of all elements, as a scalar.
     public func mean() -> Tensor { sum() * (1 / Float(Swift.max(count, 1))) }
 
+    /// Maximum over several axes (one axis at a time, last first; the gradient follows the
+    /// same path, so it reaches one maximal element).
+    public func max(axes: [Int], keepDims: Bool = false) -> Tensor {
+        let axes = Set(axes.map { normalizedAxis($0, op: "max") }).sorted(by: >)
+        return axes.reduce(self) { $0.max(axis: $1, keepDims: keepDims) }
+    }
+
     /// Maximum along `axis`; the gradient goes to the first maximal element.
     public func max(axis: Int, keepDims: Bool = false) -> Tensor {
         let a = normalizedAxis(axis, op: "max")
