@@ -44,7 +44,7 @@ public enum DSPBenchmark {
     }
 
     /// Runs FunAudio's measurements, then librosa's unless `peer` is nil.
-    public static func run(_ settings: Settings = Settings(), peer: PythonPeer?) throws -> Report {
+    public static func run(_ settings: Settings = Settings(), withPeer: Bool) throws -> Report {
         let signal = testSignal(settings)
         let stft = try STFT(nFFT: settings.nFFT, hopLength: settings.hop)
         let mel = try MelSpectrogram(sampleRate: settings.sampleRate, nFFT: settings.nFFT,
@@ -57,18 +57,18 @@ public enum DSPBenchmark {
             griffinlim_ms: try bestMilliseconds(max(3, settings.repeats / 6)) { _ = try griffinLim(magnitude) })
 
         var theirs: Timings?
-        if let peer {
+        if withPeer {
             let file = FileManager.default.temporaryDirectory
                 .appendingPathComponent("funaudio-bench-dsp-\(ProcessInfo.processInfo.processIdentifier).npy")
             defer { try? FileManager.default.removeItem(at: file) }
             try NumPyFile.write(signal, shape: [signal.count], to: file)
-            let output = try peer.run(script: "scripts/peers/bench_dsp.py", arguments: [
+            let output = try Peer.output(of: "bench_dsp.py", arguments: [
                 file.path, "\(settings.sampleRate)", "\(settings.nFFT)", "\(settings.hop)",
                 "\(settings.nMels)", "\(settings.iterations)", "\(settings.repeats)"])
             do {
                 theirs = try JSONDecoder().decode(Timings.self, from: Data(output.utf8))
             } catch {
-                throw PeerError("scripts/peers/bench_dsp.py printed no timings JSON: \(output)")
+                throw Peer.Failure(description: "scripts/peers/bench_dsp.py printed no timings JSON: \(output)")
             }
         }
         return Report(
@@ -108,60 +108,4 @@ public enum DSPBenchmark {
         }
         return times.min()!
     }
-}
-
-/// A Python peer script of the repository, run with the venv python `scripts/install-peers`
-/// prints. Its standard output is returned; a failure throws with its standard error.
-public struct PythonPeer: Sendable {
-    /// The repository root (holds `scripts/`).
-    public let root: URL
-
-    /// Finds the repository from the current directory or the executable's location
-    /// (`.build/<config>/funaudio`), upwards.
-    public static func locate() throws -> PythonPeer {
-        let starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                      Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
-        for start in starts {
-            var dir = start.standardizedFileURL
-            while dir.path != "/" {
-                if FileManager.default.fileExists(atPath: dir.appendingPathComponent("scripts/install-peers").path) {
-                    return PythonPeer(root: dir)
-                }
-                dir.deleteLastPathComponent()
-            }
-        }
-        throw PeerError("cannot find the FunAudio repository (scripts/install-peers) above \(starts.map(\.path)); run from the repository or pass --no-peer")
-    }
-
-    public func run(script: String, arguments: [String]) throws -> String {
-        let python = try execute(root.appendingPathComponent("scripts/install-peers").path, [])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        return try execute(python, [root.appendingPathComponent(script).path] + arguments)
-    }
-
-    private func execute(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch {
-            throw PeerError("cannot run \(executable): \(error.localizedDescription)")
-        }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PeerError("\(executable) \(arguments.joined(separator: " ")) failed (status \(process.terminationStatus)): \(String(decoding: errors, as: UTF8.self))")
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-}
-
-/// A Python peer could not be found or run, or printed something unexpected.
-public struct PeerError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
 }
