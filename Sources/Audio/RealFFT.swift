@@ -69,10 +69,17 @@ public struct RealFFT: Sendable {
             b.im.update(from: zi, count: bins)
             return
         }
-        let m = size / 2
-        for j in 0..<m {
+        for j in 0..<(size / 2) {
             zr[j] = x[2 &* j]; zi[j] = x[2 &* j &+ 1]
         }
+        forwardPacked(b)
+    }
+
+    /// Even sizes only: the forward transform of the signal already packed into
+    /// `buffers.zr[m] = x[2m]`, `buffers.zi[m] = x[2m+1]` (callers that build the frames can
+    /// write them there directly and skip a pass over `signal`).
+    func forwardPacked(_ b: Buffers) {
+        let (zr, zi, m) = (b.zr, b.zi, size / 2)
         complex.forward(zr, zi, b.sr, b.si)
         let (re, im) = (b.re, b.im)
         re[0] = zr[0] + zi[0]; im[0] = FFTLanes()

@@ -57,8 +57,16 @@ extension STFT {
                         let p0 = x + f0 &* hop
                         let p1 = p0 + min(1, last) &* hop, p2 = p0 + min(2, last) &* hop
                         let p3 = p0 + min(3, last) &* hop
-                        for j in 0..<n { b.signal[j] = FFTLanes(p0[j], p1[j], p2[j], p3[j]) * w[j] }
-                        fft.forward(b)
+                        @inline(__always) func sample(_ j: Int) -> FFTLanes {
+                            FFTLanes(p0[j], p1[j], p2[j], p3[j]) * w[j]
+                        }
+                        if n % 2 == 0 {
+                            for j in 0..<(n / 2) { b.zr[j] = sample(2 &* j); b.zi[j] = sample(2 &* j &+ 1) }
+                            fft.forwardPacked(b)
+                        } else {
+                            for j in 0..<n { b.signal[j] = sample(j) }
+                            fft.forward(b)
+                        }
                         consume(f0, used, b)
                     }
                 }
@@ -69,12 +77,29 @@ extension STFT {
     /// Inverse STFT of `spectrogram` into `out` (`outputLength(frames:length:)` samples).
     public func inverse(_ spectrogram: ComplexSpectrogram, into out: UnsafeMutableBufferPointer<Float>,
                         workspace ws: Workspace) {
+        let (bins, stride) = (bins, spectrogram.frames)
+        spectrogram.real.withUnsafeBufferPointer { real in
+            spectrogram.imag.withUnsafeBufferPointer { imag in
+                let (re, im) = (real.baseAddress!, imag.baseAddress!)
+                synthesize(frames: spectrogram.frames, into: out, workspace: ws) { f0, used, b in
+                    loadLanes(b.re, from: re + f0, stride: stride, rows: bins, used: used)
+                    loadLanes(b.im, from: im + f0, stride: stride, rows: bins, used: used)
+                }
+            }
+        }
+    }
+
+    /// The inverse STFT loop, the mirror of `analyze`: `produce(firstFrame, usedLanes,
+    /// buffers)` fills each batch's spectrum (`buffers.re`/`im`, zero in unused lanes), which
+    /// is inverse-transformed, windowed and overlap-added, then normalised by the window sum.
+    /// `produce` runs concurrently for different batches.
+    func synthesize(frames totalFrames: Int, into out: UnsafeMutableBufferPointer<Float>, workspace ws: Workspace,
+                    _ produce: (_ firstFrame: Int, _ used: Int, _ buffers: RealFFT.Buffers) -> Void) {
         let lanes = FFTLanes.scalarCount
         let start = center ? nFFT / 2 : 0
         // Frames that reach into the output (librosa.istft with `length`).
-        let frames = min(spectrogram.frames,
-                         (out.count + 2 * start + hopLength - 1) / hopLength)
-        let (n, hop, fft, bins, stride) = (nFFT, hopLength, fft, bins, spectrogram.frames)
+        let frames = min(totalFrames, (out.count + 2 * start + hopLength - 1) / hopLength)
+        let (n, hop, fft) = (nFFT, hopLength, fft)
         let batchCount = (frames + lanes - 1) / lanes
         let chunks = parallelChunkCount(count: batchCount, minimumChunk: 4)
         // Each chunk overlap-adds into its own span, then the spans are summed into `out`.
@@ -83,29 +108,24 @@ extension STFT {
             let count = (min(r.upperBound * lanes, frames) - r.lowerBound * lanes - 1) * hop + n
             if ws.spans[c].count < count { ws.spans[c] = [Float](repeating: 0, count: count) }
         }
-        spectrogram.real.withUnsafeBufferPointer { real in
-            spectrogram.imag.withUnsafeBufferPointer { imag in
-                window.withUnsafeBufferPointer { window in
-                    let (re, im, w) = (real.baseAddress!, imag.baseAddress!, window.baseAddress!)
-                    let spanPointers = (0..<chunks).map { c in
-                        ws.spans[c].withUnsafeMutableBufferPointer { $0.baseAddress! }
-                    }
-                    parallelChunks(count: batchCount, minimumChunk: 4) { chunk, batches in
-                        let b = ws.buffers[chunk]
-                        let span = spanPointers[chunk]
-                        let spanStart = batches.lowerBound * lanes
-                        span.update(repeating: 0, count: (min(batches.upperBound * lanes, frames) - spanStart - 1) * hop + n)
-                        let signal = UnsafeRawPointer(b.signal).assumingMemoryBound(to: Float.self)
-                        for batch in batches {
-                            let f0 = batch &* lanes, used = min(lanes, frames &- f0)
-                            loadLanes(b.re, from: re + f0, stride: stride, rows: bins, used: used)
-                            loadLanes(b.im, from: im + f0, stride: stride, rows: bins, used: used)
-                            fft.inverse(b)
-                            for l in 0..<used {
-                                let o = span + (f0 &+ l &- spanStart) &* hop
-                                for j in 0..<n { o[j] += w[j] * signal[j &* lanes &+ l] }
-                            }
-                        }
+        window.withUnsafeBufferPointer { window in
+            let w = window.baseAddress!
+            let spanPointers = (0..<chunks).map { c in
+                ws.spans[c].withUnsafeMutableBufferPointer { $0.baseAddress! }
+            }
+            parallelChunks(count: batchCount, minimumChunk: 4) { chunk, batches in
+                let b = ws.buffers[chunk]
+                let span = spanPointers[chunk]
+                let spanStart = batches.lowerBound * lanes
+                span.update(repeating: 0, count: (min(batches.upperBound * lanes, frames) - spanStart - 1) * hop + n)
+                let signal = UnsafeRawPointer(b.signal).assumingMemoryBound(to: Float.self)
+                for batch in batches {
+                    let f0 = batch &* lanes, used = min(lanes, frames &- f0)
+                    produce(f0, used, b)
+                    fft.inverse(b)
+                    for l in 0..<used {
+                        let o = span + (f0 &+ l &- spanStart) &* hop
+                        for j in 0..<n { o[j] += w[j] * signal[j &* lanes &+ l] }
                     }
                 }
             }

@@ -68,7 +68,8 @@ public struct SpectrogramPlot: Sendable {
             for row in 0..<rows {
                 let y0 = top + (rows - 1 - row) * pixelsPerRow   // low frequencies at the bottom
                 for frame in 0..<panel.frames {
-                    let color = colormap.color(1 + max(db[row, frame], -topDB) / topDB)
+                    // All-silent input (peak 0) is drawn at the bottom of the scale.
+                    let color = peak > 0 ? colormap.color(1 + max(db[row, frame], -topDB) / topDB) : colormap.color(0)
                     for dy in 0..<pixelsPerRow {
                         for dx in 0..<pixelsPerFrame { image[left + frame * pixelsPerFrame + dx, y0 + dy] = color }
                     }

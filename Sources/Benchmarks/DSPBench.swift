@@ -13,7 +13,8 @@ public enum DSPBenchmark {
         public init() {}
     }
 
-    /// Median wall times in milliseconds.
+    /// Best (minimum) wall times in milliseconds over the repeats, as Python's timeit
+    /// recommends: on a machine shared with other jobs, slower runs measure the neighbours.
     public struct Timings: Codable, Sendable {
         public let stft_ms: Double, mel_ms: Double, griffinlim_ms: Double
     }
@@ -26,9 +27,10 @@ public enum DSPBenchmark {
         public let speedup: [String: Double]?
         public let signal: String
         public let threads: Int
+        public let repeats: Int
 
         public var text: String {
-            var lines = ["DSP benchmark: \(signal), \(threads) threads, median wall time",
+            var lines = ["DSP benchmark: \(signal), \(threads) threads, best of \(repeats) runs (Griffin-Lim: \(max(3, repeats / 6)))",
                          "                 FunAudio      librosa    speed-up"]
             for (name, ours, theirs) in [("STFT", stft_ms, librosa?.stft_ms),
                                           ("mel", mel_ms, librosa?.mel_ms),
@@ -42,7 +44,7 @@ public enum DSPBenchmark {
     }
 
     /// Runs FunAudio's measurements, then librosa's unless `peer` is nil.
-    public static func run(_ settings: Settings = Settings(), peer: PythonPeer?) throws -> Report {
+    public static func run(_ settings: Settings = Settings(), withPeer: Bool) throws -> Report {
         let signal = testSignal(settings)
         let stft = try STFT(nFFT: settings.nFFT, hopLength: settings.hop)
         let mel = try MelSpectrogram(sampleRate: settings.sampleRate, nFFT: settings.nFFT,
@@ -50,23 +52,23 @@ public enum DSPBenchmark {
         let magnitude = try stft(signal).magnitude()
         let griffinLim = try GriffinLim(stft: stft, iterations: settings.iterations)
         let ours = Timings(
-            stft_ms: try medianMilliseconds(settings.repeats) { _ = try stft(signal) },
-            mel_ms: try medianMilliseconds(settings.repeats) { _ = try mel(signal) },
-            griffinlim_ms: try medianMilliseconds(max(3, settings.repeats / 6)) { _ = try griffinLim(magnitude) })
+            stft_ms: try bestMilliseconds(settings.repeats) { _ = try stft(signal) },
+            mel_ms: try bestMilliseconds(settings.repeats) { _ = try mel(signal) },
+            griffinlim_ms: try bestMilliseconds(max(3, settings.repeats / 6)) { _ = try griffinLim(magnitude) })
 
         var theirs: Timings?
-        if let peer {
+        if withPeer {
             let file = FileManager.default.temporaryDirectory
                 .appendingPathComponent("funaudio-bench-dsp-\(ProcessInfo.processInfo.processIdentifier).npy")
             defer { try? FileManager.default.removeItem(at: file) }
             try NumPyFile.write(signal, shape: [signal.count], to: file)
-            let output = try peer.run(script: "scripts/peers/bench_dsp.py", arguments: [
+            let output = try Peer.output(of: "bench_dsp.py", arguments: [
                 file.path, "\(settings.sampleRate)", "\(settings.nFFT)", "\(settings.hop)",
-                "\(settings.nMels)", "\(settings.iterations)"])
+                "\(settings.nMels)", "\(settings.iterations)", "\(settings.repeats)"])
             do {
                 theirs = try JSONDecoder().decode(Timings.self, from: Data(output.utf8))
             } catch {
-                throw PeerError("scripts/peers/bench_dsp.py printed no timings JSON: \(output)")
+                throw Peer.Failure(description: "scripts/peers/bench_dsp.py printed no timings JSON: \(output)")
             }
         }
         return Report(
@@ -76,7 +78,7 @@ public enum DSPBenchmark {
                                    "griffinlim": $0.griffinlim_ms / ours.griffinlim_ms] },
             signal: String(format: "%.0f s at %d Hz, n_fft %d, hop %d, %d mels", settings.seconds,
                            settings.sampleRate, settings.nFFT, settings.hop, settings.nMels),
-            threads: ProcessInfo.processInfo.activeProcessorCount)
+            threads: ProcessInfo.processInfo.activeProcessorCount, repeats: settings.repeats)
     }
 
     /// A deterministic speech-like test signal: a 120 Hz harmonic series with vibrato, a
@@ -95,8 +97,8 @@ public enum DSPBenchmark {
         }
     }
 
-    /// Median of `repeats` timed runs after one untimed warm-up.
-    static func medianMilliseconds(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+    /// The fastest of `repeats` timed runs after one untimed warm-up.
+    static func bestMilliseconds(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
         try body()
         var times: [Double] = []
         for _ in 0..<repeats {
@@ -104,63 +106,6 @@ public enum DSPBenchmark {
             try body()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
-        times.sort()
-        return times[times.count / 2]
+        return times.min()!
     }
-}
-
-/// A Python peer script of the repository, run with the venv python `scripts/install-peers`
-/// prints. Its standard output is returned; a failure throws with its standard error.
-public struct PythonPeer: Sendable {
-    /// The repository root (holds `scripts/`).
-    public let root: URL
-
-    /// Finds the repository from the current directory or the executable's location
-    /// (`.build/<config>/funaudio`), upwards.
-    public static func locate() throws -> PythonPeer {
-        let starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                      Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
-        for start in starts {
-            var dir = start.standardizedFileURL
-            while dir.path != "/" {
-                if FileManager.default.fileExists(atPath: dir.appendingPathComponent("scripts/install-peers").path) {
-                    return PythonPeer(root: dir)
-                }
-                dir.deleteLastPathComponent()
-            }
-        }
-        throw PeerError("cannot find the FunAudio repository (scripts/install-peers) above \(starts.map(\.path)); run from the repository or pass --no-peer")
-    }
-
-    public func run(script: String, arguments: [String]) throws -> String {
-        let python = try execute(root.appendingPathComponent("scripts/install-peers").path, [])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        return try execute(python, [root.appendingPathComponent(script).path] + arguments)
-    }
-
-    private func execute(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch {
-            throw PeerError("cannot run \(executable): \(error.localizedDescription)")
-        }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PeerError("\(executable) \(arguments.joined(separator: " ")) failed (status \(process.terminationStatus)): \(String(decoding: errors, as: UTF8.self))")
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-}
-
-/// A Python peer could not be found or run, or printed something unexpected.
-public struct PeerError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
 }

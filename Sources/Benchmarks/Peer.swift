@@ -26,12 +26,26 @@ public enum Peer {
         throw Failure(description: "cannot find the FunAudio repository (scripts/install-peers) above \(starts[0].path); run from the checkout or pass --no-peer")
     }
 
-    /// Runs `scripts/peers/<script>` with `arguments`; returns its JSON object.
+    /// The virtualenv's python, as `scripts/install-peers` prints it (installing it if needed).
+    public static func python() throws -> String {
+        let installer = try repositoryRoot().appendingPathComponent("scripts/install-peers").path
+        return try output(of: installer, []).trimmingCharacters(in: .whitespacesAndNewlines)
+            .split(separator: "\n").last.map(String.init) ?? ""
+    }
+
+    /// The path of `scripts/peers/<script>`.
+    public static func script(_ script: String) throws -> URL {
+        try repositoryRoot().appendingPathComponent("scripts/peers/\(script)")
+    }
+
+    /// Runs `scripts/peers/<script>` with `arguments`; returns what it printed.
+    public static func output(of script: String, arguments: [String]) throws -> String {
+        try output(of: python(), [self.script(script).path] + arguments)
+    }
+
+    /// Runs `scripts/peers/<script>` with `arguments`; returns the JSON object it printed last.
     public static func run(_ script: String, arguments: [String] = []) throws -> [String: Any] {
-        let root = try repositoryRoot()
-        let python = try output(of: root.appendingPathComponent("scripts/install-peers").path, [])
-            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
-        let text = try output(of: python, [root.appendingPathComponent("scripts/peers/\(script)").path] + arguments)
+        let text = try output(of: script, arguments: arguments)
         guard let line = text.split(separator: "\n").last,
               let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             throw Failure(description: "peer \(script) printed no JSON object; its output was:\n\(text)")

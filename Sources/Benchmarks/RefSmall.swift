@@ -89,7 +89,7 @@ public final class RefSmall: Module {
     /// `tokens` (`batch` rows, row-major) and `referenceMel` `[B, mel, R]` → mel `[B, T·repeat, mel]`.
     public func callAsFunction(tokens: [Int], batch: Int, referenceMel: Tensor) -> Tensor {
         let length = tokens.count / batch
-        precondition(length * batch == tokens.count && referenceMel.rank == 3 && referenceMel.shape[0] == batch
+        nnCheck(length * batch == tokens.count && referenceMel.rank == 3 && referenceMel.shape[0] == batch
                      && referenceMel.shape[1] == config.melBins,
                      "RefSmall: \(tokens.count) tokens in \(batch) rows and reference mel \(referenceMel.shape) ([\(batch), \(config.melBins), R])")
         var x = embedding(tokens, shape: [batch, length]) + positionTable(length)

@@ -1,4 +1,3 @@
-import CBLAS
 import Foundation
 import Tracking
 
@@ -70,13 +69,13 @@ public enum TrackingBench {
 
     /// Times `step` in alternating blocks of `block` steps with logging off and on.
     public static func stepOverhead(directory: URL, steps: Int, block: Int = 2, pointsPerStep: Int,
-                                    step: () -> Void) throws -> StepOverhead {
+                                    step: () throws -> Void) throws -> StepOverhead {
         let path = directory.appendingPathComponent("bench-steps-\(UUID().uuidString).db").path
         defer { removeDatabase(path) }
         let store = try RunStore(path: path)
         let run = try store.startRun(description("tracking-step-overhead"))
         let keys = (0..<pointsPerStep).map { "train.metric\($0)" }
-        step()  // warm-up: caches, thread pools, page faults
+        try step()  // warm-up: caches, thread pools, page faults
         var off: [(wall: Double, cpu: Double)] = []
         var on: [(wall: Double, cpu: Double)] = []
         var recording: [Double] = []
@@ -86,7 +85,7 @@ public enum TrackingBench {
             if !logging && index % block == 0 { try run.flush() }
             let start = DispatchTime.now().uptimeNanoseconds
             let cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
-            step()
+            try step()
             if logging {
                 let recordStart = DispatchTime.now().uptimeNanoseconds
                 for key in keys { run.record(key, step: index, value: Double(index)) }
@@ -153,41 +152,5 @@ public enum TrackingBench {
     private static func removeDatabase(_ path: String) {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         try? FileManager.default.removeItem(atPath: path + "-blobs")
-    }
-}
-
-/// A CPU-bound stand-in for a training step until the real one (bench model `ref-small`) is
-/// plugged in: `repeats` single-precision GEMMs C = A·B of n×n matrices on OpenBLAS's threads,
-/// 2·n³·repeats floating-point operations, buffers allocated once.
-public final class SgemmStandInStep {
-    public let n: Int
-    public let repeats: Int
-    private var a: [Float]
-    private var b: [Float]
-    private var c: [Float]
-
-    public init(n: Int = 1024, repeats: Int = 12) {
-        self.n = n
-        self.repeats = repeats
-        a = (0..<(n * n)).map { Float(($0 &* 7919) % 101) / 101 - 0.5 }
-        b = (0..<(n * n)).map { Float(($0 &* 104_729) % 97) / 97 - 0.5 }
-        c = [Float](repeating: 0, count: n * n)
-    }
-
-    /// Floating-point operations of one step.
-    public var flops: Double { 2 * Double(n) * Double(n) * Double(n) * Double(repeats) }
-
-    public func callAsFunction() {
-        let n32 = Int32(n)
-        for _ in 0..<repeats {
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    c.withUnsafeMutableBufferPointer { c in
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n32, n32, n32, 1,
-                                    a.baseAddress, n32, b.baseAddress, n32, 0, c.baseAddress, n32)
-                    }
-                }
-            }
-        }
     }
 }

@@ -33,27 +33,18 @@ public enum TrainBenchmark {
     /// Trains for `warmup + steps` steps and times them; `progress` receives each step's loss.
     public static func run(config: RefSmallConfig = RefSmallConfig(), steps: Int = 30, warmup: Int = 3,
                            inferRepeats: Int = 30, progress: (Int, Float) -> Void = { _, _ in }) throws -> Result {
-        let model = RefSmall(config, seed: 0)
-        let optimizer = Adam(model.namedParameters(), learningRate: 1e-3)
-        var g = SplitMix64(seed: 1)
-        let b = config.batch
-        let tokens = (0..<(b * config.tokens)).map { _ in Int(g.next() % UInt64(config.vocabulary)) }
-        let referenceMel = Tensor.randn([b, config.melBins, config.referenceFrames], generator: &g)
-        let target = Tensor.randn([b, config.tokens * config.repeatCount, config.melBins], generator: &g)
-
+        let step = RefSmallTrainingStep(config)
         var losses: [Float] = []
         var times: [Double] = []
-        for step in 0..<(warmup + steps) {
+        for index in 0..<(warmup + steps) {
             let start = DispatchTime.now().uptimeNanoseconds
-            optimizer.zeroGrad()
-            let loss = try l1Loss(model(tokens: tokens, batch: b, referenceMel: referenceMel), target)
-            loss.backward()
-            optimizer.step()
+            let loss = try step()
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            losses.append(loss.item())
-            progress(step, loss.item())
-            if step >= warmup { times.append(elapsed) }
+            losses.append(loss)
+            progress(index, loss)
+            if index >= warmup { times.append(elapsed) }
         }
+        let (model, b, tokens, referenceMel) = (step.model, config.batch, step.tokens, step.referenceMel)
 
         model.eval()
         let tokens1 = Array(tokens[..<config.tokens])
@@ -108,5 +99,36 @@ public enum TrainBenchmark {
         let s = values.sorted()
         guard !s.isEmpty else { return .nan }
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+}
+
+/// One Adam step of ref-small on a fixed synthetic batch (seeded tokens, reference and target
+/// mels): the unit of work of `bench train`, and the real step `bench tracking` logs around.
+public final class RefSmallTrainingStep {
+    public let model: RefSmall
+    let optimizer: Adam
+    let tokens: [Int]
+    let referenceMel: Tensor
+    let target: Tensor
+    let batch: Int
+
+    public init(_ config: RefSmallConfig = RefSmallConfig()) {
+        model = RefSmall(config, seed: 0)
+        optimizer = Adam(model.namedParameters(), learningRate: 1e-3)
+        var g = SplitMix64(seed: 1)
+        batch = config.batch
+        tokens = (0..<(batch * config.tokens)).map { _ in Int(g.next() % UInt64(config.vocabulary)) }
+        referenceMel = Tensor.randn([batch, config.melBins, config.referenceFrames], generator: &g)
+        target = Tensor.randn([batch, config.tokens * config.repeatCount, config.melBins], generator: &g)
+    }
+
+    /// Forward, L1 loss, backward, update; returns the loss.
+    @discardableResult
+    public func callAsFunction() throws -> Float {
+        optimizer.zeroGrad()
+        let loss = try l1Loss(model(tokens: tokens, batch: batch, referenceMel: referenceMel), target)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Tensor
 
 /// A layer or model: a class whose stored properties are its parameters (`Tensor`,
-/// `Tensor?`) and sub-modules (`Module`, `Module?`, `[Module]`).
+/// `Tensor?`, `[Tensor]`) and sub-modules (`Module`, `Module?`, `[Module]`).
 ///
 /// Parameter names follow PyTorch's state-dict convention: the path of property keys from
 /// the root, joined with dots, list items numbered (`encoder.0.self_attn.in_proj_weight`).
@@ -74,6 +74,8 @@ open class Module {
         for (key, value) in properties() {
             if let tensor = value as? Tensor {
                 out.append((prefix + key, tensor))
+            } else if let list = value as? [Tensor] {
+                for (i, tensor) in list.enumerated() { out.append(("\(prefix)\(key).\(i)", tensor)) }
             } else if let module = value as? Module {
                 module.collect(prefix: prefix + key + ".", into: &out)
             } else if let list = value as? [Module] {

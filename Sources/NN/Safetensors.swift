@@ -7,7 +7,7 @@ public struct NamedArray: Sendable, Equatable {
     public var values: [Float]
 
     public init(shape: [Int], values: [Float]) {
-        precondition(shape.reduce(1, *) == values.count,
+        nnCheck(shape.reduce(1, *) == values.count,
                      "NamedArray: shape \(shape) holds \(shape.reduce(1, *)) values, got \(values.count)")
         self.shape = shape
         self.values = values

@@ -66,9 +66,9 @@ extension Tensor {
         var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
         noGrad {
             for node in order.reversed() {
-                guard let grad = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+                guard var grad = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
                 guard let fn = node.gradFn else {
-                    node.accumulateGrad(grad)
+                    node.accumulateGrad(&grad)
                     continue
                 }
                 let inputGrads = fn.backward(node, grad)
@@ -77,16 +77,29 @@ extension Tensor {
                     tensorCheck(g.shape == input.shape, "backward of \(fn.op): gradient shape "
                                 + "\(g.shape) != input shape \(input.shape)")
                     let key = ObjectIdentifier(input)
-                    if let existing = grads[key] { grads[key] = existing + g } else { grads[key] = g }
+                    if var existing = grads.removeValue(forKey: key) {
+                        // Add in place when no other tensor can see the buffer.
+                        if Tensor.uniquelyOwned(&existing) { existing.addInPlace(g) } else { existing = existing + g }
+                        grads[key] = existing
+                    } else {
+                        grads[key] = g
+                    }
                 }
                 if !retainGraph { node.gradFn = nil }
             }
         }
     }
 
-    /// Adds `g` into ``grad`` (copying on first use, so grads never alias other tensors).
-    func accumulateGrad(_ g: Tensor) {
-        if let grad { grad.addInPlace(g) } else { grad = g.copy() }
+    /// Adds `g` into ``grad``. On first use `g` becomes the grad if nothing else refers to
+    /// it or its buffer, else a copy does (so a grad never aliases another tensor).
+    func accumulateGrad(_ g: inout Tensor) {
+        if let grad { grad.addInPlace(g) } else { grad = Tensor.uniquelyOwned(&g) ? g : g.copy() }
+    }
+
+    /// Whether `self` (held in the caller's variable) and its storage have no other owner.
+    /// Called on a local variable: that variable is the one reference allowed.
+    static func uniquelyOwned(_ t: inout Tensor) -> Bool {
+        isKnownUniquelyReferenced(&t) && isKnownUniquelyReferenced(&t.storage) && t.gradFn == nil
     }
 
     /// Clears ``grad`` (the next backward starts from zero).

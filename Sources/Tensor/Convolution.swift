@@ -1,13 +1,16 @@
-/// 1-D convolution and transposed convolution as im2col + sgemm, per batch item.
+/// 1-D convolution and transposed convolution as im2col + sgemm.
 ///
 /// Shapes (PyTorch layout): conv1d input `[B, Cin, T]`, weight `[Cout, Cin, K]`, bias
 /// `[Cout]`, output `[B, Cout, T']` with `T' = ⌊(T + 2p − d(K−1) − 1)/s⌋ + 1`.
-/// With `col[(c,k), t] = x[c, t·s + k·d − p]` (0 outside), a `[Cin·K, T']` matrix:
+/// With `col[(c,k), (b,t)] = x[b, c, t·s + k·d − p]` (0 outside), a `[Cin·K, B·T']` matrix
+/// holding every batch item side by side, each product is one large GEMM:
 /// ```
-/// y[b] = W · col[b] + bias          (W viewed as [Cout, Cin·K])
-/// ∂W  += g[b] · col[b]ᵀ             ∂bias = Σ_{b,t} g
-/// ∂x[b] = col2im(Wᵀ · g[b])         (col2im adds each column entry back to its x position)
+/// Y = W · col (+ bias)            W viewed as [Cout, Cin·K], Y is [Cout, B·T']
+/// ∂W = G · colᵀ                   G = ∂L/∂Y, gathered from ∂L/∂y [B, Cout, T']
+/// ∂x = col2im(Wᵀ · G)             col2im adds each column entry back to its x position
+/// ∂bias = Σ_{b,t} G
 /// ```
+/// `Y` to `[B, Cout, T']` (and `∂L/∂y` back) is a copy of contiguous rows of `T'`.
 /// The transposed convolution is the adjoint: input `[B, Cin, T]`, weight `[Cin, Cout, K]`,
 /// output `[B, Cout, T']`, `T' = (T−1)s − 2p + d(K−1) + 1`; `y[b] = col2im(Wᵀ · x[b])`.
 public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
@@ -19,41 +22,70 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     let geometry = ConvGeometry(channels: cin, length: length, kernel: kernel, stride: stride,
                                 padding: padding, dilation: dilation, op: "conv1d of \(x.shape)")
     if let bias { tensorCheck(bias.shape == [cout], "conv1d: bias \(bias.shape) should be [\(cout)]") }
-    let outLength = geometry.outLength, rowsK = cin * kernel
-    let out = Tensor(uninitialized: [batch, cout, outLength])
-    let needsCols = GradMode.isEnabled && weight.requiresGrad
-    let cols = Tensor(uninitialized: needsCols ? [batch, rowsK, outLength] : [1, rowsK, outLength])
+    let outLength = geometry.outLength, rowsK = cin * kernel, columns = batch * outLength
+    let cols = Tensor(uninitialized: [rowsK, columns])
     for b in 0..<batch {
-        let col = cols.data + (needsCols ? b * rowsK * outLength : 0)
-        geometry.im2col(x.data + b * cin * length, into: col)
-        let y = out.data + b * cout * outLength
-        if let bias { for o in 0..<cout { (y + o * outLength).update(repeating: bias.data[o], count: outLength) } }
-        BLAS.gemm(transA: false, transB: false, m: cout, n: outLength, k: rowsK, a: weight.data, lda: rowsK,
-                  b: col, ldb: outLength, beta: bias == nil ? 0 : 1, c: y, ldc: outLength)
+        geometry.im2col(x.data + b * cin * length, into: cols.data + b * outLength, ld: columns)
     }
+    let y2 = Tensor(uninitialized: [cout, columns])
+    if let bias { for o in 0..<cout { (y2.data + o * columns).update(repeating: bias.data[o], count: columns) } }
+    BLAS.gemm(transA: false, transB: false, m: cout, n: columns, k: rowsK, a: weight.data, lda: rowsK,
+              b: cols.data, ldb: columns, beta: bias == nil ? 0 : 1, c: y2.data, ldc: columns)
+    let out = BatchColumns.split(y2, batch: batch)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor.record(out, op: "conv1d", inputs: inputs) { _, g in
+        let g2 = BatchColumns.join(g)
         var dx: Tensor?, dw: Tensor?
         if x.requiresGrad {
-            let dxT = Tensor.zeros(x.shape), dcol = Tensor(uninitialized: [rowsK, outLength])
+            let dcol = Tensor(uninitialized: [rowsK, columns])
+            BLAS.gemm(transA: true, transB: false, m: rowsK, n: columns, k: cout, a: weight.data, lda: rowsK,
+                      b: g2.data, ldb: columns, c: dcol.data, ldc: columns)
+            let dxT = Tensor.zeros(x.shape)
             for b in 0..<batch {
-                BLAS.gemm(transA: true, transB: false, m: rowsK, n: outLength, k: cout, a: weight.data, lda: rowsK,
-                          b: g.data + b * cout * outLength, ldb: outLength, c: dcol.data, ldc: outLength)
-                geometry.col2im(dcol.data, addingInto: dxT.data + b * cin * length)
+                geometry.col2im(dcol.data + b * outLength, ld: columns, addingInto: dxT.data + b * cin * length)
             }
             dx = dxT
         }
         if weight.requiresGrad {
-            let dwT = Tensor.zeros(weight.shape)
-            for b in 0..<batch {
-                BLAS.gemm(transA: false, transB: true, m: cout, n: rowsK, k: outLength,
-                          a: g.data + b * cout * outLength, lda: outLength,
-                          b: cols.data + b * rowsK * outLength, ldb: outLength, beta: 1, c: dwT.data, ldc: rowsK)
-            }
+            let dwT = Tensor(uninitialized: weight.shape)
+            BLAS.gemm(transA: false, transB: true, m: cout, n: rowsK, k: columns, a: g2.data, lda: columns,
+                      b: cols.data, ldb: columns, c: dwT.data, ldc: rowsK)
             dw = dwT
         }
-        let db = (bias?.requiresGrad ?? false) ? g.sum(axes: [0, 2]) : nil
+        let db = (bias?.requiresGrad ?? false) ? g2.sum(axes: [1]) : nil
         return [dx, dw, db]
+    }
+}
+
+/// `[C, B·T]` (batch items side by side, the GEMM layout) ↔ `[B, C, T]` (PyTorch layout).
+enum BatchColumns {
+    static func split(_ y: Tensor, batch: Int) -> Tensor {
+        let (channels, columns) = (y.shape[0], y.shape[1]), length = columns / batch
+        let out = Tensor(uninitialized: [batch, channels, length])
+        copyRows(from: y.data, to: out.data, batch: batch, channels: channels, length: length, toBatchMajor: true)
+        return out
+    }
+
+    static func join(_ x: Tensor) -> Tensor {
+        let (batch, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
+        let out = Tensor(uninitialized: [channels, batch * length])
+        copyRows(from: x.data, to: out.data, batch: batch, channels: channels, length: length, toBatchMajor: false)
+        return out
+    }
+
+    private static func copyRows(from src: UnsafeMutablePointer<Float>, to dst: UnsafeMutablePointer<Float>,
+                                 batch: Int, channels: Int, length: Int, toBatchMajor: Bool) {
+        Parallel.forRanges(batch * channels, minimumPerThread: Swift.max(1, (1 << 15) / Swift.max(length, 1))) { r in
+            for row in r {
+                let b = row / channels, c = row % channels
+                let batchMajor = (b * channels + c) * length, channelMajor = (c * batch + b) * length
+                if toBatchMajor {
+                    (dst + batchMajor).update(from: src + channelMajor, count: length)
+                } else {
+                    (dst + channelMajor).update(from: src + batchMajor, count: length)
+                }
+            }
+        }
     }
 }
 
@@ -79,7 +111,7 @@ public func convTranspose1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         BLAS.gemm(transA: true, transB: false, m: rowsK, n: length, k: cin, a: weight.data, lda: rowsK,
                   b: x.data + b * cin * length, ldb: length, c: col.data, ldc: length)
         let y = out.data + b * cout * outLength
-        geometry.col2im(col.data, addingInto: y)
+        geometry.col2im(col.data, ld: length, addingInto: y)
         if let bias { for o in 0..<cout { for t in 0..<outLength { y[o * outLength + t] += bias.data[o] } } }
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
@@ -88,7 +120,7 @@ public func convTranspose1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
         let dw = weight.requiresGrad ? Tensor.zeros(weight.shape) : nil
         for b in 0..<batch {
-            geometry.im2col(g.data + b * cout * outLength, into: gcol.data)
+            geometry.im2col(g.data + b * cout * outLength, into: gcol.data, ld: length)
             if let dx {
                 BLAS.gemm(transA: false, transB: false, m: cin, n: length, k: rowsK, a: weight.data, lda: rowsK,
                           b: gcol.data, ldb: length, c: dx.data + b * cin * length, ldc: length)
@@ -125,12 +157,13 @@ struct ConvGeometry {
         return Swift.min(lo, outLength) ..< Swift.max(Swift.min(hi, outLength), Swift.min(lo, outLength))
     }
 
-    /// `col[(c,k), t] = x[c, t·s + k·d − p]`, zero outside; rows of `outLength`.
-    func im2col(_ x: UnsafePointer<Float>, into col: UnsafeMutablePointer<Float>) {
+    /// `col[(c,k), t] = x[c, t·s + k·d − p]`, zero outside; `outLength` values per row,
+    /// rows `ld` apart.
+    func im2col(_ x: UnsafePointer<Float>, into col: UnsafeMutablePointer<Float>, ld: Int) {
         Parallel.forRanges(channels, minimumPerThread: Swift.max(1, (1 << 15) / Swift.max(kernel * outLength, 1))) { r in
             for c in r {
                 for k in 0..<kernel {
-                    let row = col + (c * kernel + k) * outLength, src = x + c * length
+                    let row = col + (c * kernel + k) * ld, src = x + c * length
                     let valid = validRange(k), shift = k * dilation - padding
                     row.update(repeating: 0, count: valid.lowerBound)
                     if stride == 1 {
@@ -144,14 +177,20 @@ struct ConvGeometry {
         }
     }
 
-    /// The adjoint of ``im2col(_:into:)``: `x[c, t·s + k·d − p] += col[(c,k), t]`.
-    func col2im(_ col: UnsafePointer<Float>, addingInto x: UnsafeMutablePointer<Float>) {
+    /// The adjoint of ``im2col(_:into:ld:)``: `x[c, t·s + k·d − p] += col[(c,k), t]`.
+    func col2im(_ col: UnsafePointer<Float>, ld: Int, addingInto x: UnsafeMutablePointer<Float>) {
         Parallel.forRanges(channels, minimumPerThread: Swift.max(1, (1 << 15) / Swift.max(kernel * outLength, 1))) { r in
             for c in r {
                 for k in 0..<kernel {
-                    let row = col + (c * kernel + k) * outLength, dst = x + c * length
+                    let row = col + (c * kernel + k) * ld, dst = x + c * length
                     let shift = k * dilation - padding
-                    for t in validRange(k) { dst[t * stride + shift] += row[t] }
+                    let valid = validRange(k)
+                    if stride == 1 {
+                        let d = dst + shift
+                        for t in valid { d[t] += row[t] }
+                    } else {
+                        for t in valid { dst[t * stride + shift] += row[t] }
+                    }
                 }
             }
         }

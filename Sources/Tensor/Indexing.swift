@@ -96,13 +96,17 @@ extension Tensor {
         let c = noGrad { condition.expand(to: shape) }
         let ea = a.expand(to: shape), eb = b.expand(to: shape)
         let out = Tensor(uninitialized: shape)
-        for i in 0..<out.count { out.data[i] = c.data[i] != 0 ? ea.data[i] : eb.data[i] }
+        let pc = c.data, pa = ea.data, pb = eb.data, po = out.data
+        Parallel.forRanges(out.count) { r in for i in r { po[i] = pc[i] != 0 ? pa[i] : pb[i] } }
         return record(out, op: "where", inputs: [ea, eb]) { _, g in
             let ga = Tensor(uninitialized: shape), gb = Tensor(uninitialized: shape)
-            for i in 0..<g.count {
-                let keep = c.data[i] != 0
-                ga.data[i] = keep ? g.data[i] : 0
-                gb.data[i] = keep ? 0 : g.data[i]
+            let pg = g.data, pga = ga.data, pgb = gb.data, pc = c.data  // keeps `c` alive
+            Parallel.forRanges(g.count) { r in
+                for i in r {
+                    let keep = pc[i] != 0
+                    pga[i] = keep ? pg[i] : 0
+                    pgb[i] = keep ? 0 : pg[i]
+                }
             }
             return [ga, gb]
         }
@@ -144,13 +148,20 @@ enum RowGather {
         return Tensor.record(out, op: op, inputs: [x]) { _, g in
             let dx = Tensor.zeros(source)
             let gd = g.data, dd = dx.data
-            // Serial: several output rows may add into the same input row.
-            for row in 0..<(outer * m) {
-                let p = row / Swift.max(m, 1), t = row - p * m
-                let j = Int(map[perOuter ? row : t])
-                if j < 0 { continue }
-                let d = dd + (p * n + j) * inner, s = gd + row * inner
-                for i in 0..<inner { d[i] += s[i] }
+            // Several output rows may add into one input row, but only within the same outer
+            // index: split the outer indices across threads.
+            map.withUnsafeBufferPointer { mp in
+                let mapBase = mp.baseAddress!
+                Parallel.forRanges(outer, minimumPerThread: Swift.max(1, (1 << 15) / Swift.max(m * inner, 1))) { r in
+                    for p in r {
+                        for t in 0..<m {
+                            let j = Int(mapBase[perOuter ? p * m + t : t])
+                            if j < 0 { continue }
+                            let d = dd + (p * n + j) * inner, s = gd + (p * m + t) * inner
+                            for i in 0..<inner { d[i] += s[i] }
+                        }
+                    }
+                }
             }
             return [dx]
         }

@@ -10,6 +10,11 @@ import CBLAS
 /// ```
 /// each again a single sgemm with transpose flags.
 enum BLAS {
+    /// OpenBLAS computes a product with `m·n·k` up to this on the calling thread
+    /// (`SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD` = 65536 · 4 in its `interface/gemm.c`),
+    /// so such calls may run concurrently from several threads without sharing its pool.
+    static let singleThreadedLimit = 65_536 * 4
+
     /// `C = alpha · op(A) · op(B) + beta · C`, row-major; `op(A)` is m×k, `op(B)` is k×n.
     @inline(__always)
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
@@ -47,10 +52,18 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
     let out = Tensor(uninitialized: batchShape + [m, n])
     let strideA = batchA.isEmpty ? 0 : m * k, strideB = batchB.isEmpty ? 0 : k * n
     let lda = a.shape[a.rank - 1], ldb = b.shape[b.rank - 1]
-    for i in 0..<batch {
+    let (pa, pb, pc) = (a.data, b.data, out.data)
+    let product = { (i: Int) in
         BLAS.gemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
-                  a: a.data + i * strideA, lda: lda, b: b.data + i * strideB, ldb: ldb,
-                  c: out.data + i * m * n, ldc: n)
+                  a: pa + i * strideA, lda: lda, b: pb + i * strideB, ldb: ldb, c: pc + i * m * n, ldc: n)
+    }
+    if batch > 1 && m * n * k <= BLAS.singleThreadedLimit {
+        // OpenBLAS runs products this small on the calling thread: split the batch over cores.
+        Parallel.forRanges(batch, minimumPerThread: Swift.max(1, (1 << 17) / Swift.max(m * n * k, 1))) { r in
+            for i in r { product(i) }
+        }
+    } else {
+        for i in 0..<batch { product(i) }
     }
     return Tensor.record(out, op: "matmul", inputs: [a, b]) { _, g in
         let da: Tensor? = a.requiresGrad

@@ -20,21 +20,17 @@ extension Tensor {
         let out = Tensor(uninitialized: shape)
         let stats = Tensor(uninitialized: [rows, 2])  // μ, r
         let x = data, y = out.data, st = stats.data
-        let gamma = weight?.data, beta = bias?.data
+        let ones = weight == nil ? Tensor.ones([n]) : nil, zeros = bias == nil ? Tensor.zeros([n]) : nil
+        let gamma = (weight ?? ones!).data, beta = (bias ?? zeros!).data
         Parallel.forRanges(rows, minimumPerThread: Swift.max(1, (1 << 14) / n)) { range in
             for row in range {
                 let xi = x + row * n, yi = y + row * n
                 let mean = Reduce.sumContiguous(xi, n) / Float(n)
-                var v: Float = 0
-                for j in 0..<n { let d = xi[j] - mean; v += d * d }
-                let r = 1 / (v / Float(n) + epsilon).squareRoot()
+                for j in 0..<n { yi[j] = xi[j] - mean }
+                let r = 1 / (Reduce.dotContiguous(yi, yi, n) / Float(n) + epsilon).squareRoot()
                 st[2 * row] = mean
                 st[2 * row + 1] = r
-                if let gamma, let beta {
-                    for j in 0..<n { yi[j] = (xi[j] - mean) * r * gamma[j] + beta[j] }
-                } else {
-                    for j in 0..<n { yi[j] = (xi[j] - mean) * r * (gamma?[j] ?? 1) + (beta?[j] ?? 0) }
-                }
+                for j in 0..<n { yi[j] = yi[j] * r * gamma[j] + beta[j] }
             }
         }
         let inputs = [self] + [weight, bias].compactMap { $0 }
@@ -49,34 +45,30 @@ enum LayerNormBackward {
         let n = x.shape.last!, rows = x.count / n
         let dx = Tensor(uninitialized: x.shape)
         let chunks = Swift.max(1, Swift.min(Parallel.threadCount, rows * n / (1 << 14)))
-        // Per-chunk partial sums of ∂γ, ∂β, added up after the parallel loop.
-        let partial = Tensor.zeros([chunks, 2, n])
-        let px = x.data, pg = g.data, pd = dx.data, st = stats.data, pp = partial.data
-        let gamma = weight?.data
+        // Per chunk: partial sums of ∂γ and ∂β (added up after the loop) and two row buffers.
+        let scratch = Tensor.zeros([chunks, 4, n])
+        let ones = weight == nil ? Tensor.ones([n]) : nil
+        let px = x.data, pg = g.data, pd = dx.data, st = stats.data, ps = scratch.data
+        let gamma = (weight ?? ones!).data
         Parallel.forRanges(chunks, minimumPerThread: 1) { chunkRange in
             for chunk in chunkRange {
-                let dGamma = pp + chunk * 2 * n, dBeta = dGamma + n
+                let dGamma = ps + chunk * 4 * n, dBeta = dGamma + n, gh = dBeta + n, xh = gh + n
                 for row in (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks) {
                     let xi = px + row * n, gi = pg + row * n, di = pd + row * n
                     let mean = st[2 * row], r = st[2 * row + 1]
-                    var sumG: Float = 0, sumGX: Float = 0
                     for j in 0..<n {
-                        let xh = (xi[j] - mean) * r
-                        let gh = gi[j] * (gamma?[j] ?? 1)
-                        sumG += gh
-                        sumGX += gh * xh
-                        dGamma[j] += gi[j] * xh
+                        xh[j] = (xi[j] - mean) * r
+                        gh[j] = gi[j] * gamma[j]
+                        dGamma[j] += gi[j] * xh[j]
                         dBeta[j] += gi[j]
                     }
-                    let mg = sumG / Float(n), mgx = sumGX / Float(n)
-                    for j in 0..<n {
-                        let xh = (xi[j] - mean) * r
-                        di[j] = r * (gi[j] * (gamma?[j] ?? 1) - mg - xh * mgx)
-                    }
+                    let mg = Reduce.sumContiguous(gh, n) / Float(n)
+                    let mgx = Reduce.dotContiguous(gh, xh, n) / Float(n)
+                    for j in 0..<n { di[j] = r * (gh[j] - mg - xh[j] * mgx) }
                 }
             }
         }
-        let sums = partial.sum(axes: [0])  // [2, n]
+        let sums = scratch.slice(axis: 1, 0..<2).sum(axes: [0])  // [2, n]: ∂γ, ∂β
         let dw = (weight?.requiresGrad ?? false) ? sums.slice(axis: 0, 0..<1).reshaped([n]) : nil
         let db = (bias?.requiresGrad ?? false) ? sums.slice(axis: 0, 1..<2).reshaped([n]) : nil
         return [x.requiresGrad ? dx : nil] + (weight == nil ? [] : [dw]) + (bias == nil ? [] : [db])

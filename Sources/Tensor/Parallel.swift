@@ -6,8 +6,11 @@ import Foundation
 /// (`minimumPerThread` elements each, default 32 Ki floats ≈ a few µs of work).
 /// OpenBLAS runs its own threads; these helpers are for FunAudio's own kernels.
 public enum Parallel {
-    /// Threads used by FunAudio's kernels (the number of active cores).
-    public static let threadCount = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Threads used by FunAudio's kernels: `FUNAUDIO_THREADS` if set, else the active cores.
+    public static let threadCount: Int = {
+        if let text = ProcessInfo.processInfo.environment["FUNAUDIO_THREADS"], let n = Int(text), n > 0 { return n }
+        return Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
 
     /// Calls `body` on disjoint sub-ranges covering `0..<count`, in parallel when large.
     @inline(__always)

@@ -49,6 +49,13 @@ extension Tensor {
     /// Mean of all elements, as a scalar.
     public func mean() -> Tensor { sum() * (1 / Float(Swift.max(count, 1))) }
 
+    /// Maximum over several axes (one axis at a time, last first; the gradient follows the
+    /// same path, so it reaches one maximal element).
+    public func max(axes: [Int], keepDims: Bool = false) -> Tensor {
+        let axes = Set(axes.map { normalizedAxis($0, op: "max") }).sorted(by: >)
+        return axes.reduce(self) { $0.max(axis: $1, keepDims: keepDims) }
+    }
+
     /// Maximum along `axis`; the gradient goes to the first maximal element.
     public func max(axis: Int, keepDims: Bool = false) -> Tensor {
         let a = normalizedAxis(axis, op: "max")
@@ -130,6 +137,45 @@ enum Reduce {
         }
         var s = acc.sum()
         while i < n { s += p[i]; i += 1 }
+        return s
+    }
+
+    /// max p[0..<n] (−∞ for n = 0), eight independent running maxima (the stdlib's
+    /// `pointwiseMax` on SIMD types is not lowered to vector instructions).
+    @inline(__always)
+    static func maxContiguous(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+        var m = (-Float.infinity, -Float.infinity, -Float.infinity, -Float.infinity,
+                 -Float.infinity, -Float.infinity, -Float.infinity, -Float.infinity)
+        var i = 0
+        while i + 8 <= n {
+            m.0 = p[i] > m.0 ? p[i] : m.0
+            m.1 = p[i + 1] > m.1 ? p[i + 1] : m.1
+            m.2 = p[i + 2] > m.2 ? p[i + 2] : m.2
+            m.3 = p[i + 3] > m.3 ? p[i + 3] : m.3
+            m.4 = p[i + 4] > m.4 ? p[i + 4] : m.4
+            m.5 = p[i + 5] > m.5 ? p[i + 5] : m.5
+            m.6 = p[i + 6] > m.6 ? p[i + 6] : m.6
+            m.7 = p[i + 7] > m.7 ? p[i + 7] : m.7
+            i += 8
+        }
+        var r = Swift.max(Swift.max(Swift.max(m.0, m.1), Swift.max(m.2, m.3)),
+                          Swift.max(Swift.max(m.4, m.5), Swift.max(m.6, m.7)))
+        while i < n { r = p[i] > r ? p[i] : r; i += 1 }
+        return r
+    }
+
+    /// Σ p[i]·q[i] with 16 SIMD lanes.
+    @inline(__always)
+    static func dotContiguous(_ p: UnsafePointer<Float>, _ q: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = SIMD16<Float>()
+        var i = 0
+        while i + 16 <= n {
+            acc += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+                * UnsafeRawPointer(q + i).loadUnaligned(as: SIMD16<Float>.self)
+            i += 16
+        }
+        var s = acc.sum()
+        while i < n { s += p[i] * q[i]; i += 1 }
         return s
     }
 }

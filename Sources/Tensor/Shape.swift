@@ -79,8 +79,32 @@ enum StridedCopy {
         let s = cstrides[0]
         let rank = cshape.count
         let total = shape.reduce(1, *)
-        if rank == 2 && s[1] != 1 {
-            transpose2D(src, rows: cshape[0], cols: cshape[1], rowStride: s[0], colStride: s[1], dst)
+        // A batch of 2-D transposes (the last output axis is strided, the one before it
+        // contiguous in the input): 32×32 tiles, work split over (batch item, tile row).
+        if rank >= 2 && s[rank - 1] != 1 && s[rank - 2] == 1 {
+            let rows = cshape[rank - 2], cols = cshape[rank - 1], colStride = s[rank - 1]
+            let batch = total / Swift.max(rows * cols, 1)
+            let outerShape = Array(cshape.dropLast(2)), outerStrides = Array(s.dropLast(2))
+            let tile = 32, rowTiles = (rows + tile - 1) / tile
+            Parallel.forRanges(batch * rowTiles, minimumPerThread: Swift.max(1, (1 << 15) / Swift.max(cols * tile, 1))) { r in
+                for item in r {
+                    let b = item / rowTiles, r0 = (item % rowTiles) * tile, r1 = Swift.min(r0 + tile, rows)
+                    var rest = b, off = 0
+                    for axis in stride(from: outerShape.count - 1, through: 0, by: -1) {
+                        off += (rest % outerShape[axis]) * outerStrides[axis]
+                        rest /= outerShape[axis]
+                    }
+                    let x = src + off, o = dst + b * rows * cols
+                    var c0 = 0
+                    while c0 < cols {
+                        let c1 = Swift.min(c0 + tile, cols)
+                        for i in r0..<r1 {
+                            for j in c0..<c1 { o[i * cols + j] = x[i + j * colStride] }
+                        }
+                        c0 = c1
+                    }
+                }
+            }
             return
         }
         let inner = cshape[rank - 1], innerStride = s[rank - 1]
@@ -97,26 +121,6 @@ enum StridedCopy {
                     o.update(from: x, count: inner)
                 } else {
                     for i in 0..<inner { o[i] = x[i * innerStride] }
-                }
-            }
-        }
-    }
-
-    /// Blocked copy of a 2-D strided view (a transpose), 32×32 tiles to stay in cache.
-    static func transpose2D(_ src: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
-                            rowStride: Int, colStride: Int, _ dst: UnsafeMutablePointer<Float>) {
-        let tile = 32
-        let rowTiles = (rows + tile - 1) / tile
-        Parallel.forRanges(rowTiles, minimumPerThread: Swift.max(1, (1 << 15) / Swift.max(cols * tile, 1))) { r in
-            for rt in r {
-                let r0 = rt * tile, r1 = Swift.min(r0 + tile, rows)
-                var c0 = 0
-                while c0 < cols {
-                    let c1 = Swift.min(c0 + tile, cols)
-                    for i in r0..<r1 {
-                        for j in c0..<c1 { dst[i * cols + j] = src[i * rowStride + j * colStride] }
-                    }
-                    c0 = c1
                 }
             }
         }

@@ -1,8 +1,7 @@
 /// Concatenation, slicing and splitting along an axis.
 ///
-/// A tensor is viewed as `[outer, n, inner]` around the axis; each op copies blocks of
-/// `inner` contiguous values. Gradients: concat → slices of `g`; slice → `g` placed into
-/// zeros (``RowGather``'s scatter-add).
+/// A tensor is viewed as `[outer, n, inner]` around the axis; each op copies contiguous
+/// blocks per outer index. Gradients: concat → slices of `g`; slice → `g` placed into zeros.
 extension Tensor {
     /// Joins tensors along `axis`; all other axes must match.
     public static func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
@@ -43,7 +42,24 @@ extension Tensor {
         let a = normalizedAxis(axis, op: "slice")
         tensorCheck(range.lowerBound >= 0 && range.upperBound <= shape[a],
                     "slice: range \(range) out of bounds for axis \(axis) of shape \(shape)")
-        return RowGather.apply(self, axis: a, map: range.map(Int32.init), perOuter: false, op: "slice")
+        let outer = shape[..<a].reduce(1, *), inner = shape[(a + 1)...].reduce(1, *)
+        var outShape = shape
+        outShape[a] = range.count
+        let out = Tensor(uninitialized: outShape)
+        let block = range.count * inner, stride = shape[a] * inner, offset = range.lowerBound * inner
+        let src = data, dst = out.data
+        Parallel.forRanges(outer, minimumPerThread: Swift.max(1, (1 << 15) / Swift.max(block, 1))) { r in
+            for p in r { (dst + p * block).update(from: src + p * stride + offset, count: block) }
+        }
+        let source = shape
+        return Tensor.record(out, op: "slice", inputs: [self]) { _, g in
+            let dx = Tensor.zeros(source)
+            let gd = g.data, dd = dx.data
+            Parallel.forRanges(outer, minimumPerThread: Swift.max(1, (1 << 15) / Swift.max(block, 1))) { r in
+                for p in r { (dd + p * stride + offset).update(from: gd + p * block, count: block) }
+            }
+            return [dx]
+        }
     }
 
     /// Splits along `axis` into consecutive pieces of the given sizes (which must add up).

@@ -39,14 +39,10 @@ enum RowKernels {
         Parallel.forRanges(rows, minimumPerThread: Swift.max(1, (1 << 13) / Swift.max(n, 1))) { r in
             for row in r {
                 let xi = src + row * n, yi = dst + row * n
-                var m = -Float.infinity
-                for j in 0..<n { m = Swift.max(m, xi[j]) }
-                var sum: Float = 0
-                for j in 0..<n {
-                    let e = Kernels.exp(xi[j] - m)
-                    yi[j] = e
-                    sum += e
-                }
+                let m = Reduce.maxContiguous(xi, n)
+                // Separate loops: the exp loop vectorises, the sum uses SIMD lanes.
+                for j in 0..<n { yi[j] = Kernels.exp(xi[j] - m) }
+                let sum = Reduce.sumContiguous(yi, n)
                 if log {
                     let shift = m + Foundation.log(sum)
                     for j in 0..<n { yi[j] = xi[j] - shift }
@@ -67,12 +63,11 @@ enum RowKernels {
         Parallel.forRanges(rows, minimumPerThread: Swift.max(1, (1 << 13) / Swift.max(n, 1))) { r in
             for row in r {
                 let yi = py + row * n, gi = pg + row * n, di = pd + row * n
-                var dot: Float = 0
                 if log {
-                    for j in 0..<n { dot += gi[j] }
+                    let dot = Reduce.sumContiguous(gi, n)
                     for j in 0..<n { di[j] = gi[j] - Kernels.exp(yi[j]) * dot }
                 } else {
-                    for j in 0..<n { dot += gi[j] * yi[j] }
+                    let dot = Reduce.dotContiguous(gi, yi, n)
                     for j in 0..<n { di[j] = yi[j] * (gi[j] - dot) }
                 }
             }

@@ -16,7 +16,7 @@ public final class Tensor: @unchecked Sendable {
     public let shape: [Int]
     /// Number of elements (product of `shape`; 1 for a scalar of shape `[]`).
     public let count: Int
-    let storage: Storage
+    var storage: Storage
     /// Whether gradients flow to this tensor. Set it on parameters; op results inherit it.
     public var requiresGrad: Bool
     /// `∂loss/∂self` accumulated by ``backward(_:)`` (leaves only); `nil` until then.

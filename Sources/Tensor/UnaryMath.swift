@@ -1,12 +1,13 @@
 import Foundation
 
-/// Elementwise maths: exp, log, sqrt, pow, tanh.
+/// Elementwise maths: exp, log, sqrt, pow, tanh, abs.
 /// ```
 /// exp:    y = eˣ          ∂x = g·y
 /// log:    y = ln x        ∂x = g/x
 /// sqrt:   y = √x          ∂x = g/(2y)
 /// pow:    y = xᵖ          ∂x = g·p·xᵖ⁻¹
 /// tanh:   y = tanh x      ∂x = g·(1 − y²)
+/// abs:    y = |x|         ∂x = g·sign(x)   (0 at x = 0, as in PyTorch)
 /// ```
 extension Tensor {
     public func exp() -> Tensor {
@@ -44,6 +45,13 @@ extension Tensor {
             [BinaryKernel.apply(TanhGrad.self, g, y, op: "tanh backward")]
         }
     }
+
+    public func abs() -> Tensor {
+        let out = Kernels.map(AbsFn.self, self)
+        return Tensor.record(out, op: "abs", inputs: [self]) { _, g in
+            [BinaryKernel.apply(AbsGrad.self, g, self, op: "abs backward")]
+        }
+    }
 }
 
 enum ExpFn: UnaryFunction { @inline(__always) static func apply(_ x: Float) -> Float { Kernels.exp(x) } }
@@ -54,3 +62,8 @@ enum TanhFn: UnaryFunction { @inline(__always) static func apply(_ x: Float) -> 
 enum SqrtGrad: BinaryFunction { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g / (2 * y) } }
 /// `(g, y) ↦ g (1 − y²)`.
 enum TanhGrad: BinaryFunction { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * (1 - y * y) } }
+enum AbsFn: UnaryFunction { @inline(__always) static func apply(_ x: Float) -> Float { Swift.abs(x) } }
+/// `(g, x) ↦ g·sign(x)`.
+enum AbsGrad: BinaryFunction {
+    @inline(__always) static func apply(_ g: Float, _ x: Float) -> Float { x > 0 ? g : (x < 0 ? -g : 0) }
+}

@@ -14,7 +14,7 @@ struct BenchDSP: ParsableCommand {
     func run() throws {
         var settings = DSPBenchmark.Settings()
         settings.repeats = repeats
-        let report = try DSPBenchmark.run(settings, peer: noPeer ? nil : try PythonPeer.locate())
+        let report = try DSPBenchmark.run(settings, withPeer: !noPeer)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -21,6 +21,9 @@ struct BenchTracking: ParsableCommand {
     @Option(help: ArgumentHelp("Directory for the scratch databases.", valueName: "dir"))
     var dir: String = FileManager.default.temporaryDirectory.path
 
+    @Flag(help: "Do not run the Python sqlite3 peer.")
+    var noPeer = false
+
     @Flag(help: "Print JSON (keys points_per_s, step_overhead_pct, …) instead of text.")
     var json = false
 
@@ -38,18 +41,14 @@ struct BenchTracking: ParsableCommand {
         }
         let throughput = try TrackingBench.throughput(directory: directory, points: points, rowsPerStatement: 128)
 
-        let peer = PythonPeer.find(script: "tracking.py")
-        let peerRate = try peer.map {
-            try TrackingBench.pythonPeer(python: $0.python, script: $0.script, points: comparisonPoints, directory: directory)
-        }
+        let peerRate = noPeer ? nil : try TrackingBench.pythonPeer(
+            python: Peer.python(), script: Peer.script("tracking.py"), points: comparisonPoints, directory: directory)
 
-        // Stand-in until the real training step (bench model ref-small) is plugged in.
-        let step = SgemmStandInStep()
+        let step = RefSmallTrainingStep()
         let overhead = try TrackingBench.stepOverhead(directory: directory, steps: steps, pointsPerStep: pointsPerStep) {
-            step()
+            try step()
         }
-        let stepName = "stand-in step: \(step.repeats) x sgemm \(step.n)^3 on OpenBLAS "
-            + String(format: "(%.1f GFLOP), not yet the ref-small training step", step.flops / 1e9)
+        let stepName = "ref-small training step (batch 16, Adam), the bench model of `bench train`"
 
         if json {
             var fields: [String] = [
@@ -109,29 +108,4 @@ struct BenchTracking: ParsableCommand {
 private var loadAverage: String {
     let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
     return text.split(separator: " ").first.map(String.init) ?? "null"
-}
-
-/// The python of `scripts/install-peers` (or `$FUNAUDIO_PYTHON`, or python3) and a peer script
-/// under `scripts/peers/`, found from the current directory or the executable upwards.
-struct PythonPeer {
-    var python: String
-    var script: URL
-
-    static func find(script name: String) -> PythonPeer? {
-        let env = ProcessInfo.processInfo.environment
-        let venv = env["FUNAUDIO_PEERS"] ?? (NSHomeDirectory() + "/.cache/funaudio/peers")
-        let candidates = [env["FUNAUDIO_PYTHON"], venv + "/bin/python", "/usr/bin/python3"].compactMap { $0 }
-        guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
-        let starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
-        for start in starts {
-            var dir = start.standardizedFileURL
-            while dir.path != "/" {
-                let candidate = dir.appendingPathComponent("scripts/peers/\(name)")
-                if FileManager.default.fileExists(atPath: candidate.path) { return PythonPeer(python: python, script: candidate) }
-                dir = dir.deletingLastPathComponent()
-            }
-        }
-        return nil
-    }
 }

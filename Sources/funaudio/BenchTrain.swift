@@ -39,6 +39,9 @@ struct BenchTrain: ParsableCommand {
         }
         let peer = noPeer ? nil : try Peer.run("bench_train.py", arguments: ["--steps", String(steps), "--warmup", String(warmup)])
         let peerStep = peer?["train_step_ms"] as? Double, peerInfer = peer?["infer_ms"] as? Double
+        // On a shared machine the two runs may see different loads; each side's sgemm rate,
+        // measured in its own run, puts the ratios at equal ceilings.
+        let ceilings = (peer?["sgemm_gflops"] as? Double).map { result.sgemmGflops / $0 }
 
         if json {
             var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result)) as! [String: Any]
@@ -46,6 +49,10 @@ struct BenchTrain: ParsableCommand {
                 object["peer"] = peer
                 object["train_step_ratio"] = peerStep.map { result.trainStepMilliseconds / $0 }
                 object["infer_ratio"] = peerInfer.map { result.inferMilliseconds / $0 }
+                if let ceilings, let peerStep, let peerInfer {
+                    object["train_step_ratio_equal_ceiling"] = result.trainStepMilliseconds / peerStep * ceilings
+                    object["infer_ratio_equal_ceiling"] = result.inferMilliseconds / peerInfer * ceilings
+                }
             }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -64,6 +71,13 @@ struct BenchTrain: ParsableCommand {
                 PyTorch \(peer?["torch"] ?? "?") (\(peer?["threads"] ?? "?") threads): train step \(f(peerStep)) ms, inference \(f(peerInfer, 2)) ms
                   ratio Swift/PyTorch: train step \(f(result.trainStepMilliseconds / peerStep, 2)), inference \(f(result.inferMilliseconds / peerInfer, 2))
                 """)
+            if let ceilings, let peerSgemm = peer?["sgemm_gflops"] as? Double {
+                print("""
+                      at equal sgemm ceilings (PyTorch's run measured \(f(peerSgemm)) GFLOP/s): \
+                    train step \(f(result.trainStepMilliseconds / peerStep * ceilings, 2)), \
+                    inference \(f(result.inferMilliseconds / peerInfer * ceilings, 2))
+                    """)
+            }
         }
     }
 }

@@ -32,6 +32,7 @@ struct FunAudio: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time FunAudio against its Python peers and print the ratios.",
-        subcommands: [BenchTrain.self, BenchDSP.self, BenchTracking.self, BenchReport.self, BenchBERT.self]
+        subcommands: [BenchTrain.self, BenchOps.self, BenchDSP.self, BenchTracking.self, BenchReport.self,
+                      BenchBERT.self]
     )
 }

@@ -17,6 +17,18 @@ private func temporaryFile(_ name: String) -> URL {
     #expect(info.channels == 2 && info.frames == 2205 && info.encoding.contains("24"))
 }
 
+/// The same 440 Hz tone (amplitude 0.5, RMS 0.354) as 8-bit WAV and as lossy Ogg Vorbis.
+@Test(arguments: ["tone_pcm_u8.wav", "tone_vorbis.ogg"])
+func readsOtherEncodings(file: String) throws {
+    let waveform = try AudioFile.read(try fixture(file))
+    #expect(waveform.sampleRate == 22050)
+    #expect(abs(waveform.samples.count - 2205) <= 64)
+    let rms = (waveform.samples.reduce(0) { $0 + Double($1 * $1) } / Double(waveform.samples.count)).squareRoot()
+    #expect(abs(rms - 0.5 / 2.0.squareRoot()) < 0.02, "\(file): rms \(rms)")
+    let expected = (0..<1000).map { Float(0.5 * sin(2 * Double.pi * 440 * Double($0) / 22050)) }
+    #expect(zip(waveform.samples[500..<1000], expected[500..<1000]).allSatisfy { abs($0 - $1) < 0.03 })
+}
+
 @Test(arguments: AudioFileFormat.allCases)
 func writesAndReadsBack(format: AudioFileFormat) throws {
     let samples = (0..<4410).map { Float(0.5 * sin(Double($0) * 0.05)) }

@@ -46,6 +46,11 @@ private func temporaryPNG() -> String {
     #expect(throws: AudioError.self) { try plot.image(prediction: Spectrogram(rows: 3, frames: 2), groundTruth: groundTruth) }
 }
 
+@Test func silenceIsDrawnDark() throws {
+    let image = try SpectrogramPlot(pixelsPerFrame: 1, pixelsPerRow: 1).image(Spectrogram(rows: 4, frames: 4))
+    #expect(image[0, 0] == Colormap.magma.color(0) && image[3, 3] == Colormap.magma.color(0))
+}
+
 @Test func readingAMissingPNGFails() {
     #expect(throws: AudioError.self) { try RGBImage.readPNG(from: "/nonexistent/x.png") }
 }

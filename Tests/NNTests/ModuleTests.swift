@@ -8,6 +8,7 @@ private final class Block: Module {
     @Key("self_attn") var attention: Linear
     var layers: [Linear]
     var scale: Tensor?
+    var gains: [Tensor] = [.ones([1], requiresGrad: true)]
     var note = "configuration, not a parameter"
 
     init(scale: Bool, generator: inout SplitMix64) {
@@ -22,10 +23,10 @@ private final class Block: Module {
         var generator = SplitMix64(seed: 0)
         let block = Block(scale: true, generator: &generator)
         #expect(block.namedParameters().map(\.name) == [
-            "self_attn.weight", "self_attn.bias", "layers.0.weight", "layers.0.bias", "layers.1.weight", "scale",
+            "self_attn.weight", "self_attn.bias", "layers.0.weight", "layers.0.bias", "layers.1.weight", "scale", "gains.0",
         ])
-        #expect(block.parameterCount == 12 + 16 + 8 + 2)
-        #expect(Block(scale: false, generator: &generator).namedParameters().map(\.name).last == "layers.1.weight")
+        #expect(block.parameterCount == 12 + 16 + 8 + 2 + 1)
+        #expect(!Block(scale: false, generator: &generator).namedParameters().map(\.name).contains("scale"))
     }
 
     @Test func trainAndEvalReachEveryModule() {

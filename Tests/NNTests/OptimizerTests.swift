@@ -70,6 +70,21 @@ import Tensor
         #expect(error?.description.contains("p.momentum_buffer: the module has shape [2], the state dict [3]") == true)
     }
 
+    @Test func stateOfParametersWithoutGradientsIsOptionalButOthersAreRequired() throws {
+        let used = Tensor([1, 2], requiresGrad: true), unused = Tensor([3], requiresGrad: true)
+        used.grad = Tensor([0.5, -0.5])
+        let adam = Adam([("used", used), ("unused", unused)])
+        adam.step()
+        var (arrays, metadata) = adam.stateDict()
+        #expect(Set(arrays.keys) == ["used.exp_avg", "used.exp_avg_sq"])
+        try Adam([("used", used), ("unused", unused)]).load(stateDict: arrays, metadata: metadata)
+        arrays["used.exp_avg_sq"] = nil
+        let error = #expect(throws: StateDictError.self) {
+            try Adam([("used", used), ("unused", unused)]).load(stateDict: arrays, metadata: metadata)
+        }
+        #expect(error?.missing == ["used.exp_avg_sq"])
+    }
+
     @Test func clippingMatchesPyTorch() throws {
         let a = Tensor(try reference.array("clip.a").values, shape: [3, 4], requiresGrad: true)
         let b = Tensor(try reference.array("clip.b").values, shape: [5], requiresGrad: true)

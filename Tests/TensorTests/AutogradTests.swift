@@ -33,6 +33,14 @@ struct AutogradTests {
         #expect(x.grad?.scalars == [7])
     }
 
+    @Test("leaf grads never share a buffer, even when backward passes one tensor to both inputs")
+    func gradsDoNotAlias() {
+        let a = Tensor([1, 2], requiresGrad: true), b = Tensor([3, 4], requiresGrad: true)
+        (a + b).sum().backward()
+        a.grad!.withUnsafeMutableBufferPointer { $0[0] = 100 }
+        #expect(b.grad?.scalars == [1, 1])
+    }
+
     @Test("noGrad records nothing")
     func noGradScope() {
         let w = Tensor([1, 2], requiresGrad: true)

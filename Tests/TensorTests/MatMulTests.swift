@@ -36,6 +36,17 @@ struct MatMulTests {
         expectGradients([randn([3, 4], seed: 9), randn([2, 4, 5], seed: 10)]) { matmul($0[0], $0[1]) }
     }
 
+    @Test("many small products split over threads give the per-item results")
+    func parallelBatch() {
+        let a = randn([4, 64, 64], seed: 14), b = randn([4, 64, 64], seed: 15)
+        let c = matmul(a, b, transposeB: true)
+        for i in [0, 3] {
+            let item = matmul(a.slice(axis: 0, i..<(i + 1)).reshaped([64, 64]),
+                              b.slice(axis: 0, i..<(i + 1)).reshaped([64, 64]), transposeB: true)
+            expectClose(Array(c.scalars[(i * 4096)..<((i + 1) * 4096)]), item.scalars)
+        }
+    }
+
     @Test("linear equals x·Wᵀ + b")
     func linearLayer() {
         let x = randn([2, 3, 7], seed: 11), w = randn([5, 7], seed: 12), b = randn([5], seed: 13)

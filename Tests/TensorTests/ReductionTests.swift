@@ -20,6 +20,8 @@ struct ReductionTests {
     func maxValues() {
         #expect(x.max(axis: 1).scalars == [9, 10, 11, 12, 21, 22, 23, 24])
         #expect(x.max(axis: -1, keepDims: true).shape == [2, 3, 1])
+        #expect(x.max(axes: [0, 2]).scalars == [16, 20, 24])
+        #expect(x.max(axes: [1, 2], keepDims: true).shape == [2, 1, 1])
     }
 
     @Test("gradients", arguments: [[7], [3, 7], [2, 3, 5], [1, 1, 3]])
@@ -32,6 +34,9 @@ struct ReductionTests {
             expectGradients([t]) { $0[0].mean(axes: [axis], keepDims: true) }
             expectGradients([t]) { $0[0].max(axis: axis) }
         }
-        if shape.count == 3 { expectGradients([t]) { $0[0].sum(axes: [0, 2]) } }
+        if shape.count == 3 {
+            expectGradients([t]) { $0[0].sum(axes: [0, 2]) }
+            expectGradients([t]) { $0[0].max(axes: [0, 2]) }
+        }
     }
 }

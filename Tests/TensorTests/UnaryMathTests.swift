@@ -13,6 +13,7 @@ struct UnaryMathTests {
         expectClose(x.tanh().scalars, v.map { Foundation.tanh($0) }, tolerance: 1e-6)
         expectClose(x.sigmoid().scalars, v.map { 1 / (1 + Foundation.exp(-$0)) }, tolerance: 1e-6)
         expectClose(x.relu().scalars, v.map { max($0, 0) })
+        #expect(x.abs().scalars == v.map { Swift.abs($0) })
         expectClose(x.gelu().scalars, v.map { 0.5 * $0 * (1 + erf($0 / 2.0.squareRoot().float)) })
         expectClose(x.geluTanh().scalars, v.map {
             0.5 * $0 * (1 + Foundation.tanh(0.7978845608 * ($0 + 0.044715 * $0 * $0 * $0))) }, tolerance: 1e-6)
@@ -43,11 +44,8 @@ struct UnaryMathTests {
         expectGradients([x]) { ($0[0] * $0[0] + 0.5).sqrt() }
         expectGradients([x]) { ($0[0] * $0[0] + 0.5).pow(-1.5) }
         expectGradients([x]) { $0[0].pow(3) }
+        expectGradients([x]) { $0[0].abs() }
     }
 }
 
 extension Double { var float: Float { Float(self) } }
-extension Tensor {
-    /// |x| for the tests, composed from recorded ops.
-    func abs() -> Tensor { (self * self).sqrt() }
-}

@@ -2,7 +2,9 @@
 
 Prints one JSON object: params, train_step_ms (median of --steps Adam steps after warm-up,
 batch 16), infer_ms (median batch-1 forward under no_grad in eval mode), loss_first and
-loss_last (the L1 loss on the fixed synthetic batch at the first and last step).
+loss_last (the L1 loss on the fixed synthetic batch at the first and last step), and
+sgemm_gflops: torch.matmul at the shapes `funaudio bench train` uses for its sgemm ceiling,
+measured in this process, so ratios can be read against each side's ceiling on a busy machine.
 """
 import argparse
 import json
@@ -26,6 +28,26 @@ def median_ms(fn, warmup, steps):
         fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+def sgemm_gflops():
+    """Best of 5 over (m, n, k, transpose A, transpose B) as in TrainBenchmark.sgemmCeiling."""
+    shapes = [(4096, 256, 1280, False, True), (1024, 1024, 256, False, False), (1024, 256, 1024, True, False)]
+    operands = []
+    for m, n, k, ta, tb in shapes:
+        a = torch.full((k, m) if ta else (m, k), 0.5)
+        b = torch.full((n, k) if tb else (k, n), 0.25)
+        operands.append((a.t() if ta else a, b.t() if tb else b, 2 * m * n * k))
+    best = 0.0
+    for _ in range(5):
+        flops, seconds = 0, 0.0
+        for a, b, f in operands:
+            start = time.perf_counter()
+            torch.matmul(a, b)
+            seconds += time.perf_counter() - start
+            flops += f
+        best = max(best, flops / seconds / 1e9)
+    return best
 
 
 def main():
@@ -66,6 +88,7 @@ def main():
         "infer_ms": infer_ms,
         "loss_first": losses[0],
         "loss_last": losses[-1],
+        "sgemm_gflops": sgemm_gflops(),
         "steps": args.steps,
         "threads": args.threads,
         "torch": torch.__version__,

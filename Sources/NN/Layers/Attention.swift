@@ -20,7 +20,7 @@ public final class MultiHeadAttention: Module {
     public let dimensions: Int, heads: Int
 
     public init(dimensions: Int, heads: Int, generator: inout SplitMix64) {
-        precondition(dimensions % heads == 0, "MultiHeadAttention: \(dimensions) dimensions do not split into \(heads) heads")
+        nnCheck(dimensions % heads == 0, "MultiHeadAttention: \(dimensions) dimensions do not split into \(heads) heads")
         self.dimensions = dimensions
         self.heads = heads
         let bound = (6 / Float(dimensions + 3 * dimensions)).squareRoot()
@@ -35,7 +35,7 @@ public final class MultiHeadAttention: Module {
     /// Attention of `query` `[B, Lq, d]` over `key`/`value` `[B, Lk, d]` → `[B, Lq, d]`.
     public func callAsFunction(_ query: Tensor, key: Tensor, value: Tensor, keyPaddingMask: Tensor? = nil) -> Tensor {
         let d = dimensions
-        precondition(query.rank == 3 && query.shape[2] == d && key.shape == value.shape && key.rank == 3
+        nnCheck(query.rank == 3 && query.shape[2] == d && key.shape == value.shape && key.rank == 3
                      && key.shape[0] == query.shape[0] && key.shape[2] == d,
                      "MultiHeadAttention(d \(d)): query \(query.shape), key \(key.shape), value \(value.shape) must be [B, L, \(d)]")
         let (q, k, v): (Tensor, Tensor, Tensor)
@@ -58,7 +58,7 @@ public final class MultiHeadAttention: Module {
         var masked = scores
         if let keyPaddingMask {
             let (batch, keys) = (key.shape[0], key.shape[1])
-            precondition(keyPaddingMask.shape == [batch, keys],
+            nnCheck(keyPaddingMask.shape == [batch, keys],
                          "MultiHeadAttention: keyPaddingMask \(keyPaddingMask.shape) should be [\(batch), \(keys)]")
             masked = scores.maskedFill(keyPaddingMask.reshaped([batch, 1, 1, keys]), -.infinity)
         }

@@ -8,7 +8,7 @@ public final class Dropout: Module {
     private var generator: SplitMix64
 
     public init(_ probability: Float, seed: UInt64 = 0) {
-        precondition(probability >= 0 && probability < 1, "Dropout: probability \(probability) must be in [0, 1)")
+        nnCheck(probability >= 0 && probability < 1, "Dropout: probability \(probability) must be in [0, 1)")
         self.probability = probability
         generator = SplitMix64(seed: seed)
     }

@@ -30,11 +30,11 @@ public final class GRU: Module {
     /// Runs over `x` `[B, T, I]` from `initial` `[B, H]` (zeros by default); returns every
     /// step's state `[B, T, H]` and the last state `[B, H]`.
     public func callAsFunction(_ x: Tensor, initial: Tensor? = nil) -> (outputs: Tensor, last: Tensor) {
-        precondition(x.rank == 3 && x.shape[2] == weightIH.shape[1],
+        nnCheck(x.rank == 3 && x.shape[2] == weightIH.shape[1],
                      "GRU: input \(x.shape) should be [B, T, \(weightIH.shape[1])]")
         let (batch, steps, hidden) = (x.shape[0], x.shape[1], hiddenSize)
         var h = initial ?? .zeros([batch, hidden])
-        precondition(h.shape == [batch, hidden], "GRU: initial state \(h.shape) should be [\(batch), \(hidden)]")
+        nnCheck(h.shape == [batch, hidden], "GRU: initial state \(h.shape) should be [\(batch), \(hidden)]")
         let inputGates = linear(x, weight: weightIH, bias: biasIH).split(axis: 1, sizes: Array(repeating: 1, count: steps))
         var outputs: [Tensor] = []
         for t in 0..<steps {

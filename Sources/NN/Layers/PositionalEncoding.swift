@@ -9,7 +9,7 @@ import Tensor
 /// ```
 /// Computed in Double and rounded once; not a parameter (no gradient).
 public func sinusoidalPositions(length: Int, dimensions d: Int) -> Tensor {
-    precondition(d % 2 == 0, "sinusoidalPositions: dimensions \(d) must be even")
+    nnCheck(d % 2 == 0, "sinusoidalPositions: dimensions \(d) must be even")
     var values = [Float](repeating: 0, count: length * d)
     for i in 0..<(d / 2) {
         let frequency = pow(10000.0, -Double(2 * i) / Double(d))

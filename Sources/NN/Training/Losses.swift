@@ -1,18 +1,18 @@
 import Tensor
 
-/// Training losses. Each returns a scalar tensor and throws
-/// ``TensorError/nonFinite(what:shape:index:value:)`` if the loss is NaN or infinite, so a
-/// diverging run stops with a message instead of silently training on garbage.
-///
-/// ```
-/// l1(p, t)  = mean |p − t|                 mse(p, t) = mean (p − t)²
-/// masked:   Σ m·|p − t| / (Σ m · C)        (p, t: [B, T, C]; m: [B, T], 1 = valid frame)
-/// crossEntropy(z, y) = mean_i (logsumexp(z_i) − z_i[y_i])     (z: [N, classes])
-/// ```
+// Training losses. Each returns a scalar tensor and throws
+// ``TensorError/nonFinite(what:shape:index:value:)`` if the loss is NaN or infinite, so a
+// diverging run stops with a message instead of silently training on garbage.
+//
+// ```
+// l1(p, t)  = mean |p − t|                 mse(p, t) = mean (p − t)²
+// masked:   Σ m·|p − t| / (Σ m · C)        (p, t: [B, T, C]; m: [B, T], 1 = valid frame)
+// crossEntropy(z, y) = mean_i (logsumexp(z_i) − z_i[y_i])     (z: [N, classes])
+// ```
 
 /// Mean absolute error.
 public func l1Loss(_ prediction: Tensor, _ target: Tensor) throws -> Tensor {
-    try checked(absolute(difference(prediction, target, "l1Loss")).mean(), "l1Loss")
+    try checked(difference(prediction, target, "l1Loss").abs().mean(), "l1Loss")
 }
 
 /// Mean squared error.
@@ -23,7 +23,7 @@ public func mseLoss(_ prediction: Tensor, _ target: Tensor) throws -> Tensor {
 
 /// L1 over the valid frames only: `mask` `[B, T]` is 1 at frames to count, 0 at padding.
 public func maskedL1Loss(_ prediction: Tensor, _ target: Tensor, mask: Tensor) throws -> Tensor {
-    try masked(absolute(difference(prediction, target, "maskedL1Loss")), mask, "maskedL1Loss")
+    try masked(difference(prediction, target, "maskedL1Loss").abs(), mask, "maskedL1Loss")
 }
 
 /// Mean squared error over the valid frames only (see ``maskedL1Loss(_:_:mask:)``).
@@ -34,30 +34,25 @@ public func maskedMSELoss(_ prediction: Tensor, _ target: Tensor, mask: Tensor) 
 
 /// Cross-entropy of `logits` `[N, classes]` against class indices `labels` (N of them).
 public func crossEntropyLoss(_ logits: Tensor, labels: [Int]) throws -> Tensor {
-    precondition(logits.rank == 2 && logits.shape[0] == labels.count,
+    nnCheck(logits.rank == 2 && logits.shape[0] == labels.count,
                  "crossEntropyLoss: logits \(logits.shape) should be [\(labels.count), classes]")
-    precondition(labels.allSatisfy { $0 >= 0 && $0 < logits.shape[1] },
+    nnCheck(labels.allSatisfy { $0 >= 0 && $0 < logits.shape[1] },
                  "crossEntropyLoss: labels must be in 0..<\(logits.shape[1])")
     let picked = logits.logSoftmax(axis: 1).gather(axis: 1, labels, shape: [labels.count, 1])
     return try checked(-picked.mean(), "crossEntropyLoss")
 }
 
 private func difference(_ prediction: Tensor, _ target: Tensor, _ op: String) -> Tensor {
-    precondition(prediction.shape == target.shape,
+    nnCheck(prediction.shape == target.shape,
                  "\(op): prediction \(prediction.shape) and target \(target.shape) differ")
     return prediction - target
 }
 
-/// |x| as relu(x) + relu(−x): the gradient is sign(x), 0 at 0 (as PyTorch's).
-private func absolute(_ x: Tensor) -> Tensor {
-    x.relu() + (-x).relu()
-}
-
 private func masked(_ perElement: Tensor, _ mask: Tensor, _ op: String) throws -> Tensor {
-    precondition(perElement.rank == 3 && mask.shape == Array(perElement.shape.prefix(2)),
+    nnCheck(perElement.rank == 3 && mask.shape == Array(perElement.shape.prefix(2)),
                  "\(op): mask \(mask.shape) should be [B, T] for prediction \(perElement.shape)")
     let count = mask.sum().item() * Float(perElement.shape[2])
-    precondition(count > 0, "\(op): the mask selects no frame")
+    nnCheck(count > 0, "\(op): the mask selects no frame")
     return try checked((perElement * mask.unsqueezed(2)).sum() / count, op)
 }
 

@@ -57,12 +57,20 @@ public class Optimizer {
     /// names: `exp_avg`, `exp_avg_sq`, `momentum_buffer`) and the step count in metadata.
     public func stateDict() -> (arrays: StateDict, metadata: [String: String]) {
         var arrays: StateDict = [:]
+        var stateless: Set<String> = []
         for (suffix, buffers) in stateBuffers() {
             for (p, buffer) in zip(parameters, buffers) {
-                if let buffer { arrays["\(p.name).\(suffix)"] = NamedArray(shape: p.tensor.shape, values: buffer) }
+                if let buffer {
+                    arrays["\(p.name).\(suffix)"] = NamedArray(shape: p.tensor.shape, values: buffer)
+                } else {
+                    stateless.insert(p.name)
+                }
             }
         }
-        return (arrays, ["step": String(stepCount), "optimizer": String(describing: type(of: self))])
+        var metadata = ["step": String(stepCount), "optimizer": String(describing: type(of: self))]
+        // Parameters that never had a gradient have no buffers; listing them keeps loading strict.
+        if !stateless.isEmpty { metadata["stateless"] = stateless.sorted().joined(separator: "\n") }
+        return (arrays, metadata)
     }
 
     /// Restores a state written by ``stateDict()`` for the same parameters. Strict: a
@@ -72,6 +80,7 @@ public class Optimizer {
         guard metadata["optimizer"] == kind, let step = metadata["step"].flatMap(Int.init) else {
             throw OptimizerStateError(message: "optimizer state: expected metadata optimizer=\(kind) and an integer step, found \(metadata)")
         }
+        let stateless = Set((metadata["stateless"] ?? "").split(separator: "\n").map(String.init))
         var error = StateDictError(missing: [], unexpected: [], mismatched: [])
         var buffers: [String: [[Float]?]] = [:]
         var used: Set<String> = []
@@ -79,7 +88,7 @@ public class Optimizer {
             buffers[suffix] = parameters.map { p in
                 let name = "\(p.name).\(suffix)"
                 guard let array = arrays[name] else {
-                    if step > 0 { error.missing.append(name) }
+                    if !stateless.contains(p.name) { error.missing.append(name) }
                     return nil
                 }
                 used.insert(name)

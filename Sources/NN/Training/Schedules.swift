@@ -25,7 +25,7 @@ public struct WarmupCosineSchedule: LearningRateSchedule {
     public let warmupSteps: Int, totalSteps: Int
 
     public init(peak: Float, warmupSteps: Int, totalSteps: Int, minimum: Float = 0) {
-        precondition(warmupSteps >= 0 && totalSteps > warmupSteps,
+        nnCheck(warmupSteps >= 0 && totalSteps > warmupSteps,
                      "WarmupCosineSchedule: need 0 ≤ warmupSteps (\(warmupSteps)) < totalSteps (\(totalSteps))")
         self.peak = peak
         self.minimum = minimum
@@ -51,7 +51,7 @@ public struct NoamSchedule: LearningRateSchedule {
     public let factor: Float
 
     public init(modelDimensions: Int, warmupSteps: Int, factor: Float = 1) {
-        precondition(modelDimensions > 0 && warmupSteps > 0, "NoamSchedule: dimensions and warm-up must be positive")
+        nnCheck(modelDimensions > 0 && warmupSteps > 0, "NoamSchedule: dimensions and warm-up must be positive")
         self.modelDimensions = modelDimensions
         self.warmupSteps = warmupSteps
         self.factor = factor

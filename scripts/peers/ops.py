@@ -1,0 +1,65 @@
+"""Peer of `funaudio bench ops`: the same Tensor ops at the bench model's shapes in PyTorch.
+
+Prints one JSON object {op name: {"forward_ms": ..., "forward_backward_ms": ...}} with
+medians over --repeats after --warmup, on --threads threads. Names match OpsBenchmark.swift.
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torch.nn.functional as F
+
+
+def cases():
+    def linear(x, w, b):
+        return F.linear(x, w, b)
+
+    return [
+        ("linear [1024,256]x[1024,256]^T+b", [[16, 64, 256], [1024, 256], [1024]], linear),
+        ("linear [1024,1024]x[256,1024]^T+b", [[16, 64, 1024], [256, 1024], [256]], linear),
+        ("matmul QK^T [64x(64,64)]", [[16, 4, 64, 64], [16, 4, 64, 64]], lambda q, k: q @ k.transpose(-1, -2)),
+        ("conv1d 256->256 k5 T256", [[16, 256, 256], [256, 256, 5], [256]], lambda x, w, b: F.conv1d(x, w, b, padding=2)),
+        ("conv1d 80->128 k3 T128", [[16, 80, 128], [128, 80, 3], [128]], lambda x, w, b: F.conv1d(x, w, b, padding=1)),
+        ("layerNorm [16,64,256]", [[16, 64, 256], [256], [256]], lambda x, w, b: F.layer_norm(x, (256,), w, b)),
+        ("softmax [16,4,64,128]", [[16, 4, 64, 128]], lambda x: x.softmax(-1)),
+        ("relu [16,256,256]", [[16, 256, 256]], lambda x: x.relu()),
+        ("add [16,64,256]+[64,256]", [[16, 64, 256], [64, 256]], lambda a, b: a + b),
+        ("add [16,256,256]+[16,256,256]", [[16, 256, 256], [16, 256, 256]], lambda a, b: a + b),
+        ("transpose(1,2) [16,256,256]", [[16, 256, 256]], lambda x: x.transpose(1, 2).contiguous()),
+        ("permute heads [16,64,4,64]", [[16, 64, 4, 64]], lambda x: x.permute(0, 2, 1, 3).contiguous()),
+        ("repeatInterleave x4 [16,64,256]", [[16, 64, 256]], lambda x: x.repeat_interleave(4, dim=1)),
+        ("L1 mean|a-b| [16,256,80]", [[16, 256, 80], [16, 256, 80]], lambda a, b: (a - b).abs().mean()),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    result = {}
+    for name, shapes, op in cases():
+        inputs = [torch.randn(s, requires_grad=True) for s in shapes]
+        forward, both = [], []
+        for i in range(args.warmup + args.repeats):
+            t0 = time.perf_counter()
+            y = op(*inputs)
+            t1 = time.perf_counter()
+            y.backward(torch.ones_like(y))
+            t2 = time.perf_counter()
+            for x in inputs:
+                x.grad = None
+            if i >= args.warmup:
+                forward.append((t1 - t0) * 1000)
+                both.append((t2 - t0) * 1000)
+        result[name] = {"forward_ms": statistics.median(forward), "forward_backward_ms": statistics.median(both)}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
