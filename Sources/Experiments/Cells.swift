@@ -8,16 +8,43 @@ import Tracking
 /// What each kind of notebook cell does. A cell returns its output text (Markdown), which
 /// the report shows under it; metrics and artifacts go to the run as the cell produces them.
 struct CellLibrary {
-    func execute(kind: String, cell: ConfigValue, index: Int, context: RunContext) throws -> String {
+    /// A cell's output text, and whether it came from an earlier run instead of being computed.
+    struct Result {
+        var output: String
+        var reused = false
+    }
+
+    func execute(kind: String, cell: ConfigValue, index: Int, inputHash: String,
+                 context: RunContext) throws -> Result {
         switch kind {
-        case "markdown": return cell["text"]?.string ?? ""
-        case "prepare": return try context.requireData(cellIndex: index).summary
-        case "train": return try train(index: index, context: context)
-        case "evaluate": return try evaluate(cell, index: index, context: context)
-        case "synthesize": return try synthesize(cell, index: index, context: context)
-        case "compare": return try compare(cell, context: context)
+        case "markdown": return Result(output: cell["text"]?.string ?? "")
+        case "prepare":
+            let data = try context.requireData(cellIndex: index)
+            return Result(output: data.summary, reused: data.fromCache)
+        case "train":
+            if !context.options.force, let earlier = try reuseTraining(inputHash: inputHash, context: context) {
+                return Result(output: earlier, reused: true)
+            }
+            return Result(output: try train(index: index, context: context))
+        case "evaluate": return Result(output: try evaluate(cell, index: index, context: context))
+        case "synthesize": return Result(output: try synthesize(cell, index: index, context: context))
+        case "compare": return Result(output: try compare(cell, context: context))
         default: throw RunError("cell \(index): unknown kind '\(kind)'")
         }
+    }
+
+    /// The model of an earlier run whose train cell had exactly these inputs (same data,
+    /// model, training settings, seed and code), from its last checkpoint; nil if none.
+    func reuseTraining(inputHash: String, context: RunContext) throws -> String? {
+        guard let (runID, _) = try context.store.reusableCell(kind: "train", inputSHA256: inputHash),
+              runID != context.run.id else { return nil }
+        let checkpoints = try context.store.artifacts(run: runID).filter { $0.kind == "checkpoint" }
+        guard let last = checkpoints.max(by: { ($0.step ?? -1, $0.id) < ($1.step ?? -1, $1.id) }) else { return nil }
+        let checkpoint = try Checkpoint(decoding: context.store.data(of: last), file: "run \(runID) \(last.name)")
+        context.model = try checkpoint.makeModel()
+        context.trainedSteps = checkpoint.step
+        return "Reused the model trained by run #\(runID) (same data, model, training settings, seed and code; " +
+            "step \(checkpoint.step)). `--force` trains again."
     }
 
     /// Trains from scratch, or continues the checkpoint of an interrupted run.
@@ -74,10 +101,9 @@ struct CellLibrary {
         for (n, utterance) in (data.unseen.isEmpty ? data.validation : data.unseen).prefix(3).enumerated() {
             let (mel, _, attention) = try model.infer(tokens: utterance.tokens, reference: utterance.reference,
                                                       wordFeatures: utterance.wordFeatures)
-            let result = Synthesizer.Result(samples: try synthesizer.vocoder(mel), sampleRate: model.config.features.sampleRate,
-                                            mel: mel, durations: [], attention: attention, skippedSymbols: [])
             try MediaWriter(run: context.run, cell: index, group: String(format: "eval/%02d", n))
-                .write(result, text: data.text(of: utterance), groundTruth: utterance.mel,
+                .write(samples: try synthesizer.vocoder(mel), rate: model.config.features.sampleRate, mel: mel,
+                       attention: attention, text: data.text(of: utterance), groundTruth: utterance.mel,
                        groundTruthAudio: data.audio(of: utterance))
         }
         return lines.joined(separator: "\n")
@@ -92,8 +118,7 @@ struct CellLibrary {
         let voice: String
         if let path = cell["reference"]?.string {
             let wave = try AudioFile.read(URL(fileURLWithPath: path))
-            let samples = try wave.resampled(to: model.config.features.sampleRate)
-            reference = try synthesizer.referenceMel(samples)
+            reference = try synthesizer.referenceMel(wave.resampled(to: model.config.features.sampleRate).samples)
             voice = (path as NSString).lastPathComponent
         } else {
             guard let example = data.unseen.first ?? data.validation.first else {
@@ -108,7 +133,8 @@ struct CellLibrary {
             let result = try synthesizer.synthesize(symbols: synthesizer.symbols(sentence), referenceMel: reference)
             let seconds = Date().timeIntervalSince(started)
             try MediaWriter(run: context.run, cell: index, group: String(format: "synth/%02d", n))
-                .write(result, text: sentence, groundTruth: nil, groundTruthAudio: nil)
+                .write(samples: result.samples, rate: result.sampleRate, mel: result.mel, attention: result.attention,
+                       text: sentence, groundTruth: nil, groundTruthAudio: nil)
             let audioSeconds = Double(result.samples.count) / Double(result.sampleRate)
             context.run.record("synth.real_time_factor", step: n, value: seconds / max(audioSeconds, 1e-9))
             if !result.skippedSymbols.isEmpty {
@@ -126,7 +152,7 @@ struct CellLibrary {
             ids.append(try context.store.resolveRun(name))
         }
         if let query = cell["query"]?.string {
-            ids += try context.store.runIDs(query: query)
+            ids += try RunLoader(store: context.store).runIDs(query: query).filter { !ids.contains($0) }
         }
         guard !ids.isEmpty else { throw RunError("compare cell: no runs matched; give `runs` or a `query`") }
         let all = ids + [context.run.id]

@@ -11,16 +11,17 @@ struct MediaWriter {
     let cell: Int
     let group: String
 
-    func write(_ result: Synthesizer.Result, text: String, groundTruth: LogMel?, groundTruthAudio: [Float]?) throws {
-        try put("predicted.wav", "audio", "audio/wav", wav(result.samples, rate: result.sampleRate))
+    func write(samples: [Float], rate: Int, mel: LogMel, attention: AttentionMap?, text: String,
+               groundTruth: LogMel?, groundTruthAudio: [Float]?) throws {
+        try put("predicted.wav", "audio", "audio/wav", wav(samples, rate: rate))
         let plot = SpectrogramPlot(axes: .init(secondsPerFrame: 0, rowFrequencies: []))
-        let image = try groundTruth.map { try plot.image(prediction: result.mel.spectrogram, groundTruth: $0.spectrogram) }
-            ?? plot.image(result.mel.spectrogram)
+        let image = try groundTruth.map { try plot.image(prediction: mel.spectrogram, groundTruth: $0.spectrogram) }
+            ?? plot.image(mel.spectrogram)
         try put("predicted.png", "image", "image/png", png(image))
         if let audio = groundTruthAudio {
-            try put("target.wav", "audio", "audio/wav", wav(audio, rate: result.sampleRate))
+            try put("target.wav", "audio", "audio/wav", wav(audio, rate: rate))
         }
-        if let attention = result.attention {
+        if let attention {
             let map = Spectrogram(rows: attention.frames, frames: attention.tokens, values: attention.values)
             try put("attention.png", "image", "image/png", png(SpectrogramPlot(colormap: .viridis, topDB: 0).image(map)))
         }

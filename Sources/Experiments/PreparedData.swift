@@ -13,6 +13,8 @@ struct PreparedData {
     let utterances: CorpusUtterances
     /// Markdown for the report: sizes, speakers, what was reused or skipped.
     let summary: String
+    /// Whether the corpus and its features were already built (nothing was computed).
+    let fromCache: Bool
 
     var symbols: [String] { utterances.symbols }
     var train: [Utterance] { utterances.train }
@@ -25,11 +27,17 @@ struct PreparedData {
         let seed = UInt64(config["seed"]!.int!)
         let source = config["data.corpus"]!.string!
         let root: URL
+        let featureCache = cacheDirectory.appendingPathComponent("features")
+        let cachedBefore = Set((try? FileManager.default.contentsOfDirectory(atPath: featureCache.path)) ?? [])
+        var corpusBuilt = false
         if source == "builtin" {
             let recipe = try BuiltInCorpus.Recipe(utterances: config["data.builtin.utterances"]!.int!,
                                                   speakers: config["data.builtin.speakers"]!.int!, seed: seed)
             let progress = Progress("corpus", total: recipe.utterances)
-            root = try BuiltInCorpus.build(recipe, cache: cacheDirectory) { done, _ in progress.update(done) }
+            root = try BuiltInCorpus.build(recipe, cache: cacheDirectory) { done, _ in
+                corpusBuilt = true
+                progress.update(done)
+            }
         } else {
             root = URL(fileURLWithPath: (source as NSString).expandingTildeInPath)
         }
@@ -42,8 +50,8 @@ struct PreparedData {
         settings.nMels = config["data.n_mels"]!.int!
         settings.fmin = config["data.fmin"]!.double!
         settings.fmax = config["data.fmax"]!.double!
-        let features = try MelFeatures.load(for: corpus, settings: settings,
-                                            cache: cacheDirectory.appendingPathComponent("features"))
+        let features = try MelFeatures.load(for: corpus, settings: settings, cache: featureCache)
+        let fromCache = !corpusBuilt && cachedBefore.contains(features.folder.lastPathComponent)
         let utterances = try CorpusUtterances(
             corpus: corpus, features: features, validationFraction: config["data.validation"]!.double!,
             heldOutSpeakers: config["data.held_out_speakers"]!.int!, seed: seed)
@@ -59,9 +67,10 @@ struct PreparedData {
 
             \(speakers.count) speakers (\(config["data.held_out_speakers"]!.int!) held out), \
             \(utterances.symbols.count - 1) symbols, \(settings.nMels) mel bins at \(sampleRate) Hz; \
-            prepared in \(String(format: "%.1f", Date().timeIntervalSince(started))) s from `\(root.path)`.
+            prepared in \(String(format: "%.1f", Date().timeIntervalSince(started))) s from `\(root.path)`\
+            \(fromCache ? " (corpus and features from the cache)" : "").
             """
-        return PreparedData(corpus: corpus, utterances: utterances, summary: summary)
+        return PreparedData(corpus: corpus, utterances: utterances, summary: summary, fromCache: fromCache)
     }
 
     func text(of utterance: Utterance) -> String {

@@ -17,6 +17,8 @@ final class RunContext {
     var model: FusionTTS?
     /// Optimizer steps the model has had; evaluation metrics are recorded at this step.
     var trainedSteps = 0
+    /// FunAudio's version and git commit: part of every cell's cache key.
+    let codeVersion = "funaudio \(FunAudioVersion.string) \(RunEnvironment.current().gitCommit ?? "")"
 
     init(experiment: Experiment, run: Run, store: RunStore, options: RunOptions, resumeCheckpoint: Data?) {
         self.experiment = experiment
@@ -39,8 +41,7 @@ final class RunContext {
             slices["model"] = config["model"]
             slices["train"] = config["train"]
         }
-        let key = "funaudio \(FunAudioVersion.string) \(FunAudioVersion.commit ?? "")\n" + ConfigValue.map(slices).canonicalJSON
-        return SHA256.hex(key)
+        return SHA256.hex(codeVersion + "\n" + ConfigValue.map(slices).canonicalJSON)
     }
 
     /// The data, preparing it first if no `prepare` cell ran before (a notebook that starts

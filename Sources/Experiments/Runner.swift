@@ -98,20 +98,19 @@ public struct Runner {
             let kind = cell["kind"]?.string ?? ""
             let inputs = context.inputHash(cell: cell, index: index)
             do {
-                if !options.force, let earlier = try cells.reusable(kind: kind, inputHash: inputs, context: context) {
-                    try cells.reuse(kind: kind, index: index, from: earlier, context: context)
-                    try run.reuseCell(index, kind: kind, inputSHA256: inputs, output: earlier.cell.output)
-                    reused.append(index)
-                    continue
-                }
                 try run.startCell(index, kind: kind, inputSHA256: inputs)
-                let output = try cells.execute(kind: kind, cell: cell, index: index, context: context)
+                let result = try cells.execute(kind: kind, cell: cell, index: index, inputHash: inputs, context: context)
                 if StopSignal.shared.isRaised {
-                    try run.finishCell(index, status: .interrupted, output: output)
+                    try run.finishCell(index, status: .interrupted, output: result.output)
                     status = .interrupted
                     break
                 }
-                try run.finishCell(index, output: output)
+                if result.reused {
+                    try run.reuseCell(index, kind: kind, inputSHA256: inputs, output: result.output)
+                    reused.append(index)
+                } else {
+                    try run.finishCell(index, output: result.output)
+                }
             } catch {
                 let message = "cell \(index) (\(kind)): \(error)"
                 run.log(message, level: .error)

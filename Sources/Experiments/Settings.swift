@@ -30,6 +30,7 @@ enum Settings {
         func string(_ key: String) -> String { config["model.\(key)"]!.string! }
         func bool(_ key: String) -> Bool { config["model.\(key)"]!.bool! }
         return ModelConfig(
+            text: ModelConfig.TextKind(rawValue: config["data.text"]!.string!)!,
             symbols: symbols, features: features, dim: int("dim"),
             textEncoder: TextEncoderConfig(layers: int("text_encoder.layers"), heads: int("text_encoder.heads"),
                                            ffn: int("text_encoder.ffn"),
@@ -43,12 +44,5 @@ enum Settings {
                                    energy: bool("decoder.energy")),
             vocoder: VocoderConfig(iterations: int("vocoder.iterations"),
                                    momentum: config["model.vocoder.momentum"]!.double!))
-    }
-
-    /// The mel analysis of `data.*`.
-    static func features(_ config: ConfigValue) -> MelFormat {
-        MelFormat(sampleRate: config["data.sample_rate"]!.int!, nFFT: config["data.n_fft"]!.int!,
-                  hop: config["data.hop"]!.int!, nMels: config["data.n_mels"]!.int!,
-                  fmin: config["data.fmin"]!.double!, fmax: config["data.fmax"]!.double!)
     }
 }

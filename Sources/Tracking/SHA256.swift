@@ -5,7 +5,7 @@ import Foundation
 /// Foundation on Linux has no CryptoKit, so this is the plain algorithm: pad the message to a
 /// multiple of 64 bytes with `0x80`, zeros and the 64-bit big-endian bit length, then run the
 /// 64-round compression over each block.
-struct SHA256 {
+public struct SHA256 {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var pending: [UInt8] = []
@@ -23,14 +23,14 @@ struct SHA256 {
     ]
 
     /// Lowercase hex digest of `data`.
-    static func hex(_ data: Data) -> String {
+    public static func hex(_ data: Data) -> String {
         var hasher = SHA256()
         hasher.update(data)
         return hasher.finalizeHex()
     }
 
     /// Lowercase hex digest of the UTF-8 bytes of `text`.
-    static func hex(_ text: String) -> String { hex(Data(text.utf8)) }
+    public static func hex(_ text: String) -> String { hex(Data(text.utf8)) }
 
     mutating func update(_ data: Data) {
         length &+= UInt64(data.count)
