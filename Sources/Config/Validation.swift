@@ -22,6 +22,11 @@ extension Section {
                 kind = field.kind
             case .list(let item) where Int(component) != nil:
                 kind = item
+            case .tagged(let tag, let variants):
+                // Any variant's key is accepted here; the resolved item is checked in full.
+                if component == tag { kind = .choice(variants.map(\.name)); continue }
+                guard let field = variants.lazy.compactMap({ $0.section.field(component) }).first else { return nil }
+                kind = field.kind
             default:
                 return nil
             }

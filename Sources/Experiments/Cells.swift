@@ -62,7 +62,7 @@ struct CellLibrary {
                                   train: data.train, validation: data.validation)
             // Step 0: what an untrained model scores, the baseline every later value is read against.
             if !data.validation.isEmpty {
-                for (key, value) in try trainer.validate() { context.run.record(key, step: 0, value: value) }
+                TrainingRecorder.recordValidation(try trainer.validate(), step: 0, in: context.run)
             }
         }
         context.model = trainer.model
@@ -89,20 +89,20 @@ struct CellLibrary {
         let data = try context.requireData(cellIndex: index)
         let count = cell["utterances"]?.int ?? 16
         let step = context.trainedSteps
-        var lines = ["| set | utterances | mel L1 | MCD (dB) | spectral convergence | duration error (frames) |",
-                     "|---|---|---|---|---|---|"]
+        var lines: [String] = []
         for (name, set) in [("eval", data.validation), ("eval_unseen", data.unseen)] where !set.isEmpty {
             let result = try model.evaluate(Array(set.prefix(count)))
             for (key, value) in result.metrics(prefix: name + ".") { context.run.record(key, step: step, value: value) }
-            lines.append(String(format: "| %@ | %d | %.4f | %.2f | %.4f | %.2f |", name, result.utterances,
-                                result.melL1, result.mcd, result.spectralConvergence, result.durationError))
+            lines.append(String(format: "- **%@** (%d utterances): mel L1 %.4f, MCD %.2f dB, spectral convergence %.4f, duration error %.2f frames per phoneme",
+                                name, result.utterances, result.melL1, result.mcd, result.spectralConvergence,
+                                result.durationError))
         }
         let synthesizer = try Synthesizer(model: model)
         for (n, utterance) in (data.unseen.isEmpty ? data.validation : data.unseen).prefix(3).enumerated() {
             let (mel, _, attention) = try model.infer(tokens: utterance.tokens, reference: utterance.reference,
                                                       wordFeatures: utterance.wordFeatures)
             try MediaWriter(run: context.run, cell: index, group: String(format: "eval/%02d", n))
-                .write(samples: try synthesizer.vocoder(mel), rate: model.config.features.sampleRate, mel: mel,
+                .write(samples: try synthesizer.vocoder(mel), features: model.config.features, mel: mel,
                        attention: attention, text: data.text(of: utterance), groundTruth: utterance.mel,
                        groundTruthAudio: data.audio(of: utterance))
         }
@@ -133,7 +133,7 @@ struct CellLibrary {
             let result = try synthesizer.synthesize(symbols: synthesizer.symbols(sentence), referenceMel: reference)
             let seconds = Date().timeIntervalSince(started)
             try MediaWriter(run: context.run, cell: index, group: String(format: "synth/%02d", n))
-                .write(samples: result.samples, rate: result.sampleRate, mel: result.mel, attention: result.attention,
+                .write(samples: result.samples, features: model.config.features, mel: result.mel, attention: result.attention,
                        text: sentence, groundTruth: nil, groundTruthAudio: nil)
             let audioSeconds = Double(result.samples.count) / Double(result.sampleRate)
             context.run.record("synth.real_time_factor", step: n, value: seconds / max(audioSeconds, 1e-9))

@@ -11,19 +11,26 @@ struct MediaWriter {
     let cell: Int
     let group: String
 
-    func write(samples: [Float], rate: Int, mel: LogMel, attention: AttentionMap?, text: String,
+    func write(samples: [Float], features: MelFormat, mel: LogMel, attention: AttentionMap?, text: String,
                groundTruth: LogMel?, groundTruthAudio: [Float]?) throws {
+        let rate = features.sampleRate
         try put("predicted.wav", "audio", "audio/wav", wav(samples, rate: rate))
-        let plot = SpectrogramPlot(axes: .init(secondsPerFrame: 0, rowFrequencies: []))
-        let image = try groundTruth.map { try plot.image(prediction: mel.spectrogram, groundTruth: $0.spectrogram) }
-            ?? plot.image(mel.spectrogram)
+        let plot = try SpectrogramPlot(axes: features.plotAxes())
+        let predicted = features.powerSpectrogram(mel)
+        let image = try groundTruth.map { try plot.image(prediction: predicted, groundTruth: features.powerSpectrogram($0)) }
+            ?? plot.image(predicted)
         try put("predicted.png", "image", "image/png", png(image))
         if let audio = groundTruthAudio {
             try put("target.wav", "audio", "audio/wav", wav(audio, rate: rate))
         }
         if let attention {
-            let map = Spectrogram(rows: attention.frames, frames: attention.tokens, values: attention.values)
-            try put("attention.png", "image", "image/png", png(SpectrogramPlot(colormap: .viridis, topDB: 0).image(map)))
+            // Reference frames up, phonemes across; weights shown in dB over a 40 dB range.
+            var map = Spectrogram(rows: attention.frames, frames: attention.tokens)
+            for t in 0..<attention.tokens {
+                for r in 0..<attention.frames { map[r, t] = attention.values[t * attention.frames + r] }
+            }
+            let picture = SpectrogramPlot(colormap: .viridis, topDB: 40, pixelsPerFrame: 6, pixelsPerRow: 2)
+            try put("attention.png", "image", "image/png", png(picture.image(map)))
         }
         try put("text.txt", "text", "text/plain", Data(text.utf8))
     }

@@ -59,11 +59,9 @@ struct PreparedData {
         let summary = """
             \(corpus.summary)
 
-            | split | utterances |
-            |---|---|
-            | training | \(utterances.train.count) |
-            | validation (seen speakers) | \(utterances.validation.count) |
-            | unseen speakers | \(utterances.unseenSpeakers.count) |
+            - training: \(utterances.train.count) utterances
+            - validation (held-out sentences of the training speakers): \(utterances.validation.count)
+            - unseen speakers (voices never trained on): \(utterances.unseenSpeakers.count)
 
             \(speakers.count) speakers (\(config["data.held_out_speakers"]!.int!) held out), \
             \(utterances.symbols.count - 1) symbols, \(settings.nMels) mel bins at \(sampleRate) Hz; \

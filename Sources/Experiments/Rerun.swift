@@ -20,6 +20,7 @@ extension Runner {
         let experiment = try Experiment.stored(run: id, in: store)
         var options = self.options
         options.parentRunID = id
+        options.force = true  // computed again, not taken from the run it repeats
         return try Runner(store: store, options: options).run(experiment)
     }
 

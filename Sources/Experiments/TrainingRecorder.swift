@@ -28,7 +28,7 @@ final class TrainingRecorder: TrainingObserver {
     }
 
     func trainerDidValidate(step: Int, metrics: [String: Double]) {
-        for (key, value) in metrics { run.record(key.hasPrefix("val") ? key : "val.\(key)", step: step, value: value) }
+        Self.recordValidation(metrics, step: step, in: run)
         run.log("step \(step): " + metrics.sorted { $0.key < $1.key }
             .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
     }
@@ -44,4 +44,12 @@ final class TrainingRecorder: TrainingObserver {
     }
 
     var shouldStop: Bool { StopSignal.shared.isRaised }
+
+    /// The trainer's `val_mel_l1` as `val.mel_l1`: the report draws `val.*` beside `train.*`.
+    static func recordValidation(_ metrics: [String: Double], step: Int, in run: Run) {
+        for (key, value) in metrics {
+            let name = key.hasPrefix("val_") ? "val." + key.dropFirst(4) : "val.\(key)"
+            run.record(name, step: step, value: value)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// Utterances padded to common lengths, as tensors, with masks (1 = real, 0 = padding) and
@@ -78,5 +79,3 @@ public struct Batch {
         return Tensor(values, shape: [lengths.count, length])
     }
 }
-
-import Foundation

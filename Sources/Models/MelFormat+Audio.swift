@@ -1,5 +1,6 @@
 import Audio
 import Data
+import Foundation
 
 extension MelFormat {
     /// The mel analysis of ``settings`` at ``sampleRate`` (as Data's feature cache runs it).
@@ -14,11 +15,18 @@ extension MelFormat {
         LogMel(try melSpectrogram()(samples).logClamped(floor: settings.logFloor))
     }
 
-    /// The mel power `exp(x)^(2/power)` of a log-mel, band-major (what MCD expects).
-    func powerSpectrogram(_ mel: LogMel) -> Spectrogram {
+    /// The mel power `exp(x)^(2/power)` of a log-mel, band-major: what MCD expects and what
+    /// spectrogram pictures show in decibels.
+    public func powerSpectrogram(_ mel: LogMel) -> Spectrogram {
         let s = mel.spectrogram, k = 2 / settings.power
         return Spectrogram(rows: s.rows, frames: s.frames, values: s.values.map { Foundation.exp($0 * k) })
     }
-}
 
-import Foundation
+    /// Seconds and mel-band frequencies, for labelled pictures of these features.
+    public func plotAxes() throws -> SpectrogramPlot.Axes {
+        let bank = try MelFilterbank(sampleRate: sampleRate, nFFT: settings.nFFT, nMels: settings.nMels,
+                                     fmin: settings.fmin, fmax: settings.fmax)
+        return SpectrogramPlot.Axes(secondsPerFrame: Double(settings.hopLength) / Double(sampleRate),
+                                    rowFrequencies: bank.centerFrequencies)
+    }
+}

@@ -1,4 +1,5 @@
 import Audio
+import Foundation
 
 /// A log-mel spectrogram stored one frame after another (`values[frame * bands + band]`),
 /// the layout the model reads and writes (`[frames, n_mels]` per utterance).
@@ -57,5 +58,3 @@ public struct Utterance: Sendable {
         self.mel = mel; self.reference = reference; self.wordFeatures = wordFeatures
     }
 }
-
-import Foundation

@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import Tensor
 
@@ -88,5 +89,3 @@ public final class VarianceAdaptor: Module {
         return (h, pitch, energy)
     }
 }
-
-import Foundation

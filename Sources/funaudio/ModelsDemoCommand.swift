@@ -79,9 +79,9 @@ struct ModelsDemo: ParsableCommand {
         print("[\(kind.rawValue)] synthesis of \(target.id): \(f(audioSeconds)) s of audio in \(f(synthSeconds)) s, real-time factor \(f(synthSeconds / audioSeconds)); frames \(result.mel.frames) vs ground truth \(target.mel.frames)")
         try AudioFile.write(Waveform(samples: result.samples, sampleRate: result.sampleRate),
                             to: outURL.appendingPathComponent("\(kind.rawValue)-\(target.id).wav"))
-        let power = { (m: LogMel) in Spectrogram(rows: m.bands, frames: m.frames,
-                                                 values: m.spectrogram.values.map { Foundation.exp(2 * $0 / data.features.settings.power) }) }
-        try SpectrogramPlot().image(prediction: power(result.mel), groundTruth: power(target.mel))
+        let features = data.features
+        try SpectrogramPlot(axes: features.plotAxes())
+            .image(prediction: features.powerSpectrogram(result.mel), groundTruth: features.powerSpectrogram(target.mel))
             .writePNG(to: outURL.appendingPathComponent("\(kind.rawValue)-\(target.id).png").path)
     }
 

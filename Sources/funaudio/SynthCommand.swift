@@ -25,16 +25,10 @@ struct Synth: ParsableCommand {
         }
         try AudioFile.write(Waveform(samples: result.samples, sampleRate: result.sampleRate), to: URL(fileURLWithPath: out))
         if let png {
-            try SpectrogramPlot().image(result.mel.spectrogram.decibelsReady(power: synthesizer.model.config.features.settings.power))
+            let features = synthesizer.model.config.features
+            try SpectrogramPlot(axes: features.plotAxes()).image(features.powerSpectrogram(result.mel))
                 .writePNG(to: png)
         }
         print("wrote \(out): \(String(format: "%.2f", Double(result.samples.count) / Double(rate))) s, \(result.durations.count) symbols")
-    }
-}
-
-extension Spectrogram {
-    /// `exp(x)^(2/power)` of a log-mel: the power spectrogram the plot's decibels expect.
-    fileprivate func decibelsReady(power: Float) -> Spectrogram {
-        Spectrogram(rows: rows, frames: frames, values: values.map { Foundation.exp(2 * $0 / power) })
     }
 }

@@ -51,3 +51,14 @@ import Testing
         #expect(throws: ConfigError.self) { try exampleSchema.resolve(wrongType) }
     }
 }
+
+@Suite struct OverridesInsideLists {
+    @Test func setReachesIntoACellByIndex() throws {
+        var node = try SourcedNode.parse("name: d\ncells: [{kind: train, steps: 1}]\n", file: "x.yaml")
+        node = try Override(parsing: "cells.0.steps=9").apply(to: node, schema: exampleSchema)
+        #expect(try exampleSchema.resolve(node)["cells.0.steps"] == .int(9))
+        #expect(throws: ConfigError.self) {
+            try Override(parsing: "cells.0.stepz=9").apply(to: node, schema: exampleSchema)
+        }
+    }
+}
