@@ -70,6 +70,10 @@ extension ExperimentSchema {
             let h = config[heads]?.int ?? 1
             require(dim % h == 0, heads, "must divide model.dim (\(dim))")
         }
+        // The BERT encoder loads and matches transformers (Models/BERT), but its word features
+        // are not yet aligned to the phonemes of the corpus: refuse rather than ignore the key.
+        require(config["model.bert.path"] == .null, "model.bert.path",
+                "pretrained word features are not yet fed to training; remove the key (see issue notes)")
         return issues
     }
 }
