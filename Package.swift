@@ -33,24 +33,27 @@ let package = Package(
         systemLibrary("CPNG", pkgConfig: "libpng", apt: "libpng-dev"),
         systemLibrary("CEspeakNG", pkgConfig: "espeak-ng", apt: "libespeak-ng-dev"),
 
+        // The one seeded random generator, shared by every target that draws random numbers.
+        .target(name: "Seeded"),
+
         // Numerics and learning.
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
+        .target(name: "Tensor", dependencies: ["CBLAS", "Seeded"], swiftSettings: kernelSettings),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: kernelSettings),
 
         // Audio, text and data.
         // Optimised in debug builds too: its FFT loops run ~100x slower unoptimised, which
         // would make the Griffin-Lim parity tests take minutes.
-        .target(name: "Audio", dependencies: ["CBLAS", "CSndFile", "CSampleRate", "CPNG"],
+        .target(name: "Audio", dependencies: ["CBLAS", "CSndFile", "CSampleRate", "CPNG", "Seeded"],
                 swiftSettings: kernelSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Text", dependencies: ["CEspeakNG"]),
-        .target(name: "Data", dependencies: ["Audio", "Text"], resources: [.copy("Resources/sentences.txt")]),
+        .target(name: "Data", dependencies: ["Audio", "Text", "Seeded"], resources: [.copy("Resources/sentences.txt")]),
 
         // The text + audio fusion model, its trainer, evaluation and synthesis.
         .target(name: "Models", dependencies: ["NN", "Audio", "Text", "Data", "CBLAS"],
                 swiftSettings: kernelSettings),
 
         // Experiment-file machinery: schema, validation with file:line, extends, --set, sweeps.
-        .target(name: "Config", dependencies: ["Yams"]),
+        .target(name: "Config", dependencies: ["Yams", "Seeded"]),
 
         // Tracking (runs.db) knows no model.
         .target(name: "Tracking", dependencies: [
@@ -81,9 +84,9 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AudioTests", dependencies: ["Audio"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "Seeded"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextTests", dependencies: ["Text"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DataTests", dependencies: ["Data"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Seeded"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Seeded
 
 /// Phase retrieval by fast Griffin-Lim (Perraudin, Balazs & Søndergaard 2013), as
 /// librosa.griffinlim: find a signal whose STFT magnitude is the given `S`.

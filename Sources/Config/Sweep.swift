@@ -1,4 +1,5 @@
 import Foundation
+import Seeded
 
 /// One configuration of a sweep: the overrides that make it, and a label naming them.
 public struct SweepPoint: Sendable {
@@ -152,20 +153,4 @@ extension SourcedNode {
         }
         return entries
     }
-}
-
-/// SplitMix64 (Steele et al. 2014): a small, fast, well-mixed generator whose whole state is
-/// one seed, so a sweep's random draws are reproducible from the file alone.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1) with 53 random bits.
-    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }

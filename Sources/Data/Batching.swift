@@ -1,5 +1,7 @@
+import Seeded
+
 /// Train/validation splits and length-bucketed batches, reproducible from a seed
-/// (``SeededGenerator``): the same seed, sizes and lengths give the same batches on every run.
+/// (``SplitMix64``): the same seed, sizes and lengths give the same batches on every run.
 public enum Batching {
     /// Item indices split into training and validation sets.
     public struct Split: Sendable, Equatable {
@@ -13,7 +15,7 @@ public enum Batching {
     public static func split(count: Int, validationFraction: Double, seed: UInt64) -> Split {
         precondition((0..<1).contains(validationFraction), "validationFraction must be in [0, 1)")
         var order = Array(0..<count)
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         generator.shuffle(&order)
         var held = Int((Double(count) * validationFraction).rounded())
         if validationFraction > 0 && count >= 2 { held = max(held, 1) }
@@ -31,7 +33,7 @@ public enum Batching {
                                        bucketWidth: Int = 1, seed: UInt64, epoch: Int = 0,
                                        dropLast: Bool = false) -> [[Int]] {
         precondition(batchSize > 0 && bucketWidth > 0)
-        var generator = SeededGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
+        var generator = SplitMix64(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
         var order = indices
         generator.shuffle(&order)
         let keyed = order.enumerated().map { (bucket: lengths[$0.element] / bucketWidth, rank: $0.offset, index: $0.element) }

@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Seeded
 import Text
 
 /// FunAudio's own corpus, made with libespeak-ng so that nobody needs a download.
@@ -109,7 +110,7 @@ public enum BuiltInCorpus {
 
         let sentences = try sentences()
         var order = Array(sentences.indices)
-        var generator = SeededGenerator(seed: recipe.seed)
+        var generator = SplitMix64(seed: recipe.seed)
         generator.shuffle(&order)
         let normalizer = TextNormalizer()
         var entries: [MetadataEntry] = []

@@ -1,6 +1,7 @@
-import Foundation
-import Testing
 @testable import Audio
+import Foundation
+import Seeded
+import Testing
 
 /// The real FFT against a direct O(N²) DFT in double precision, for power-of-two sizes
 /// (Stockham), even sizes with an odd half (Bluestein inside the packing) and odd sizes.

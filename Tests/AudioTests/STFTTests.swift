@@ -1,6 +1,7 @@
-import Foundation
-import Testing
 @testable import Audio
+import Foundation
+import Seeded
+import Testing
 
 @Test func stftMagnitudeMatchesLibrosa() throws {
     let signal = try readNumPy(try fixture("signal.npy")).values

@@ -1,13 +1,14 @@
-import Testing
 @testable import Data
+import Seeded
+import Testing
 
 @Test func seededGeneratorIsReproducible() {
-    var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42), c = SeededGenerator(seed: 43)
+    var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42), c = SplitMix64(seed: 43)
     let first = (0..<5).map { _ in a.next() }
     #expect(first == (0..<5).map { _ in b.next() })
     #expect(first != (0..<5).map { _ in c.next() })
     // SplitMix64's published first output for seed 0.
-    var zero = SeededGenerator(seed: 0)
+    var zero = SplitMix64(seed: 0)
     #expect(zero.next() == 0xE220_A839_7B1D_CDAF)
 }
 
@@ -22,7 +23,7 @@ import Testing
 }
 
 @Test func bucketedBatchesGroupSimilarLengthsAndRepeatWithTheSeed() {
-    var generator = SeededGenerator(seed: 3)
+    var generator = SplitMix64(seed: 3)
     let lengths = (0..<64).map { _ in 10 + generator.next(below: 90) }
     let batches = Batching.bucketedBatches(indices: Array(0..<64), lengths: lengths, batchSize: 8,
                                            bucketWidth: 10, seed: 11)
