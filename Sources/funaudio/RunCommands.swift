@@ -56,6 +56,22 @@ struct RunExperiment: ParsableCommand {
     }
 }
 
+/// The run a command takes up again, and where its results go.
+struct StoredRunArguments: ParsableArguments {
+    @Argument(help: ArgumentHelp("A run id, or an experiment name for its latest run.", valueName: "run"))
+    var runName: String
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    /// Opens runs.db, finds the run and hands both to `body` with a runner.
+    func run(_ body: (Runner, Int64) throws -> RunOutcome) throws {
+        let store = try database.open()
+        let outcome = try body(Runner(store: store, options: output.runOptions()), store.resolveRun(runName))
+        try finish([outcome], reports: output.reports)
+    }
+}
+
 /// `funaudio rerun RUN`.
 struct RerunExperiment: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,17 +79,9 @@ struct RerunExperiment: ParsableCommand {
         abstract: "Run a stored run's exact configuration again, as a new run.",
         discussion: "With the same thread count the losses are bitwise identical to the original's.")
 
-    @Argument(help: ArgumentHelp("A run id, or an experiment name for its latest run.", valueName: "run"))
-    var runName: String
+    @OptionGroup var arguments: StoredRunArguments
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var output: OutputOptions
-
-    func run() throws {
-        let store = try database.open()
-        let outcome = try Runner(store: store, options: output.runOptions()).rerun(store.resolveRun(runName))
-        try finish([outcome], reports: output.reports)
-    }
+    func run() throws { try arguments.run { try $0.rerun($1) } }
 }
 
 /// `funaudio resume RUN`.
@@ -82,17 +90,9 @@ struct ResumeExperiment: ParsableCommand {
         commandName: "resume",
         abstract: "Continue an interrupted or crashed run from its last checkpoint.")
 
-    @Argument(help: ArgumentHelp("A run id, or an experiment name for its latest run.", valueName: "run"))
-    var runName: String
+    @OptionGroup var arguments: StoredRunArguments
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var output: OutputOptions
-
-    func run() throws {
-        let store = try database.open()
-        let outcome = try Runner(store: store, options: output.runOptions()).resume(store.resolveRun(runName))
-        try finish([outcome], reports: output.reports)
-    }
+    func run() throws { try arguments.run { try $0.resume($1) } }
 }
 
 /// One line per run, and a failure exit code when any run did not finish.
