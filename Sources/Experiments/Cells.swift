@@ -76,7 +76,9 @@ struct CellLibrary {
         switch outcome {
         case .finished(let step):
             return "Trained \(parameters.formatted()) parameters for \(step) steps in \(Progress.clock(seconds))" +
-                " (last loss \(trainer.lastLoss.map { String(format: "%.4f", $0) } ?? "–"))."
+                " (last loss \(trainer.lastLoss.map { String(format: "%.4f", $0) } ?? "–")). The last checkpoint is" +
+                " `checkpoint-\(step).safetensors`: `funaudio export \(context.run.id) --artifact checkpoint-\(step).safetensors --out DIR`," +
+                " then `funaudio synth --checkpoint DIR/checkpoint-\(step).safetensors`."
         case .stopped(let step):
             return "Stopped at step \(step) of \(settings.steps) by a signal; `funaudio resume \(context.run.id)` continues."
         }

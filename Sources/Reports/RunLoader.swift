@@ -34,7 +34,9 @@ public struct RunLoader {
             return MetricSeries(key: m.key, steps: points.map(\.step), values: points.map { $0.value ?? .nan },
                                 cellIndex: extra.firstWrite[m.key].flatMap { cell(at: $0, in: detail.cells) })
         }
-        let artifacts = detail.artifacts.map { a in
+        // Checkpoints are model state, not media: a page that copied them would weigh tens of
+        // megabytes. The train cell names them; `funaudio export` gets them back.
+        let artifacts = detail.artifacts.filter { $0.kind != "checkpoint" }.map { a in
             MediaArtifact(name: a.name, kind: a.kind, mediaType: a.mediaType, step: a.step,
                           cellIndex: a.cellIndex, bytes: try? store.data(of: a))
         }

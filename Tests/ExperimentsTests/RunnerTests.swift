@@ -56,6 +56,9 @@ import Tracking
         }
         #expect(try store.metricSeries(run: first[0].runID, key: "val.mel_l1").first?.step == 0)
         #expect(FileManager.default.fileExists(atPath: folder + "/reports/\(first[0].runID)/index.html"))
+        let media = try FileManager.default.contentsOfDirectory(atPath: folder + "/reports/\(first[0].runID)/media")
+        #expect(media.contains("eval-00-predicted.png"))
+        #expect(!media.contains { $0.contains("checkpoint") }, "the page must not carry model checkpoints")
 
         // Only the evaluation changed: corpus, features and the trained model are reused.
         let second = try runner.run(Experiment.load(folder + "/tiny.yaml", overrides: ["cells.3.utterances=1"]))
