@@ -27,12 +27,15 @@ public struct SafetensorsError: Error, CustomStringConvertible, Equatable {
 /// usual Hugging Face checkpoint types) and F64 are converted to Float32 on load.
 enum SafetensorsDType: String {
     case f32 = "F32", f16 = "F16", bf16 = "BF16", f64 = "F64"
+    /// Integer buffers (Hugging Face stores `position_ids` as I64) read as Float: exact up to 2²⁴.
+    case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8", u8 = "U8", bool = "BOOL"
 
     var byteCount: Int {
         switch self {
-        case .f32: 4
-        case .f16, .bf16: 2
-        case .f64: 8
+        case .f64, .i64: 8
+        case .f32, .i32: 4
+        case .f16, .bf16, .i16: 2
+        case .i8, .u8, .bool: 1
         }
     }
 }
@@ -154,7 +157,7 @@ public enum Safetensors {
                 throw SafetensorsError(file, "tensor '\(name)': the entry needs dtype, shape and data_offsets [begin, end]")
             }
             guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
-                throw SafetensorsError(file, "tensor '\(name)': dtype \(dtypeName) is not supported (F32, F16, BF16, F64)")
+                throw SafetensorsError(file, "tensor '\(name)': dtype \(dtypeName) is not supported (F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL)")
             }
             guard shape.allSatisfy({ $0 >= 0 }) else {
                 throw SafetensorsError(file, "tensor '\(name)': negative dimension in shape \(shape)")
@@ -197,6 +200,22 @@ public enum Safetensors {
                 for i in 0..<count {
                     out[i] = halfToFloat(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self)))
                 }
+            case .i64:
+                for i in 0..<count {
+                    out[i] = Float(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: i &* 8, as: Int64.self)))
+                }
+            case .i32:
+                for i in 0..<count {
+                    out[i] = Float(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: i &* 4, as: Int32.self)))
+                }
+            case .i16:
+                for i in 0..<count {
+                    out[i] = Float(Int16(littleEndian: bytes.loadUnaligned(fromByteOffset: i &* 2, as: Int16.self)))
+                }
+            case .i8:
+                for i in 0..<count { out[i] = Float(bytes.load(fromByteOffset: i, as: Int8.self)) }
+            case .u8, .bool:
+                for i in 0..<count { out[i] = Float(bytes[i]) }
             }
             initialized = count
         }

@@ -71,7 +71,7 @@ import Testing
         let cases: [(String, Int, String)] = [
             ("{not json", 0, "not valid JSON"),
             ("[1, 2]", 0, "not a JSON object"),
-            (#"{"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, 8, "dtype I64"),
+            (#"{"w":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}}"#, 8, "dtype C64"),
             (#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, 8, "needs 12 bytes"),
             (#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, 8, "out of range"),
             (#"{"w":{"dtype":"F32","data_offsets":[0,4]}}"#, 4, "needs dtype, shape"),
@@ -86,5 +86,18 @@ import Testing
     @Test func reportsAMissingFile() {
         let error = #expect(throws: SafetensorsError.self) { try Safetensors.read(temporary) }
         #expect(error?.description.contains(temporary.path) == true)
+    }
+
+    @Test func readsIntegerBuffersAsFloats() throws {
+        // Hugging Face checkpoints keep `position_ids` as I64 beside the F32 weights.
+        let header = #"{"ids":{"dtype":"I64","shape":[3],"data_offsets":[0,24]},"w":{"dtype":"F32","shape":[1],"data_offsets":[24,28]}}"#
+        var data = Data()
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(contentsOf: Array(header.utf8))
+        for v in [Int64(0), 1, -511] { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+        withUnsafeBytes(of: Float(2.5).bitPattern.littleEndian) { data.append(contentsOf: $0) }
+        let arrays = try Safetensors.decode(data, file: "ids.safetensors").arrays
+        #expect(arrays["ids"]?.values == [0, 1, -511])
+        #expect(arrays["w"]?.values == [2.5])
     }
 }

@@ -22,7 +22,7 @@ extension BERTModel {
         let model = BERTModel(config: config, generator: &generator)
         let tensors: [String: NamedArray]
         do {
-            tensors = try readFloatTensors(weightsURL)
+            tensors = try Safetensors.read(weightsURL).arrays
         } catch let error as SafetensorsError {
             throw BERTError.badWeights(file: weightsURL.path, reason: "\(error)")
         }
@@ -52,33 +52,5 @@ extension BERTModel {
             out[key] = array
         }
         return out
-    }
-
-    /// The float tensors of a safetensors file. Hugging Face BERT checkpoints also hold the
-    /// integer buffer `embeddings.position_ids` (I64), which NN's reader (floats only)
-    /// refuses; integer and boolean entries are removed from the header before decoding
-    /// (the data section is kept whole, so the other offsets stay valid).
-    static func readFloatTensors(_ url: URL) throws -> [String: NamedArray] {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw BERTError.badWeights(file: url.path, reason: "cannot read the file (\(error.localizedDescription))")
-        }
-        guard data.count >= 8 else { return try Safetensors.decode(data, file: url.path).arrays }
-        let headerLength = data.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-        guard headerLength <= UInt64(data.count - 8),
-              var header = (try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + Int(headerLength))))) as? [String: Any]
-        else { return try Safetensors.decode(data, file: url.path).arrays }   // NN names the fault
-        let integerTypes: Set<String> = ["I8", "I16", "I32", "I64", "U8", "U16", "U32", "U64", "BOOL"]
-        let integers = header.filter { ((($0.value as? [String: Any])?["dtype"] as? String).map(integerTypes.contains)) ?? false }
-        guard !integers.isEmpty else { return try Safetensors.decode(data, file: url.path).arrays }
-        for name in integers.keys { header[name] = nil }
-        let newHeader = try JSONSerialization.data(withJSONObject: header)
-        var rebuilt = Data(capacity: 8 + newHeader.count + data.count - 8 - Int(headerLength))
-        withUnsafeBytes(of: UInt64(newHeader.count).littleEndian) { rebuilt.append(contentsOf: $0) }
-        rebuilt.append(newHeader)
-        rebuilt.append(data[(8 + Int(headerLength))...])
-        return try Safetensors.decode(rebuilt, file: url.path).arrays
     }
 }
