@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Tracking"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Models", "Tracking"]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", "Tracking", .product(name: "GRDB", package: "GRDB.swift"),
         ], resources: [.copy("Fixtures")]),

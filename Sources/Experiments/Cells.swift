@@ -132,7 +132,7 @@ struct CellLibrary {
         var lines: [String] = []
         for (n, sentence) in (cell["sentences"]?.list ?? []).compactMap(\.string).enumerated() {
             let started = Date()
-            let result = try synthesizer.synthesize(symbols: synthesizer.symbols(sentence), referenceMel: reference)
+            let result = try synthesizer.synthesize(text: sentence, referenceMel: reference, bert: data.bert)
             let seconds = Date().timeIntervalSince(started)
             try MediaWriter(run: context.run, cell: index, group: String(format: "synth/%02d", n))
                 .write(samples: result.samples, features: model.config.features, mel: result.mel, attention: result.attention,

@@ -70,10 +70,11 @@ extension ExperimentSchema {
             let h = config[heads]?.int ?? 1
             require(dim % h == 0, heads, "must divide model.dim (\(dim))")
         }
-        // The BERT encoder loads and matches transformers (Models/BERT), but its word features
-        // are not yet aligned to the phonemes of the corpus: refuse rather than ignore the key.
-        require(config["model.bert.path"] == .null, "model.bert.path",
-                "pretrained word features are not yet fed to training; remove the key (see issue notes)")
+        // The encoder's features are computed once per utterance, outside the training graph.
+        require(config["model.bert.finetune"] != .bool(true), "model.bert.finetune",
+                "fine-tuning BERT inside the model is not supported yet; the encoder stays frozen")
+        require(config["model.bert.path"] == .null || config["data.text"] == .string("phonemes"), "model.bert.path",
+                "BERT word features are spread over phoneme words; use data.text: phonemes")
         return issues
     }
 }

@@ -11,15 +11,17 @@ import Models
 struct PreparedData {
     let corpus: Corpus
     let utterances: CorpusUtterances
+    /// The frozen pretrained encoder whose word features every utterance carries, if any.
+    let bert: PretrainedBERT?
+    let train: [Utterance]
+    let validation: [Utterance]
+    let unseen: [Utterance]
     /// Markdown for the report: sizes, speakers, what was reused or skipped.
     let summary: String
     /// Whether the corpus and its features were already built (nothing was computed).
     let fromCache: Bool
 
     var symbols: [String] { utterances.symbols }
-    var train: [Utterance] { utterances.train }
-    var validation: [Utterance] { utterances.validation }
-    var unseen: [Utterance] { utterances.unseenSpeakers }
 
     static func prepare(config: ConfigValue, cacheDirectory: URL, log: (String) -> Void) throws -> PreparedData {
         let started = Date()
@@ -55,6 +57,24 @@ struct PreparedData {
         let utterances = try CorpusUtterances(
             corpus: corpus, features: features, validationFraction: config["data.validation"]!.double!,
             heldOutSpeakers: config["data.held_out_speakers"]!.int!, seed: seed)
+        var bert: PretrainedBERT?
+        var sets = [utterances.train, utterances.validation, utterances.unseenSpeakers]
+        if let folder = config["model.bert.path"]?.string {
+            let encoder = try PretrainedBERT(folder: URL(fileURLWithPath: folder))
+            let texts = Dictionary(corpus.items.map { ($0.id, $0.normalizedText) }, uniquingKeysWith: { a, _ in a })
+            let progress = Progress("bert", total: sets.map(\.count).reduce(0, +))
+            var done = 0
+            for s in sets.indices {
+                for u in sets[s].indices {
+                    let utterance = sets[s][u]
+                    sets[s][u].wordFeatures = try encoder.phonemeWordFeatures(
+                        tokens: utterance.tokens, symbols: utterances.symbols, text: texts[utterance.id] ?? "")
+                    done += 1
+                    progress.update(done)
+                }
+            }
+            bert = encoder
+        }
         let speakers = corpus.speakers
         let summary = """
             \(corpus.summary)
@@ -68,7 +88,10 @@ struct PreparedData {
             prepared in \(String(format: "%.1f", Date().timeIntervalSince(started))) s from `\(root.path)`\
             \(fromCache ? " (corpus and features from the cache)" : "").
             """
-        return PreparedData(corpus: corpus, utterances: utterances, summary: summary, fromCache: fromCache)
+        return PreparedData(corpus: corpus, utterances: utterances, bert: bert, train: sets[0],
+                            validation: sets[1], unseen: sets[2], summary: summary + (bert == nil ? "" :
+                                " Word features from the pretrained encoder in `\(config["model.bert.path"]!.string!)`."),
+                            fromCache: fromCache)
     }
 
     func text(of utterance: Utterance) -> String {
@@ -84,6 +107,6 @@ struct PreparedData {
 
 extension Settings {
     static func model(_ config: ConfigValue, data: PreparedData) -> ModelConfig {
-        model(config, symbols: data.symbols, features: data.utterances.features, wordFeatureDim: nil)
+        model(config, symbols: data.symbols, features: data.utterances.features, wordFeatureDim: data.bert?.hiddenSize)
     }
 }

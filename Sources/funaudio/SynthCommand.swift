@@ -13,13 +13,16 @@ struct Synth: ParsableCommand {
     @Option(help: "Reference recording (wav, flac, ...) of the voice to imitate.") var reference: String
     @Option(help: "Output wav (not written if anything fails).") var out: String
     @Option(help: "Also write the predicted mel spectrogram as a PNG here.") var png: String?
+    @Option(help: "The BERT folder a model trained with word features needs (model.bert.path of its run).")
+    var bert: String?
 
     func run() throws {
         let synthesizer = try Synthesizer(checkpoint: URL(fileURLWithPath: checkpoint))
         let rate = synthesizer.model.config.features.sampleRate
         var voice = try AudioFile.read(URL(fileURLWithPath: reference))
         if voice.sampleRate != rate { voice = try voice.resampled(to: rate) }
-        let result = try synthesizer.synthesize(text: text, reference: voice.samples)
+        let encoder = try bert.map { try PretrainedBERT(folder: URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath)) }
+        let result = try synthesizer.synthesize(text: text, referenceMel: synthesizer.referenceMel(voice.samples), bert: encoder)
         if !result.skippedSymbols.isEmpty {
             print("skipped symbols the model does not know: \(result.skippedSymbols.joined(separator: " "))")
         }

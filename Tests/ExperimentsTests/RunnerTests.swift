@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Models
 import Tracking
 @testable import Experiments
 
@@ -77,6 +78,18 @@ import Tracking
         #expect(a.count == 4)
         #expect(a == b)
         #expect(try store.runDetail(again.runID).parentRunID == original.runID)
+    }
+
+    @Test func pretrainedWordFeaturesReachTheModel() throws {
+        let folder = PretrainedBERT.defaultFolder.path  // scripts/fetch-bert puts it there
+        let outcome = try runner.run(Experiment.load(self.folder + "/tiny.yaml",
+                                                     overrides: ["model.bert.path=\(folder)"]))[0]
+        #expect(outcome.status == .finished, "\(outcome.error ?? "")")
+        let names = try store.artifacts(run: outcome.runID).map(\.name)
+        let checkpoint = try #require(try store.artifacts(run: outcome.runID).last { $0.kind == "checkpoint" })
+        let model = try Checkpoint(decoding: store.data(of: checkpoint)).modelConfig
+        #expect(model.wordFeatureDim == 384)
+        #expect(names.contains("synth/00/predicted.wav"))
     }
 
     @Test func aCellThatCannotRunFailsTheRunWithItsReason() throws {
