@@ -148,7 +148,7 @@ func comparisonCharts(_ runs: [RunData]) -> [ChartView] {
     var order: [String] = []
     var hasValidation: Set<String> = []
     for run in runs {
-        for m in run.metrics {
+        for m in run.metrics where m.isCurve {
             let key = MetricKey(m.key)
             if !order.contains(key.quantity) { order.append(key.quantity) }
             if !key.isTraining { hasValidation.insert(key.quantity) }
@@ -158,7 +158,7 @@ func comparisonCharts(_ runs: [RunData]) -> [ChartView] {
         var series: [ChartSeriesInput] = []
         var legend: [LegendEntry] = []
         for (i, run) in runs.enumerated() {
-            let members = run.metrics.filter { MetricKey($0.key).quantity == quantity }
+            let members = run.metrics.filter { $0.isCurve && MetricKey($0.key).quantity == quantity }
             for m in members {
                 let key = MetricKey(m.key)
                 series.append(ChartSeriesInput(label: "#\(run.id) \(m.key)", colour: i % paletteSize,

@@ -161,11 +161,12 @@ extension RunPageContext.CellView {
     }
 }
 
-/// One chart per quantity (`loss` for `train/loss` and `val/loss`), training first.
+/// One chart per quantity (`loss` for `train/loss` and `val/loss`), training first. A metric
+/// with a single point (a final evaluation) draws no line: the metrics table shows it.
 func runCharts(_ metrics: [MetricSeries], idPrefix: String) -> [ChartView] {
     var order: [String] = []
     var byQuantity: [String: [MetricSeries]] = [:]
-    for m in metrics {
+    for m in metrics where m.isCurve {
         let q = MetricKey(m.key).quantity
         if byQuantity[q] == nil { order.append(q) }
         byQuantity[q, default: []].append(m)
@@ -205,4 +206,9 @@ func missingNotes(_ run: RunData) -> [String] {
     }
     if run.log.isEmpty { notes.append("No log lines were recorded.") }
     return notes
+}
+
+extension MetricSeries {
+    /// Two or more points: something a line can show.
+    var isCurve: Bool { steps.count > 1 }
 }

@@ -87,4 +87,15 @@ import Testing
         #expect(html.contains("class=\"log-toggle\" disabled"))
         #expect(html.contains("data-values=\"1.0 0.0 -2.0\""))
     }
+
+    @Test func aSinglePointMetricGoesToTheTableNotToAChart() {
+        var run = SampleRuns.run(withMedia: false)
+        let loss = MetricSeries(key: "train.loss", steps: [1, 2], values: [3, 2], cellIndex: 2)
+        run.metrics = [loss]
+        let charts = writer.renderRun(run).html.components(separatedBy: "<svg").count
+        run.metrics = [MetricSeries(key: "eval.mcd", steps: [600], values: [25.2], cellIndex: 2), loss]
+        let html = writer.renderRun(run).html
+        #expect(html.contains("eval.mcd"))
+        #expect(html.components(separatedBy: "<svg").count == charts, "eval.mcd must not add a chart")
+    }
 }
