@@ -1,3 +1,5 @@
+import Foundation
+
 /// A validated configuration value: what an experiment file's keys resolve to once defaults,
 /// `extends:` and `--set` overrides are applied.
 ///
@@ -80,25 +82,9 @@ public enum ConfigValue: Hashable, Sendable {
     }
 }
 
+/// A JSON string literal, by Foundation's encoder (quotes, backslashes, control characters).
 func jsonQuoted(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20:
-            out += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
-
-extension String {
-    func leftPadded(to width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
-    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .withoutEscapingSlashes
+    return String(decoding: try! encoder.encode(s), as: UTF8.self)  // a String always encodes
 }

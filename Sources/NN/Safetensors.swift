@@ -238,20 +238,11 @@ public enum Safetensors {
         }
     }
 
-    /// A JSON string literal for `s` (quotes, backslashes and control characters escaped).
+    /// A JSON string literal for `s`, by Foundation's encoder; slashes stay unescaped, as in
+    /// the headers Python's `safetensors` writes.
     static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return String(decoding: try! encoder.encode(s), as: UTF8.self)  // a String always encodes
     }
 }
