@@ -97,25 +97,46 @@ extension RunStore {
         try inserter.insert(points, keyIDs: keyIDs, db)
     }
 
-    /// Marks `running` runs whose heartbeat is older than `heartbeatOlderThan` seconds as
-    /// `crashed` (their process died without ending them) and returns their ids.
-    /// Every `funaudio` command calls this first.
+    /// Marks as `crashed` the `running` runs whose process died without ending them, and
+    /// returns their ids. Every `funaudio` command calls this first.
+    ///
+    /// A run is taken for dead when its heartbeat is older than `heartbeatOlderThan` seconds,
+    /// or at once when it was started on this host by a process that no longer exists (after
+    /// a SIGKILL or an out-of-memory kill `funaudio resume` need not wait a minute). A pid
+    /// reused by another process only delays this to the heartbeat rule; it never marks a
+    /// live run.
     @discardableResult
     public func markCrashedRuns(heartbeatOlderThan: TimeInterval = 60, now: Date = Date()) throws -> [Int64] {
         let cutoff = now.timeIntervalSince1970 - heartbeatOlderThan
+        let host = ProcessInfo.processInfo.hostName
         return try write("marking crashed runs") { db in
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM runs WHERE status = 'running' AND heartbeat_at < ?",
-                                         arguments: [cutoff])
-            guard !ids.isEmpty else { return [] }
-            try db.execute(sql: """
-                UPDATE runs SET status = 'crashed', ended_at = heartbeat_at,
-                    error = 'process stopped without ending the run (no heartbeat for '
-                            || CAST(? AS INTEGER) || ' s; last heartbeat ' || datetime(heartbeat_at, 'unixepoch') || ' UTC)'
-                WHERE status = 'running' AND heartbeat_at < ?
-                """, arguments: [heartbeatOlderThan, cutoff])
-            return ids
+            let running = try Row.fetchAll(db, sql: "SELECT id, host, pid, heartbeat_at FROM runs WHERE status = 'running'")
+            var crashed: [Int64] = []
+            for run in running {
+                let id: Int64 = run["id"]
+                let error: String
+                if (run["heartbeat_at"] as Double) < cutoff {
+                    error = "process stopped without ending the run (no heartbeat for \(Int(heartbeatOlderThan)) s)"
+                } else if run["host"] as String? == host, let pid: Int32 = run["pid"], !processExists(pid) {
+                    error = "process \(pid) on \(host) stopped without ending the run (killed?)"
+                } else {
+                    continue
+                }
+                try db.execute(sql: """
+                    UPDATE runs SET status = 'crashed', ended_at = heartbeat_at,
+                        error = ? || '; last heartbeat ' || datetime(heartbeat_at, 'unixepoch') || ' UTC'
+                    WHERE id = ?
+                    """, arguments: [error, id])
+                crashed.append(id)
+            }
+            return crashed
         }
     }
+}
+
+/// Whether a process with this pid exists (signal 0 checks without sending anything).
+private func processExists(_ pid: Int32) -> Bool {
+    pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH)
 }
 
 extension ParamValue {

@@ -78,6 +78,33 @@ struct LifecycleTests {
         #expect(try store.markCrashedRuns() == [])
     }
 
+    @Test func runsOfAProcessThatDiedOnThisHostAreCrashedAtOnce() throws {
+        let dir = try TemporaryDirectory()
+        let store = try RunStore(path: dir.databasePath)
+        let killed = try store.startRun(sampleRun())
+        let elsewhere = try store.startRun(sampleRun())
+        let alive = try store.startRun(sampleRun())
+        // The pid of a process that has certainly ended.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        try store.pool.write {
+            try $0.execute(sql: "UPDATE runs SET pid = ?, host = ? WHERE id IN (?, ?)",
+                           arguments: [gone.processIdentifier, ProcessInfo.processInfo.hostName, killed.id, elsewhere.id])
+            try $0.execute(sql: "UPDATE runs SET host = 'another-host' WHERE id = ?", arguments: [elsewhere.id])
+        }
+        #expect(try store.markCrashedRuns() == [killed.id])
+        let summary = try store.runDetail(killed.id).summary
+        #expect(summary.status == .crashed)
+        #expect(summary.error?.contains("process \(gone.processIdentifier)") == true)
+        // Another host's pid says nothing here: that run waits for the heartbeat rule.
+        #expect(try store.runDetail(elsewhere.id).summary.status == .running)
+        #expect(try store.runDetail(alive.id).summary.status == .running)
+        try alive.finish()
+        try elsewhere.finish()
+    }
+
     @Test func theWriterKeepsTheHeartbeatFresh() throws {
         let dir = try TemporaryDirectory()
         let store = try RunStore(path: dir.databasePath)
