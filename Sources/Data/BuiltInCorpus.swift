@@ -102,12 +102,15 @@ public enum BuiltInCorpus {
     public static func build(_ recipe: Recipe, cache: URL = defaultCache,
                              progress: (Int, Int) -> Void = { _, _ in }) throws -> URL {
         let folder = cache.appendingPathComponent("espeak-\(try recipe.hash())")
-        let fm = FileManager.default
-        if fm.fileExists(atPath: folder.appendingPathComponent("recipe.json").path) { return folder }
-        let staging = cache.appendingPathComponent("\(folder.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
-        try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging.appendingPathComponent("wavs"), withIntermediateDirectories: true)
+        try CacheFolder.ensure(folder, isComplete: {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("recipe.json").path)
+        }, build: { try write(recipe, into: $0, progress: progress) })
+        return folder
+    }
 
+    /// Synthesises the corpus of `recipe` into the empty folder `staging`.
+    private static func write(_ recipe: Recipe, into staging: URL, progress: (Int, Int) -> Void) throws {
+        try FileManager.default.createDirectory(at: staging.appendingPathComponent("wavs"), withIntermediateDirectories: true)
         let sentences = try sentences()
         var order = Array(sentences.indices)
         var generator = SplitMix64(seed: recipe.seed)
@@ -134,8 +137,5 @@ public enum BuiltInCorpus {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try encoder.encode(recipe).write(to: staging.appendingPathComponent("recipe.json"))
-        if fm.fileExists(atPath: folder.path) { try fm.removeItem(at: folder) }
-        try fm.moveItem(at: staging, to: folder)
-        return folder
     }
 }

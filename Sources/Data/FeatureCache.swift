@@ -45,11 +45,10 @@ public struct MelFeatures: Sendable {
         let key = try cacheKey(corpus, settings)
         let folder = (cache ?? corpus.root.appendingPathComponent("features"))
             .appendingPathComponent("mel-\(key)")
-        if let cached = try? MelFeatures(folder: folder, key: key),
-           corpus.items.allSatisfy({ cached.spans[$0.id] != nil }) {
-            return cached
-        }
-        try compute(corpus, settings: settings, key: key, into: folder)
+        try CacheFolder.ensure(folder, isComplete: { folder in
+            guard let cached = try? MelFeatures(folder: folder, key: key) else { return false }
+            return corpus.items.allSatisfy { cached.spans[$0.id] != nil }
+        }, build: { try compute(corpus, settings: settings, key: key, into: $0) })
         return try MelFeatures(folder: folder, key: key)
     }
 
@@ -111,7 +110,8 @@ public struct MelFeatures: Sendable {
             durations: fileHash(DurationsFile.name), files: files))
     }
 
-    static func compute(_ corpus: Corpus, settings: MelSettings, key: String, into folder: URL) throws {
+    /// Computes every item's features into the empty folder `staging`.
+    static func compute(_ corpus: Corpus, settings: MelSettings, key: String, into staging: URL) throws {
         let mel = try MelSpectrogram(
             sampleRate: corpus.sampleRate, nFFT: settings.nFFT, hopLength: settings.hopLength,
             winLength: settings.winLength, power: settings.power, nMels: settings.nMels,
@@ -127,17 +127,10 @@ public struct MelFeatures: Sendable {
             entries.append(Index.Entry(id: item.id, offset: offset, frames: spectrogram.frames))
             offset += values.count
         }
-        let fm = FileManager.default
-        let staging = folder.deletingLastPathComponent()
-            .appendingPathComponent("\(folder.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
-        try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         try bytes.write(to: staging.appendingPathComponent("mels.f32"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try encoder.encode(Index(key: key, settings: settings, items: entries))
             .write(to: staging.appendingPathComponent("index.json"))
-        if fm.fileExists(atPath: folder.path) { try fm.removeItem(at: folder) }
-        try fm.moveItem(at: staging, to: folder)
     }
 }

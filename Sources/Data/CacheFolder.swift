@@ -1,0 +1,43 @@
+import Foundation
+
+/// Builds a cache folder once, even when several processes want it at the same moment (the
+/// runs of a sweep with `--jobs N` all prepare the same corpus and features).
+///
+/// The first process to take `<folder>.lock` (an advisory `flock`) builds into a staging
+/// folder and renames it into place, so a reader sees either no folder or a whole one; the
+/// others wait on the lock and then find the folder complete. Foundation has no file lock,
+/// hence the few lines of POSIX here.
+enum CacheFolder {
+    /// Returns after `folder` is complete: at once when `isComplete(folder)`, else after
+    /// `build` has filled a fresh staging folder that then replaces `folder`.
+    static func ensure(_ folder: URL, isComplete: (URL) -> Bool, build: (URL) throws -> Void) throws {
+        if isComplete(folder) { return }
+        let fm = FileManager.default
+        try fm.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let lockPath = folder.path + ".lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CorpusError(message: "\(lockPath): cannot create the cache lock (\(String(cString: strerror(errno))))")
+        }
+        defer { close(descriptor) }  // closing releases the lock
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw CorpusError(message: "\(lockPath): cannot lock the cache (\(String(cString: strerror(errno))))")
+            }
+        }
+        if isComplete(folder) { return }  // built by another process while this one waited
+
+        let staging = folder.deletingLastPathComponent()
+            .appendingPathComponent("\(folder.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        try? fm.removeItem(at: staging)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        do {
+            try build(staging)
+        } catch {
+            try? fm.removeItem(at: staging)
+            throw error
+        }
+        if fm.fileExists(atPath: folder.path) { try fm.removeItem(at: folder) }  // incomplete or stale
+        try fm.moveItem(at: staging, to: folder)
+    }
+}
