@@ -70,6 +70,9 @@ struct CellLibrary {
                                         startStep: trainer.step)
         let started = Date()
         let outcome = try trainer.run(observer: recorder)
+        if let failure = recorder.storeFailure {
+            throw RunError("training stopped at step \(trainer.step): \(failure)")
+        }
         context.trainedSteps = trainer.step
         let seconds = Date().timeIntervalSince(started)
         let parameters = trainer.model.parameterCount

@@ -4,12 +4,14 @@ import Tracking
 
 /// Records what the trainer reports into the run: losses as `train.*` metrics, validation
 /// as `val.*`, checkpoints as artifacts; shows progress; asks the trainer to stop after
-/// SIGINT or SIGTERM.
+/// SIGINT or SIGTERM, or when a checkpoint could not be stored (a full disk: training on
+/// could only lose more work).
 final class TrainingRecorder: TrainingObserver {
     let run: Run
     let cellIndex: Int
     let progress: Progress
-    private(set) var lastCheckpoint: (step: Int, bytes: Data)?
+    /// Why the last checkpoint is not in runs.db; the train cell fails with it.
+    private(set) var storeFailure: Error?
 
     init(run: Run, cellIndex: Int, totalSteps: Int, startStep: Int) {
         self.run = run
@@ -34,16 +36,18 @@ final class TrainingRecorder: TrainingObserver {
     }
 
     func trainerDidCheckpoint(step: Int, bytes: Data) {
-        lastCheckpoint = (step, bytes)
         do {
+            // The metrics up to `step` go in first: a run killed after this checkpoint resumes
+            // from it, so points of earlier steps must not be waiting in the writer's buffer.
+            try run.flush()
             try run.putArtifact(name: "checkpoint-\(step).safetensors", kind: "checkpoint",
                                 mediaType: "application/octet-stream", data: bytes, cell: cellIndex, step: step)
         } catch {
-            run.log("checkpoint at step \(step) not stored: \(error)", level: .error)
+            storeFailure = storeFailure ?? error
         }
     }
 
-    var shouldStop: Bool { StopSignal.shared.isRaised }
+    var shouldStop: Bool { StopSignal.shared.isRaised || storeFailure != nil }
 
     /// The trainer's `val_mel_l1` as `val.mel_l1`: the report draws `val.*` beside `train.*`.
     static func recordValidation(_ metrics: [String: Double], step: Int, in run: Run) {

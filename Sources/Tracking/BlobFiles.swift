@@ -20,7 +20,7 @@ enum BlobFiles {
         }
         let temporary = directory.appendingPathComponent(".\(sha256).\(getpid()).\(UUID().uuidString).tmp").path
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw failure(errno, temporary, operation) }
+        guard fd >= 0 else { throw failure(errno, directory.path, operation) }
         var ok = false
         defer {
             if !ok { unlink(temporary) }
@@ -38,7 +38,7 @@ enum BlobFiles {
             return fsync(fd) == 0 ? nil : errno
         }
         let closeErrno: Int32? = close(fd) == 0 ? nil : errno
-        if let code = writeErrno ?? closeErrno { throw failure(code, temporary, operation) }
+        if let code = writeErrno ?? closeErrno { throw failure(code, directory.path, operation) }
         guard rename(temporary, target) == 0 else { throw failure(errno, target, operation) }
         ok = true
     }
@@ -60,7 +60,7 @@ enum BlobFiles {
     }
 
     private static func failure(_ code: Int32, _ path: String, _ operation: String) -> TrackingError {
-        let reason = "\(path): \(String(cString: strerror(code)))"
+        let reason = String(cString: strerror(code))
         switch code {
         case ENOSPC, EFBIG, EDQUOT: return .diskFull(path: path, operation: operation, reason: reason)
         default: return .cannotOpen(path: path, reason: reason)
