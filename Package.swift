@@ -91,6 +91,11 @@ let package = Package(
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Models", "Tracking"]),
+        // Runs the built `funaudio` binary: what only whole processes show (sweeps with
+        // --jobs, SIGKILL and resume, a full disk). Depending on it gets it built first.
+        .testTarget(name: "CLITests", dependencies: [
+            "funaudio", "Tracking", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", "Tracking", .product(name: "GRDB", package: "GRDB.swift"),
         ], resources: [.copy("Fixtures")]),

@@ -52,9 +52,8 @@ public struct Runner {
 
     /// Runs each experiment in turn (a sweep shares one sweep id) and returns how each ended.
     public func run(_ experiments: [Experiment]) throws -> [RunOutcome] {
-        StopSignal.shared.install()
         let sweepID = experiments.count > 1 || experiments.first?.sweepLabel != nil
-            ? "\(experiments.first?.name ?? "sweep")-\(Int(Date().timeIntervalSince1970))" : nil
+            ? Self.newSweepID(experiments) : nil
         var outcomes: [RunOutcome] = []
         for experiment in experiments {
             if StopSignal.shared.isRaised { break }
@@ -63,8 +62,14 @@ public struct Runner {
         return outcomes
     }
 
+    /// The id the runs of one sweep share: `fusion-ablation-1764170000`.
+    public static func newSweepID(_ experiments: [Experiment]) -> String {
+        "\(experiments.first?.name ?? "sweep")-\(Int(Date().timeIntervalSince1970))"
+    }
+
     /// Runs one experiment from its first cell.
     public func run(_ experiment: Experiment, sweepID: String? = nil) throws -> RunOutcome {
+        StopSignal.shared.install()
         let run = try store.startRun(description(of: experiment, sweepID: sweepID))
         return try execute(experiment, run: run, resumeFrom: nil)
     }

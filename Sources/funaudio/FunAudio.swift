@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `funaudio`: train, evaluate and compare text + audio speech synthesis experiments.
 ///
@@ -26,6 +27,13 @@ struct FunAudio: ParsableCommand {
             CommandGroup(name: "Development", subcommands: [Bench.self, Docs.self, ModelsDemo.self]),
         ]
     )
+
+    static func main() {
+        // Past a file-size limit (`ulimit -f`), writes fail with EFBIG like on a full disk, and
+        // the run ends with that error; by default SIGXFSZ would kill the process silently.
+        signal(SIGXFSZ, SIG_IGN)
+        main(nil)
+    }
 }
 
 /// `funaudio bench ...`: timed comparisons with the Python peers (PyTorch, librosa).

@@ -30,6 +30,7 @@ struct RunExperiment: ParsableCommand {
               funaudio run experiments/quickstart.yaml
               funaudio run experiments/quickstart.yaml --set train.steps=200 --set model.fusion.kind=film
               funaudio run experiments/fusion-ablation.yaml        (a sweep: one run per fusion kind)
+              funaudio run experiments/fusion-ablation.yaml --jobs 2   (two runs at a time)
 
             Ctrl-C stops after the current step with a checkpoint; `funaudio resume RUN` continues.
             """)
@@ -45,14 +46,45 @@ struct RunExperiment: ParsableCommand {
     @Flag(help: "Recompute every cell, even those whose inputs match an earlier run.")
     var force = false
 
+    @Option(help: ArgumentHelp("""
+        Run up to N points of a sweep at once, each in its own process. Each run still uses \
+        train.threads threads: on 2 cores, --jobs 2 pays with train.threads=1.
+        """, valueName: "n"))
+    var jobs = 1
+
+    @Option(help: .hidden) var sweepPoint: Int?
+    @Option(help: .hidden) var sweepID: String?
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard (sweepPoint == nil) == (sweepID == nil) else {
+            throw ValidationError("--sweep-point and --sweep-id go together")
+        }
+    }
 
     func run() throws {
         let experiments = try Experiment.load(file, overrides: overrides)
         let store = try database.open(create: true)
-        let outcomes = try Runner(store: store, options: output.runOptions(force: force)).run(experiments)
-        try finish(outcomes, reports: output.reports)
+        let runner = Runner(store: store, options: output.runOptions(force: force))
+        if let sweepPoint, let sweepID {
+            // A child of `--jobs`: one point of the sweep its parent expanded the same way.
+            guard experiments.indices.contains(sweepPoint) else {
+                throw ValidationError("--sweep-point \(sweepPoint): \(file) has \(experiments.count) sweep points")
+            }
+            return try finish([runner.run(experiments[sweepPoint], sweepID: sweepID)], reports: output.reports)
+        }
+        guard jobs > 1, experiments.count > 1 else {
+            return try finish(try runner.run(experiments), reports: output.reports)
+        }
+        var arguments = [file] + overrides.flatMap { ["--set", $0] } + ["--db", database.db,
+                         "--reports", output.reports, "--cache", output.cache]
+        if force { arguments.append("--force") }
+        let sweep = SweepJobs(arguments: arguments, labels: experiments.map { $0.sweepLabel ?? $0.name },
+                              jobs: jobs, sweepID: Runner.newSweepID(experiments))
+        if try !sweep.run() { throw ExitCode.failure }
     }
 }
 

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import Tracking
+
+/// The `funaudio` binary built beside this test bundle, run as a user would.
+struct FunAudioProcess {
+    /// `.build/<configuration>/funaudio`: the test bundle's own folder.
+    static let executable: URL = {
+        let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                         ?? CommandLine.arguments[0])
+        return bundle.deletingLastPathComponent().appendingPathComponent("funaudio")
+    }()
+
+    let process = Process()
+    private let outputFile: URL
+
+    /// Starts `funaudio arguments…` in `folder`, output (both streams) to a file there.
+    /// `fileSizeLimit` (in KiB, as `ulimit -f`) makes writes past it fail as on a full disk.
+    init(_ arguments: [String], in folder: URL, fileSizeLimit: Int? = nil) throws {
+        outputFile = folder.appendingPathComponent("output-\(UUID().uuidString).txt")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputFile)
+        if let fileSizeLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -f \(fileSizeLimit) && exec \"$0\" \"$@\"", Self.executable.path] + arguments
+        } else {
+            process.executableURL = Self.executable
+            process.arguments = arguments
+        }
+        process.currentDirectoryURL = folder
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Waits for the end (at most `timeout` seconds, then kills it) and returns the exit
+    /// status and everything it printed.
+    func finish(timeout: TimeInterval = 300) -> (status: Int32, output: String) {
+        let watchdog = DispatchWorkItem { [process] in if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        process.waitUntilExit()
+        watchdog.cancel()
+        return (process.terminationStatus, (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "")
+    }
+
+    /// Runs `funaudio arguments…` to its end.
+    static func run(_ arguments: [String], in folder: URL, fileSizeLimit: Int? = nil) throws -> (status: Int32, output: String) {
+        try FunAudioProcess(arguments, in: folder, fileSizeLimit: fileSizeLimit).finish()
+    }
+}
+
+/// A fresh folder for one test, removed at its end, holding the experiment files given.
+final class TestFolder {
+    let url: URL
+
+    init(_ files: [String: String]) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("funaudio-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        for (name, text) in files { try Data(text.utf8).write(to: url.appendingPathComponent(name)) }
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// A toy experiment that trains in seconds in a debug build.
+func tinyExperiment(steps: Int, checkpointEvery: Int = 2, sweep: String = "") -> String {
+    """
+    name: tiny
+    data:
+      builtin: {utterances: 24, speakers: 3}
+    model:
+      dim: 16
+      text_encoder: {layers: 1, heads: 2, ffn: 32}
+      fusion: {kind: cross_attention, heads: 2}
+      decoder: {layers: 1}
+      vocoder: {iterations: 4}
+    train: {steps: \(steps), batch_size: 4, validate_every: 2, checkpoint_every: \(checkpointEvery), threads: 1}
+    cells:
+      - {kind: prepare}
+      - {kind: train}
+      - {kind: synthesize, sentences: ["Hello there."]}
+    \(sweep)
+    """
+}
+
+extension RunStore {
+    /// Every point of every metric of `run` but timings (throughput, real-time factor), keyed
+    /// `train.loss@12`; a point recorded twice at one step shows as two values.
+    func deterministicMetrics(run: Int64) throws -> [String: [Double?]] {
+        try pool.read { db in
+            var points: [String: [Double?]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT key, step, value FROM metrics
+                WHERE run_id = ? AND key NOT LIKE '%utterances_per_s' AND key NOT LIKE '%real_time_factor'
+                """, arguments: [run]) {
+                points["\(row["key"] as String)@\(row["step"] as Int)", default: []].append(row["value"])
+            }
+            return points
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    func integrity() throws -> String {
+        try pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
+    }
+}
