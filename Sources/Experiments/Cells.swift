@@ -57,9 +57,11 @@ struct CellLibrary {
                                   config: settings, train: data.train, validation: data.validation)
             context.run.log("resuming at step \(trainer.step) of \(settings.steps)")
         } else {
-            let modelConfig = Settings.model(context.config, data: data)
-            trainer = try Trainer(model: FusionTTS(modelConfig, seed: settings.seed), config: settings,
-                                  train: data.train, validation: data.validation)
+            let model = FusionTTS(Settings.model(context.config, data: data), seed: settings.seed)
+            if let bert = model.bert, let pretrained = data.bert {
+                try bert.load(stateDict: pretrained.model.stateDict())  // fine-tuning starts from the pretrained weights
+            }
+            trainer = try Trainer(model: model, config: settings, train: data.train, validation: data.validation)
             // Step 0: what an untrained model scores, the baseline every later value is read against.
             if !data.validation.isEmpty {
                 TrainingRecorder.recordValidation(try trainer.validate(), step: 0, in: context.run)
@@ -105,7 +107,7 @@ struct CellLibrary {
         let synthesizer = try Synthesizer(model: model)
         for (n, utterance) in (data.unseen.isEmpty ? data.validation : data.unseen).prefix(3).enumerated() {
             let (mel, _, attention) = try model.infer(tokens: utterance.tokens, reference: utterance.reference,
-                                                      wordFeatures: utterance.wordFeatures)
+                                                      wordFeatures: utterance.wordFeatures, bertInput: utterance.bertInput)
             try MediaWriter(run: context.run, cell: index, group: String(format: "eval/%02d", n))
                 .write(samples: try synthesizer.vocoder(mel), features: model.config.features, mel: mel,
                        attention: attention, text: data.text(of: utterance), groundTruth: utterance.mel,

@@ -70,9 +70,8 @@ extension ExperimentSchema {
             let h = config[heads]?.int ?? 1
             require(dim % h == 0, heads, "must divide model.dim (\(dim))")
         }
-        // The encoder's features are computed once per utterance, outside the training graph.
-        require(config["model.bert.finetune"] != .bool(true), "model.bert.finetune",
-                "fine-tuning BERT inside the model is not supported yet; the encoder stays frozen")
+        require(config["model.bert.finetune"] != .bool(true) || config["model.bert.path"] != .null, "model.bert.finetune",
+                "needs model.bert.path, the encoder to fine-tune")
         require(config["model.bert.path"] == .null || config["data.text"] == .string("phonemes"), "model.bert.path",
                 "BERT word features are spread over phoneme words; use data.text: phonemes")
         return issues

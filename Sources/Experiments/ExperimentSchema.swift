@@ -50,7 +50,10 @@ public enum ExperimentSchema {
         .section("bert", Section("Optional pretrained BERT-family word features added per word.", [
             Field("path", .path, default: .null,
                   "A Hugging Face folder (config.json, model.safetensors, vocab.txt); unset: no BERT."),
-            Field("finetune", .bool, default: .bool(false), "Train BERT's weights too (frozen by default)."),
+            Field("finetune", .bool, default: .bool(false),
+                  "Train BERT's weights with the model: its word features are computed in every training step and checkpoints carry the fine-tuned weights (the folder still gives the tokenizer). Frozen by default: features computed once."),
+            Field("lr_scale", .double(0...10), default: .double(0.1),
+                  "When fine-tuning, BERT's learning rate as a fraction of `train.lr` (same schedule)."),
         ])),
         .section("audio_encoder", Section("Reference-audio encoder over mel frames.", [
             Field("kind", .choice(["cnn", "gru"]), default: .string("cnn"), "Convolution stack or GRU."),

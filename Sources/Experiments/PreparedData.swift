@@ -11,7 +11,9 @@ import Models
 struct PreparedData {
     let corpus: Corpus
     let utterances: CorpusUtterances
-    /// The frozen pretrained encoder whose word features every utterance carries, if any.
+    /// The pretrained encoder, if any: frozen, its word features carried by every utterance;
+    /// or the starting point of the model's fine-tuned BERT, every utterance carrying its
+    /// word pieces (``Utterance/bertInput``). Its tokenizer serves synthesis either way.
     let bert: PretrainedBERT?
     let train: [Utterance]
     let validation: [Utterance]
@@ -59,6 +61,7 @@ struct PreparedData {
             heldOutSpeakers: config["data.held_out_speakers"]!.int!, seed: seed)
         var bert: PretrainedBERT?
         var sets = [utterances.train, utterances.validation, utterances.unseenSpeakers]
+        let fineTune = Settings.fineTunesBERT(config)
         if let folder = config["model.bert.path"]?.string {
             let encoder = try PretrainedBERT(folder: URL(fileURLWithPath: folder))
             let texts = Dictionary(corpus.items.map { ($0.id, $0.normalizedText) }, uniquingKeysWith: { a, _ in a })
@@ -66,9 +69,13 @@ struct PreparedData {
             var done = 0
             for s in sets.indices {
                 for u in sets[s].indices {
-                    let utterance = sets[s][u]
-                    sets[s][u].wordFeatures = try encoder.phonemeWordFeatures(
-                        tokens: utterance.tokens, symbols: utterances.symbols, text: texts[utterance.id] ?? "")
+                    let utterance = sets[s][u], text = texts[utterance.id] ?? ""
+                    if fineTune {  // the model's own BERT reads the pieces at every step
+                        sets[s][u].bertInput = try encoder.wordInput(tokens: utterance.tokens, symbols: utterances.symbols, text: text)
+                    } else {
+                        sets[s][u].wordFeatures = try encoder.phonemeWordFeatures(
+                            tokens: utterance.tokens, symbols: utterances.symbols, text: text)
+                    }
                     done += 1
                     progress.update(done)
                 }
@@ -89,8 +96,9 @@ struct PreparedData {
             \(fromCache ? " (corpus and features from the cache)" : "").
             """
         return PreparedData(corpus: corpus, utterances: utterances, bert: bert, train: sets[0],
-                            validation: sets[1], unseen: sets[2], summary: summary + (bert == nil ? "" :
-                                " Word features from the pretrained encoder in `\(config["model.bert.path"]!.string!)`."),
+                            validation: sets[1], unseen: sets[2], summary: summary + (bert == nil ? "" : fineTune
+                                ? " Word features from the encoder in `\(config["model.bert.path"]!.string!)`, fine-tuned with the model."
+                                : " Word features from the pretrained encoder in `\(config["model.bert.path"]!.string!)`."),
                             fromCache: fromCache)
     }
 
@@ -107,6 +115,7 @@ struct PreparedData {
 
 extension Settings {
     static func model(_ config: ConfigValue, data: PreparedData) -> ModelConfig {
-        model(config, symbols: data.symbols, features: data.utterances.features, wordFeatureDim: data.bert?.hiddenSize)
+        model(config, symbols: data.symbols, features: data.utterances.features, wordFeatureDim: data.bert?.hiddenSize,
+              bert: fineTunesBERT(config) ? data.bert?.model.config : nil)
     }
 }

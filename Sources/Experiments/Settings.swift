@@ -20,12 +20,19 @@ enum Settings {
             loss: TrainConfig.LossKind(rawValue: value("loss", \.string))!,
             durationWeight: value("duration_weight", \.double),
             validateEvery: value("validate_every", \.int), checkpointEvery: value("checkpoint_every", \.int),
-            threads: value("threads", \.int), seed: UInt64(config["seed"]?.int ?? 0))
+            threads: value("threads", \.int), seed: UInt64(config["seed"]?.int ?? 0),
+            bertLRScale: fineTunesBERT(config) ? config["model.bert.lr_scale"]!.double! : nil)
     }
 
-    /// The model's shape; the symbols and the mel format come from the prepared data.
+    /// `model.bert.finetune` with an encoder to fine-tune.
+    static func fineTunesBERT(_ config: ConfigValue) -> Bool {
+        config["model.bert.finetune"] == .bool(true) && config["model.bert.path"] != .null
+    }
+
+    /// The model's shape; the symbols, the mel format and the BERT come from the prepared data
+    /// (`bert`: the encoder the model fine-tunes, nil if frozen or absent).
     static func model(_ config: ConfigValue, symbols: [String], features: MelFormat,
-                      wordFeatureDim: Int?) -> ModelConfig {
+                      wordFeatureDim: Int?, bert: BERTConfig? = nil) -> ModelConfig {
         func int(_ key: String) -> Int { config["model.\(key)"]!.int! }
         func string(_ key: String) -> String { config["model.\(key)"]!.string! }
         func bool(_ key: String) -> Bool { config["model.\(key)"]!.bool! }
@@ -43,6 +50,7 @@ enum Settings {
                                    postnet: bool("decoder.postnet"), pitch: bool("decoder.pitch"),
                                    energy: bool("decoder.energy")),
             vocoder: VocoderConfig(iterations: int("vocoder.iterations"),
-                                   momentum: config["model.vocoder.momentum"]!.double!))
+                                   momentum: config["model.vocoder.momentum"]!.double!),
+            bert: bert)
     }
 }

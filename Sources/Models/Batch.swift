@@ -19,10 +19,14 @@ public struct Batch {
     public let reference: Tensor                                  // [B, R, n_mels]
     public let referenceMask: Tensor, referencePadding: Tensor    // [B, R]
     public let wordFeatures: Tensor?                              // [B, T, word dim]
+    /// The utterances' word pieces for a fine-tuned BERT (``FusionTTS/bert``), if the batch is made for one.
+    public let bert: BERTBatch?
     /// Frame pitch and energy targets `[B, F, 1]` (see ``FrameTargets``).
     public let pitch: Tensor, energy: Tensor
 
-    public init(_ items: [Utterance], nMels: Int, wordFeatureDim: Int?) {
+    /// `wordFeatureDim`: the width of the utterances' precomputed word features, nil for none;
+    /// `bertInput`: pad the utterances' ``Utterance/bertInput`` for a fine-tuned BERT.
+    public init(_ items: [Utterance], nMels: Int, wordFeatureDim: Int?, bertInput: Bool = false) {
         precondition(!items.isEmpty, "Batch: no utterances")
         let size = items.count
         self.size = size
@@ -66,6 +70,10 @@ public struct Batch {
         referenceMask = Batch.mask(items.map(\.reference.frames), length: r)
         referencePadding = 1 - referenceMask
         wordFeatures = words.map { Tensor($0, shape: [size, t, wordFeatureDim!]) }
+        bert = !bertInput ? nil : BERTBatch(items.map { u in
+            guard let input = u.bertInput else { preconditionFailure("Batch: utterance \(u.id) has no BERT input, the model fine-tunes BERT") }
+            return input
+        }, tokenCount: t)
         pitch = Tensor(pitchValues, shape: [size, f, 1])
         energy = Tensor(energyValues, shape: [size, f, 1])
     }

@@ -5,7 +5,7 @@ import Tensor
 /// Everything needed to rebuild a model and continue its training, in one safetensors file:
 ///
 /// - tensors `model.<parameter>` and `optimizer.<parameter>.<buffer>` (Adam's `exp_avg`,
-///   `exp_avg_sq`);
+///   `exp_avg_sq`), a fine-tuned BERT's among them (`model.bert.*`);
 /// - metadata `format`, `model_config` and `train_config` (JSON), `step`, `dropout_state`
 ///   (the model's dropout generator) and the optimizer's own (`optimizer`, `optimizer_step`).
 ///

@@ -31,12 +31,11 @@ extension FusionTTS {
         var l1 = 0.0, mcd = 0.0, sc = 0.0, durationError = 0.0
         for u in utterances {
             try check(u)
-            let batch = Batch([u], nMels: config.features.nMels, wordFeatureDim: config.wordFeatureDim)
-            let forced = inEvaluation { self(batch, teacherForced: true) }
+            let forced = inEvaluation { self(batch([u]), teacherForced: true) }
             let predicted = LogMel(frames: u.mel.frames, bands: u.mel.bands, values: forced.finalMel.scalars)
             l1 += try SpectralMetrics.melL1(predicted.spectrogram, u.mel.spectrogram)
             sc += try SpectralMetrics.spectralConvergence(predicted.linear, u.mel.linear)
-            let free = try infer(tokens: u.tokens, reference: u.reference, wordFeatures: u.wordFeatures)
+            let free = try infer(tokens: u.tokens, reference: u.reference, wordFeatures: u.wordFeatures, bertInput: u.bertInput)
             mcd += try SpectralMetrics.melCepstralDistortion(config.features.powerSpectrogram(free.mel),
                                                               config.features.powerSpectrogram(u.mel))
             durationError += zip(free.durations, u.durations).map { Double(abs($0 - $1)) }.reduce(0, +) / Double(u.tokens.count)

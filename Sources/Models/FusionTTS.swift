@@ -5,13 +5,19 @@ import Tensor
 /// reference mel), out comes a log-mel.
 ///
 /// ```
-/// x = TextEncoder(tokens, word features)            [B, T, d]
+/// w = BERT(text) spread over each word's tokens     [B, T, hidden]  (optional)
+/// x = TextEncoder(tokens, w)                        [B, T, d]
 /// a = AudioEncoder(reference)                       frames [B, R, d], global [B, d]
 /// x = Fusion(x, a)                                  [B, T, d]
 /// h = VarianceAdaptor(x) (length regulation, pitch, energy)    [B, F, d]
 /// mel = Decoder(h);  mel_post = PostNet(mel)        [B, F, n_mels]
 /// ```
 /// Parameter names are the properties' (`text_encoder.layers.0.self_attn.in_proj_weight`).
+///
+/// The word features `w` come precomputed with each utterance from a frozen encoder, or from
+/// the model's own ``bert`` when it is fine-tuned (``ModelConfig/bert``): then BERT runs in
+/// every forward pass, its parameters (`bert.*`) train with the rest and its dropout draws
+/// from ``dropoutSource``.
 public final class FusionTTS: Module {
     public let config: ModelConfig
     /// Every dropout draw of the model; the trainer saves and restores it.
@@ -22,9 +28,16 @@ public final class FusionTTS: Module {
     @Key("variance_adaptor") public var varianceAdaptor: VarianceAdaptor
     public let decoder: Decoder
     public let postnet: PostNet?
+    /// The BERT fine-tuned with the model, nil when word features are precomputed or absent.
+    /// Freshly initialised here; training starts it from pretrained weights
+    /// (``Module/load(stateDict:)`` with a ``PretrainedBERT``'s model's), checkpoints carry it.
+    public let bert: BERTModel?
 
-    /// A freshly initialised model; the same `seed` gives the same weights.
+    /// A freshly initialised model; the same `seed` gives the same weights (a fine-tuned BERT
+    /// is made last, so the other weights are those of the same model without it).
     public init(_ config: ModelConfig, seed: UInt64) {
+        precondition(config.bert == nil || config.bert?.hiddenSize == config.wordFeatureDim,
+                     "FusionTTS: the fine-tuned BERT's hidden size must be the word feature width")
         self.config = config
         var generator = SplitMix64(seed: seed)
         dropoutSource = DropoutSource(seed: generator.next())
@@ -34,6 +47,15 @@ public final class FusionTTS: Module {
         _varianceAdaptor.wrappedValue = VarianceAdaptor(config, source: dropoutSource, generator: &generator)
         decoder = Decoder(config, generator: &generator)
         postnet = config.decoder.postnet ? PostNet(nMels: config.features.nMels, dim: config.dim, generator: &generator) : nil
+        let source = dropoutSource
+        bert = config.bert.map { BERTModel(config: $0, generator: &generator, dropoutSource: source) }
+    }
+
+    /// `items` as this model reads them: with their precomputed word features, or with the
+    /// input of its fine-tuned BERT.
+    public func batch(_ items: [Utterance]) -> Batch {
+        Batch(items, nMels: config.features.nMels, wordFeatureDim: bert == nil ? config.wordFeatureDim : nil,
+              bertInput: bert != nil)
     }
 
     /// What one forward pass gives.
@@ -60,7 +82,12 @@ public final class FusionTTS: Module {
     /// predicted ones (synthesis).
     public func callAsFunction(_ batch: Batch, teacherForced: Bool, attention: Bool = false) -> Output {
         let b = batch.size
-        let text = textEncoder(batch.tokens, batch: b, padding: batch.tokenPadding, wordFeatures: batch.wordFeatures)
+        var words = batch.wordFeatures
+        if let bert {
+            guard let input = batch.bert else { preconditionFailure("FusionTTS: the model fine-tunes BERT; make the batch with batch(_:)") }
+            words = bert.phonemeFeatures(input)
+        }
+        let text = textEncoder(batch.tokens, batch: b, padding: batch.tokenPadding, wordFeatures: words)
         let audio = audioEncoder(batch.reference, mask: batch.referenceMask)
         let fused = fusion(text: text, textMask: batch.tokenMask, audio: audio, audioPadding: batch.referencePadding)
             .masked(batch.tokenMask)

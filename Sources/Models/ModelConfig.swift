@@ -18,6 +18,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var textEncoder: TextEncoderConfig
     /// Width of the optional per-word features (a BERT hidden size); `nil`: none.
     public var wordFeatureDim: Int?
+    /// The BERT fine-tuned inside the model (`model.bert.finetune`), so that a checkpoint
+    /// rebuilds it and holds its weights (`bert.*`; the folder still gives the tokenizer).
+    /// `nil`: word features, if any, come from a frozen encoder outside the model.
+    public var bert: BERTConfig?
     public var audioEncoder: AudioEncoderConfig
     public var fusion: FusionConfig
     public var decoder: DecoderConfig
@@ -25,11 +29,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 
     public init(text: TextKind, symbols: [String], features: MelFormat, dim: Int, textEncoder: TextEncoderConfig,
                 wordFeatureDim: Int?, audioEncoder: AudioEncoderConfig, fusion: FusionConfig,
-                decoder: DecoderConfig, vocoder: VocoderConfig) {
+                decoder: DecoderConfig, vocoder: VocoderConfig, bert: BERTConfig? = nil) {
         self.text = text; self.symbols = symbols; self.features = features; self.dim = dim
         self.textEncoder = textEncoder; self.wordFeatureDim = wordFeatureDim
         self.audioEncoder = audioEncoder; self.fusion = fusion
-        self.decoder = decoder; self.vocoder = vocoder
+        self.decoder = decoder; self.vocoder = vocoder; self.bert = bert
     }
 }
 

@@ -68,10 +68,13 @@ public struct Synthesizer {
         try synthesize(symbols: symbols, referenceMel: referenceMel(reference), wordFeatures: wordFeatures)
     }
 
-    /// Speaks `symbols` in the voice of a reference log-mel.
-    public func synthesize(symbols: [String], referenceMel: LogMel, wordFeatures: [Float]? = nil) throws -> Result {
+    /// Speaks `symbols` in the voice of a reference log-mel, with the word features or the
+    /// fine-tuned BERT's input a model trained with them needs.
+    public func synthesize(symbols: [String], referenceMel: LogMel, wordFeatures: [Float]? = nil,
+                           bertInput: BERTWordInput? = nil) throws -> Result {
         let (ids, skipped) = try tokens(symbols)
-        let (mel, durations, attention) = try model.infer(tokens: ids, reference: referenceMel, wordFeatures: wordFeatures)
+        let (mel, durations, attention) = try model.infer(tokens: ids, reference: referenceMel, wordFeatures: wordFeatures,
+                                                          bertInput: bertInput)
         return Result(samples: try vocoder(mel), sampleRate: model.config.features.sampleRate, mel: mel,
                       durations: durations, attention: attention, skippedSymbols: skipped)
     }
@@ -93,22 +96,25 @@ public struct Synthesizer {
 extension FusionTTS {
     /// Free-running inference on one utterance: predicted durations (and pitch/energy).
     /// Returns the final log-mel, frames per token and the attention map (tokens × frames).
-    public func infer(tokens: [Int], reference: LogMel, wordFeatures: [Float]? = nil) throws
+    public func infer(tokens: [Int], reference: LogMel, wordFeatures: [Float]? = nil,
+                      bertInput: BERTWordInput? = nil) throws
         -> (mel: LogMel, durations: [Int], attention: AttentionMap?) {
         let n = config.features.nMels
         let probe = Utterance(id: "synthesis", speaker: "reference", tokens: tokens,
                               durations: Array(repeating: 0, count: tokens.count),
-                              mel: LogMel(frames: 0, bands: n, values: []), reference: reference, wordFeatures: wordFeatures)
+                              mel: LogMel(frames: 0, bands: n, values: []), reference: reference,
+                              wordFeatures: wordFeatures, bertInput: bertInput)
         try check(probe)
         return inEvaluation {
-            let out = self(Batch([probe], nMels: n, wordFeatureDim: config.wordFeatureDim), teacherForced: false, attention: true)
+            let out = self(batch([probe]), teacherForced: false, attention: true)
             let mel = out.finalMel
             let attention = out.attention.map { AttentionMap(tokens: $0.shape[1], frames: $0.shape[2], values: $0.scalars) }
             return (LogMel(frames: mel.shape[1], bands: n, values: mel.scalars), out.durations[0], attention)
         }
     }
 
-    /// Throws if `u` does not fit this model (token ids, mel bands, reference length, word features).
+    /// Throws if `u` does not fit this model (token ids, mel bands, reference length, word
+    /// features or the fine-tuned BERT's input).
     public func check(_ u: Utterance) throws {
         let n = config.features.nMels, v = config.symbols.count
         guard !u.tokens.isEmpty else { throw ModelError("utterance \(u.id): no tokens") }
@@ -119,11 +125,27 @@ extension FusionTTS {
             throw ModelError("utterance \(u.id): mel has \(u.mel.bands) bands and reference \(u.reference.bands), the model \(n) (data.n_mels)")
         }
         guard u.reference.frames > 0 else { throw ModelError("utterance \(u.id): the reference has no frame") }
+        if let bert { return try check(u.bertInput, of: u, for: bert) }
         switch (config.wordFeatureDim, u.wordFeatures) {
         case (nil, nil): break
         case (let d?, let w?) where w.count == d * u.tokens.count: break
         case (let d, let w):
             throw ModelError("utterance \(u.id): word features of \(w?.count ?? 0) values, the model wants \(d.map { "\($0) per token" } ?? "none")")
+        }
+    }
+
+    /// Throws unless `input` is what `bert` can read for `u`: ids it knows, a word for every token.
+    private func check(_ input: BERTWordInput?, of u: Utterance, for bert: BERTModel) throws {
+        guard let input else {
+            throw ModelError("utterance \(u.id): the model fine-tunes BERT and needs the utterance's BERT input (its text's word pieces)")
+        }
+        do { try bert.checkInput(input.ids) } catch {
+            throw ModelError("utterance \(u.id): \(error)")
+        }
+        guard input.tokenWords.count == u.tokens.count,
+              input.tokenWords.allSatisfy({ $0 >= 0 && $0 < input.piecesPerWord.count }),
+              input.piecesPerWord.reduce(0, +) == input.ids.count - 2 else {
+            throw ModelError("utterance \(u.id): its BERT input does not fit its \(u.tokens.count) tokens (\(input.tokenWords.count) token words, \(input.piecesPerWord.count) words, \(input.ids.count) pieces)")
         }
     }
 }

@@ -26,14 +26,19 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var threads: Int
     /// Seeds initialisation, dropout and batch order.
     public var seed: UInt64
+    /// `model.bert.lr_scale`: the learning rate of a fine-tuned BERT's parameters (`bert.*`)
+    /// as a fraction of the rest's, so the pretrained encoder moves gently; nil when BERT is
+    /// not fine-tuned (and then absent from checkpoints' JSON).
+    public var bertLRScale: Double?
 
     public init(steps: Int, batchSize: Int, optimizer: OptimizerKind, lr: Double, weightDecay: Double,
                 schedule: ScheduleKind, warmup: Int, clip: Double, loss: LossKind, durationWeight: Double,
-                validateEvery: Int, checkpointEvery: Int, threads: Int, seed: UInt64) {
+                validateEvery: Int, checkpointEvery: Int, threads: Int, seed: UInt64, bertLRScale: Double? = nil) {
         self.steps = steps; self.batchSize = batchSize; self.optimizer = optimizer; self.lr = lr
         self.weightDecay = weightDecay; self.schedule = schedule; self.warmup = warmup; self.clip = clip
         self.loss = loss; self.durationWeight = durationWeight; self.validateEvery = validateEvery
         self.checkpointEvery = checkpointEvery; self.threads = threads; self.seed = seed
+        self.bertLRScale = bertLRScale
     }
 
     /// A few steps on tiny batches, for unit tests.

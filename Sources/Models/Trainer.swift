@@ -11,7 +11,8 @@ import Tensor
 /// ```
 /// with `mel` the masked L1 (or MSE) over valid frames, `w` = `train.duration_weight`,
 /// ground-truth durations for length regulation. Adam or AdamW with the configured
-/// schedule and gradient clipping.
+/// schedule and gradient clipping; a fine-tuned BERT (`bert.*`) learns at
+/// ``TrainConfig/bertLRScale`` times the rate of the rest.
 ///
 /// Reproducible: for a seed and a thread count the losses are the same on every run, and a
 /// run resumed from a checkpoint continues with exactly the losses of an uninterrupted one
@@ -52,6 +53,7 @@ public final class Trainer {
         }
         batches = BatchOrder(items: train, batchSize: config.batchSize, seed: config.seed)
         self.validation = validation
+        if let scale = config.bertLRScale { optimizer.scaleLearningRate(Float(scale), forNamesWithPrefix: "bert.") }
     }
 
     /// A trainer continuing from `checkpoint` (its model configuration, weights, optimizer
@@ -91,7 +93,7 @@ public final class Trainer {
     public func trainStep() throws -> StepReport {
         let start = Date()
         let items = batches.batch(at: step)
-        let batch = Batch(items, nMels: model.config.features.nMels, wordFeatureDim: model.config.wordFeatureDim)
+        let batch = model.batch(items)
         model.train()
         optimizer.zeroGrad()
         let lr = schedule(step)
@@ -149,7 +151,7 @@ public final class Trainer {
         try model.inEvaluation {
             for start in stride(from: 0, to: items.count, by: batchSize) {
                 let chunk = Array(items[start..<min(items.count, start + batchSize)])
-                let batch = Batch(chunk, nMels: model.config.features.nMels, wordFeatureDim: model.config.wordFeatureDim)
+                let batch = model.batch(chunk)
                 let out = model(batch, teacherForced: true)
                 mel += Double(try maskedL1Loss(out.finalMel, batch.mel, mask: batch.frameMask).item()) * Double(chunk.count)
                 duration += Double(try maskedMSELoss(out.logDurations, batch.logDurations, mask: batch.tokenMask).item()) * Double(chunk.count)

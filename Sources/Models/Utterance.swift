@@ -49,12 +49,16 @@ public struct Utterance: Sendable {
     /// Optional word features per token, `tokens.count × wordFeatureDim` (a BERT word's
     /// hidden state repeated over that word's tokens).
     public var wordFeatures: [Float]?
+    /// What a model's own fine-tuned BERT reads for this utterance (its text's word pieces and
+    /// the word of each token), instead of precomputed ``wordFeatures``.
+    public var bertInput: BERTWordInput?
 
     public init(id: String, speaker: String, tokens: [Int], durations: [Int], mel: LogMel,
-                reference: LogMel, wordFeatures: [Float]? = nil) {
+                reference: LogMel, wordFeatures: [Float]? = nil, bertInput: BERTWordInput? = nil) {
         precondition(tokens.count == durations.count && durations.reduce(0, +) == mel.frames,
                      "Utterance \(id): \(tokens.count) tokens, \(durations.count) durations summing to \(durations.reduce(0, +)), \(mel.frames) mel frames")
         self.id = id; self.speaker = speaker; self.tokens = tokens; self.durations = durations
         self.mel = mel; self.reference = reference; self.wordFeatures = wordFeatures
+        self.bertInput = bertInput
     }
 }

@@ -13,7 +13,7 @@ struct Synth: ParsableCommand {
     @Option(help: "Reference recording (wav, flac, ...) of the voice to imitate.") var reference: String
     @Option(help: "Output wav (not written if anything fails).") var out: String
     @Option(help: "Also write the predicted mel spectrogram as a PNG here.") var png: String?
-    @Option(help: "The BERT folder a model trained with word features needs (model.bert.path of its run).")
+    @Option(help: "The BERT folder a model trained with word features needs (model.bert.path of its run; a model that fine-tuned BERT takes only its tokenizer, its weights come from the checkpoint).")
     var bert: String?
 
     func run() throws {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import Models
+import NN
+import Tensor
 import Tracking
 @testable import Experiments
 
@@ -92,6 +94,26 @@ import Tracking
         #expect(names.contains("synth/00/predicted.wav"))
     }
 
+    /// `model.bert.finetune` with a tiny random BERT folder: frozen, the checkpoint has no
+    /// BERT weights; fine-tuned, it carries BERT's tuned weights (not the folder's), and the
+    /// evaluate and synthesize cells run with them.
+    @Test func aFineTunedBERTTrainsAndIsSavedWithTheModel() throws {
+        let bert = try tinyBERTFolder(in: folder)
+        let key = "encoder.layer.0.attention.self.query.weight"
+        let pretrained = try #require(try Safetensors.read(bert.appendingPathComponent("model.safetensors")).arrays[key])
+        for fineTune in [false, true] {
+            let outcome = try runner.run(Experiment.load(folder + "/tiny.yaml", overrides: [
+                "model.bert.path=\(bert.path)", "model.bert.finetune=\(fineTune)"]))[0]
+            #expect(outcome.status == .finished, "\(outcome.error ?? "")")
+            let artifacts = try store.artifacts(run: outcome.runID)
+            let last = try #require(artifacts.last { $0.kind == "checkpoint" })
+            let checkpoint = try Checkpoint(decoding: store.data(of: last))
+            #expect((checkpoint.modelConfig.bert != nil) == fineTune)
+            #expect(checkpoint.model["bert." + key].map { $0 != pretrained } == (fineTune ? true : nil))
+            #expect(artifacts.map(\.name).contains("synth/00/predicted.wav"))
+        }
+    }
+
     @Test func aCellThatCannotRunFailsTheRunWithItsReason() throws {
         let outcome = try runner.run(Experiment.load(folder + "/broken.yaml"))[0]
         #expect(outcome.status == .failed)
@@ -99,4 +121,23 @@ import Tracking
         let check = try store.execute(sql: "PRAGMA integrity_check")
         #expect(check.first?.rows.first?.first?.description.contains("ok") == true)
     }
+}
+
+/// A Hugging Face BERT folder in `parent` with a tiny random encoder (1 layer, hidden 8,
+/// 128 positions) and a vocabulary of a few words: most corpus words read as `[UNK]`.
+func tinyBERTFolder(in parent: String) throws -> URL {
+    let url = URL(fileURLWithPath: parent).appendingPathComponent("tiny-bert")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "a", "of", "to", "and", ".", ","]
+    var generator = SplitMix64(seed: 11)
+    let config = BERTConfig(vocabSize: vocabulary.count, hiddenSize: 8, layerCount: 1, headCount: 2,
+                            intermediateSize: 16, maxPositions: 128)
+    try BERTModel(config: config, generator: &generator).save(to: url.appendingPathComponent("model.safetensors"))
+    let json: [String: Any] = [
+        "model_type": "bert", "vocab_size": vocabulary.count, "hidden_size": 8, "num_hidden_layers": 1,
+        "num_attention_heads": 2, "intermediate_size": 16, "max_position_embeddings": 128,
+    ]
+    try JSONSerialization.data(withJSONObject: json).write(to: url.appendingPathComponent("config.json"))
+    try (vocabulary.joined(separator: "\n") + "\n").write(to: url.appendingPathComponent("vocab.txt"), atomically: true, encoding: .utf8)
+    return url
 }

@@ -36,6 +36,27 @@ import Tensor
         #expect(p.scalars == [1, 2])
     }
 
+    /// A parameter group with a scaled learning rate moves exactly as an optimizer of its
+    /// own with that rate; the other parameters are untouched by the scale.
+    @Test func aScaledGroupMovesAsWithItsOwnLearningRate() throws {
+        let grads = try reference.array("grads").values
+        let (a, b) = (try reference.tensor("param", requiresGrad: true), try reference.tensor("param", requiresGrad: true))
+        let (alone, scaledAlone) = (try reference.tensor("param", requiresGrad: true), try reference.tensor("param", requiresGrad: true))
+        let grouped = AdamW([("encoder.p", a), ("bert.p", b)], learningRate: 0.01, weightDecay: 0.1)
+        grouped.scaleLearningRate(0.1, forNamesWithPrefix: "bert.")
+        #expect(grouped.learningRateScales == [1, 0.1])
+        let plain = AdamW([("p", alone)], learningRate: 0.01, weightDecay: 0.1)
+        let slow = AdamW([("p", scaledAlone)], learningRate: 0.01 * Float(0.1), weightDecay: 0.1)
+        for step in 0..<3 {
+            let g = Array(grads[(step * 12)..<((step + 1) * 12)])
+            for p in [a, b, alone, scaledAlone] { p.grad = Tensor(g, shape: [12]) }
+            for optimizer in [grouped, plain, slow] { optimizer.step() }
+        }
+        #expect(a.scalars == alone.scalars)
+        #expect(b.scalars == scaledAlone.scalars)
+        #expect(a.scalars != b.scalars)
+    }
+
     @Test func savedStateResumesExactly() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("nn-adam-\(UUID()).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }

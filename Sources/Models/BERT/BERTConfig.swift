@@ -3,7 +3,7 @@ import NN
 
 /// The sizes and options of a BERT encoder, as in a Hugging Face `config.json`
 /// (`BertConfig`). Only the encoder's keys are read; heads and tokenizer keys are ignored.
-public struct BERTConfig: Sendable, Equatable {
+public struct BERTConfig: Codable, Sendable, Equatable {
     public var vocabSize: Int
     public var hiddenSize: Int
     public var layerCount: Int

@@ -11,7 +11,9 @@ import Tensor
 /// h' = LayerNorm(a + dense(act(dense(a))))                intermediate, output
 /// ```
 /// The result is the last layer's hidden states (`last_hidden_state`); the pooler (a
-/// sentence-classification head) is not part of it. Dropout acts in training mode only.
+/// sentence-classification head) is not part of it. Dropout acts in training mode only and
+/// draws from one ``DropoutSource``: the fusion model's when BERT is fine-tuned inside it, so
+/// its masks follow the model's seed and resume with its checkpoint.
 ///
 /// See Also: ``PretrainedBERT`` (folder, tokenizer, word features), ``BERTConfig``.
 public final class BERTModel: Module {
@@ -20,11 +22,13 @@ public final class BERTModel: Module {
     public let encoder: BERTEncoder
 
     /// A randomly initialised encoder (NN's default initialisations); load weights with
-    /// ``PretrainedBERT`` or ``Module/load(stateDict:)``.
-    public init(config: BERTConfig, generator: inout SplitMix64) {
+    /// ``PretrainedBERT`` or ``Module/load(stateDict:)``. Dropout draws from `dropoutSource`,
+    /// or from a source of its own seeded by `generator`.
+    public init(config: BERTConfig, generator: inout SplitMix64, dropoutSource: DropoutSource? = nil) {
         self.config = config
-        embeddings = BERTEmbeddings(config, generator: &generator)
-        encoder = BERTEncoder(config, generator: &generator)
+        let source = dropoutSource ?? DropoutSource(seed: generator.next())
+        embeddings = BERTEmbeddings(config, source: source, generator: &generator)
+        encoder = BERTEncoder(config, source: source, generator: &generator)
     }
 
     /// Last hidden states `[B, L, hidden]` of token ids `ids` (row-major `[B, L]`).
@@ -37,6 +41,13 @@ public final class BERTModel: Module {
 
     /// Last hidden states `[L, hidden]` of one sequence of token ids (`[CLS] … [SEP]`).
     public func hiddenStates(_ ids: [Int]) throws -> Tensor {
+        try checkInput(ids)
+        return self(ids, shape: [1, ids.count]).reshaped([ids.count, config.hiddenSize])
+    }
+
+    /// Throws unless `ids` is one sequence this model can read: not empty, no longer than
+    /// its position table, every id in its vocabulary.
+    public func checkInput(_ ids: [Int]) throws {
         guard !ids.isEmpty else { throw BERTError.badInput(reason: "no tokens") }
         guard ids.count <= config.maxPositions else {
             throw BERTError.badInput(reason: "\(ids.count) tokens, but the model has \(config.maxPositions) positions; shorten the text")
@@ -44,7 +55,6 @@ public final class BERTModel: Module {
         if let bad = ids.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
             throw BERTError.badInput(reason: "token id \(bad) is outside the vocabulary (0..<\(config.vocabSize))")
         }
-        return self(ids, shape: [1, ids.count]).reshaped([ids.count, config.hiddenSize])
     }
 }
 
@@ -55,15 +65,17 @@ public final class BERTEmbeddings: Module {
     @Key("position_embeddings") public var position: Embedding
     @Key("token_type_embeddings") public var tokenType: Embedding
     @Key("LayerNorm") public var norm: LayerNorm
-    let dropout: Dropout
+    let dropout: Float
+    let source: DropoutSource
 
-    init(_ config: BERTConfig, generator: inout SplitMix64) {
+    init(_ config: BERTConfig, source: DropoutSource, generator: inout SplitMix64) {
         let h = config.hiddenSize
         _word.wrappedValue = Embedding(config.vocabSize, h, generator: &generator)
         _position.wrappedValue = Embedding(config.maxPositions, h, generator: &generator)
         _tokenType.wrappedValue = Embedding(config.typeVocabSize, h, generator: &generator)
         _norm.wrappedValue = LayerNorm(h, epsilon: config.layerNormEpsilon)
-        dropout = Dropout(config.hiddenDropout, seed: generator.next())
+        dropout = config.hiddenDropout
+        self.source = source
     }
 
     /// `ids` `[B, L]` → `[B, L, hidden]`.
@@ -71,7 +83,7 @@ public final class BERTEmbeddings: Module {
         let length = shape[1]
         let positions = position.weight.indexSelect(axis: 0, Array(0..<length))   // [L, h]
         let segment = tokenType.weight.indexSelect(axis: 0, [0])                    // [1, h]
-        return dropout(norm(word(ids, shape: shape) + positions + segment))
+        return source(norm(word(ids, shape: shape) + positions + segment), dropout, training: training)
     }
 }
 
@@ -79,8 +91,8 @@ public final class BERTEmbeddings: Module {
 public final class BERTEncoder: Module {
     @Key("layer") public var layers: [BERTLayer]
 
-    init(_ config: BERTConfig, generator: inout SplitMix64) {
-        _layers.wrappedValue = (0..<config.layerCount).map { _ in BERTLayer(config, generator: &generator) }
+    init(_ config: BERTConfig, source: DropoutSource, generator: inout SplitMix64) {
+        _layers.wrappedValue = (0..<config.layerCount).map { _ in BERTLayer(config, source: source, generator: &generator) }
     }
 
     func callAsFunction(_ x: Tensor, paddingMask: Tensor?) -> Tensor {
@@ -94,10 +106,10 @@ public final class BERTLayer: Module {
     public let intermediate: BERTIntermediate
     public let output: BERTResidualOutput
 
-    init(_ config: BERTConfig, generator: inout SplitMix64) {
-        attention = BERTAttention(config, generator: &generator)
+    init(_ config: BERTConfig, source: DropoutSource, generator: inout SplitMix64) {
+        attention = BERTAttention(config, source: source, generator: &generator)
         intermediate = BERTIntermediate(config, generator: &generator)
-        output = BERTResidualOutput(from: config.intermediateSize, config, generator: &generator)
+        output = BERTResidualOutput(from: config.intermediateSize, config, source: source, generator: &generator)
     }
 
     /// `[B, L, h]` → `[B, L, h]`.
@@ -113,9 +125,9 @@ public final class BERTAttention: Module {
     @Key("self") public var selfAttention: BERTSelfAttention
     public let output: BERTResidualOutput
 
-    init(_ config: BERTConfig, generator: inout SplitMix64) {
-        _selfAttention.wrappedValue = BERTSelfAttention(config, generator: &generator)
-        output = BERTResidualOutput(from: config.hiddenSize, config, generator: &generator)
+    init(_ config: BERTConfig, source: DropoutSource, generator: inout SplitMix64) {
+        _selfAttention.wrappedValue = BERTSelfAttention(config, source: source, generator: &generator)
+        output = BERTResidualOutput(from: config.hiddenSize, config, source: source, generator: &generator)
     }
 
     func callAsFunction(_ x: Tensor, paddingMask: Tensor?) -> Tensor {
@@ -135,15 +147,17 @@ public final class BERTAttention: Module {
 public final class BERTSelfAttention: Module {
     public let query: Linear, key: Linear, value: Linear
     let heads: Int
-    let dropout: Dropout
+    let dropout: Float
+    let source: DropoutSource
 
-    init(_ config: BERTConfig, generator: inout SplitMix64) {
+    init(_ config: BERTConfig, source: DropoutSource, generator: inout SplitMix64) {
         let h = config.hiddenSize
         query = Linear(h, h, generator: &generator)
         key = Linear(h, h, generator: &generator)
         value = Linear(h, h, generator: &generator)
         heads = config.headCount
-        dropout = Dropout(config.attentionDropout, seed: generator.next())
+        dropout = config.attentionDropout
+        self.source = source
     }
 
     func callAsFunction(_ x: Tensor, paddingMask: Tensor?) -> Tensor {
@@ -157,7 +171,8 @@ public final class BERTSelfAttention: Module {
         if let paddingMask {
             scores = scores.maskedFill(paddingMask.reshaped([batch, 1, 1, length]), -.infinity)
         }
-        let attended = matmul(dropout(scores.softmax(axis: -1)), splitHeads(value(x)))  // [B, H, L, h/H]
+        let weights = source(scores.softmax(axis: -1), dropout, training: training)
+        let attended = matmul(weights, splitHeads(value(x)))                                // [B, H, L, h/H]
         return attended.permuted([0, 2, 1, 3]).reshaped([batch, length, width])
     }
 }
@@ -180,15 +195,17 @@ public final class BERTIntermediate: Module {
 public final class BERTResidualOutput: Module {
     public let dense: Linear
     @Key("LayerNorm") public var norm: LayerNorm
-    let dropout: Dropout
+    let dropout: Float
+    let source: DropoutSource
 
-    init(from inputSize: Int, _ config: BERTConfig, generator: inout SplitMix64) {
+    init(from inputSize: Int, _ config: BERTConfig, source: DropoutSource, generator: inout SplitMix64) {
         dense = Linear(inputSize, config.hiddenSize, generator: &generator)
         _norm.wrappedValue = LayerNorm(config.hiddenSize, epsilon: config.layerNormEpsilon)
-        dropout = Dropout(config.hiddenDropout, seed: generator.next())
+        dropout = config.hiddenDropout
+        self.source = source
     }
 
     func callAsFunction(_ x: Tensor, residual: Tensor) -> Tensor {
-        norm(residual + dropout(dense(x)))
+        norm(residual + source(dense(x), dropout, training: training))
     }
 }

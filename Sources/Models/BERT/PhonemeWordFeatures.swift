@@ -4,43 +4,21 @@ import Text
 
 extension PretrainedBERT {
     /// BERT's word features spread over a phoneme sequence, `tokens.count × hidden` (flat,
-    /// token-major): every phoneme gets the features of the word it belongs to, as Bert-VITS2
-    /// feeds BERT to its phoneme encoder.
-    ///
-    /// Phoneme words are the runs of tokens between word-boundary symbols; a boundary or
-    /// pause takes the features of the word that follows it. When espeak-ng's word count
-    /// differs from BERT's (it joins "of the" into one word, reads "3.50" as five), tokens
-    /// are spread over BERT's words in proportion to their position instead — a documented
-    /// approximation that keeps every phoneme near its word.
+    /// token-major), computed once outside any training graph (the frozen encoder): every
+    /// phoneme gets the features of the word it belongs to, as Bert-VITS2 feeds BERT to its
+    /// phoneme encoder. Which word each token takes is ``BERTWordInput``'s rule.
     ///
     /// - Parameters:
     ///   - tokens: token ids into `symbols` (the model's symbol table).
     ///   - text: the normalised text the phonemes were made from.
     public func phonemeWordFeatures(tokens: [Int], symbols: [String], text: String) throws -> [Float] {
-        let (_, features) = try noGrad { try wordFeatures(text) }
-        let words = features.shape[0], hidden = features.shape[1]
-        let isSeparator = tokens.map { [PhonemeSymbols.wordBoundary, PhonemeSymbols.pause].contains(symbols[$0]) }
-        // Word index of every token, counting boundaries; separators look ahead to the next word.
-        var wordOf = [Int](repeating: 0, count: tokens.count)
-        var word = -1, inWord = false
-        for (i, separator) in isSeparator.enumerated() {
-            if separator {
-                inWord = false
-                wordOf[i] = word + 1
-            } else {
-                if !inWord { word += 1; inWord = true }
-                wordOf[i] = word
-            }
-        }
-        let phonemeWords = word + 1
-        if phonemeWords != words {
-            wordOf = tokens.indices.map { $0 * words / max(tokens.count, 1) }
-        }
-        let values = features.scalars
+        let input = try wordInput(tokens: tokens, symbols: symbols, text: text)
+        let features = try noGrad { try model.wordFeatures(input) }.scalars     // [words, hidden]
+        let hidden = hiddenSize
         var out = [Float](repeating: 0, count: tokens.count * hidden)
-        for (i, w) in wordOf.enumerated() {
-            let source = min(w, words - 1) * hidden
-            for h in 0..<hidden { out[i * hidden + h] = values[source + h] }
+        for (i, w) in input.tokenWords.enumerated() {
+            let source: Int = w * hidden, target: Int = i * hidden
+            for h in 0..<hidden { out[target + h] = features[source + h] }
         }
         return out
     }
@@ -50,8 +28,11 @@ extension PretrainedBERT {
 }
 
 extension Synthesizer {
-    /// Speaks `text` in the voice of a reference log-mel; a model trained with BERT word
-    /// features (``ModelConfig/wordFeatureDim``) needs the same encoder here.
+    /// Speaks `text` in the voice of a reference log-mel. A model trained with BERT word
+    /// features (``ModelConfig/wordFeatureDim``) needs the encoder's folder here: a frozen
+    /// encoder computes the features; a model that fine-tuned its own BERT
+    /// (``ModelConfig/bert``) takes only the folder's tokenizer and reads the text with its
+    /// fine-tuned weights.
     public func synthesize(text: String, referenceMel: LogMel, bert: PretrainedBERT?) throws -> Result {
         let symbols = try symbols(text)
         guard let dim = model.config.wordFeatureDim else {
@@ -62,8 +43,15 @@ extension Synthesizer {
         }
         let ids = try tokens(symbols).ids  // unknown symbols left out, as synthesis does
         let known = ids.map { model.config.symbols[$0] }
-        let features = try bert.phonemeWordFeatures(tokens: ids, symbols: model.config.symbols,
-                                                    text: TextNormalizer().normalize(text))
+        let normalized = TextNormalizer().normalize(text)
+        if let own = model.config.bert {
+            guard bert.model.config == own else {
+                throw ModelError("the BERT folder holds another encoder than the one this model fine-tuned; give the folder it was fine-tuned from (its tokenizer is needed)")
+            }
+            let input = try bert.wordInput(tokens: ids, symbols: model.config.symbols, text: normalized)
+            return try synthesize(symbols: known, referenceMel: referenceMel, bertInput: input)
+        }
+        let features = try bert.phonemeWordFeatures(tokens: ids, symbols: model.config.symbols, text: normalized)
         return try synthesize(symbols: known, referenceMel: referenceMel, wordFeatures: features)
     }
 }

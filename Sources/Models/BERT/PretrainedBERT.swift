@@ -81,18 +81,30 @@ public struct PretrainedBERT {
     ///
     /// Differentiable: with a trainable model, gradients flow into the encoder.
     public func wordFeatures(_ text: String) throws -> (words: [String], features: Tensor) {
+        let (words, ids, pieces) = try wordPieces(text)
+        return (words, try model.wordFeatures(BERTWordInput(ids: ids, piecesPerWord: pieces, tokenWords: [])))
+    }
+
+    /// What BERT reads for an utterance of phoneme `tokens` made from `text`, and the word
+    /// each token takes its features from (see ``BERTWordInput``): tokenization only, no
+    /// encoder pass. Throws if the text has no words or too many pieces for the model.
+    ///
+    /// - Parameters:
+    ///   - tokens: token ids into `symbols` (the model's symbol table).
+    ///   - text: the normalised text the phonemes were made from.
+    public func wordInput(tokens: [Int], symbols: [String], text: String) throws -> BERTWordInput {
+        let (_, ids, pieces) = try wordPieces(text)
+        try model.checkInput(ids)
+        return BERTWordInput(ids: ids, piecesPerWord: pieces,
+                             tokenWords: BERTWordInput.tokenWords(tokens: tokens, symbols: symbols, words: pieces.count))
+    }
+
+    /// The whitespace-separated words of `text`, its ids `[CLS] pieces… [SEP]` and the
+    /// number of pieces of each word.
+    private func wordPieces(_ text: String) throws -> (words: [String], ids: [Int], piecesPerWord: [Int]) {
         let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
         guard !words.isEmpty else { throw BERTError.badInput(reason: "the text has no words") }
         let pieces = words.map { tokenizer.normalizer.words($0).flatMap(tokenizer.pieceIDs(of:)) }
-        let ids = [tokenizer.clsID] + pieces.joined() + [tokenizer.sepID]
-        let hidden = try model.hiddenStates(ids)                                // [L, hidden]
-        // Row i of `average` is 1/n over word i's n pieces (token 0 is [CLS]).
-        var average = [Float](repeating: 0, count: words.count * ids.count)
-        var token = 1
-        for (i, wordPieces) in pieces.enumerated() {
-            for t in token..<(token + wordPieces.count) { average[i * ids.count + t] = 1 / Float(wordPieces.count) }
-            token += wordPieces.count
-        }
-        return (words, matmul(Tensor(average, shape: [words.count, ids.count]), hidden))
+        return (words, [tokenizer.clsID] + pieces.joined() + [tokenizer.sepID], pieces.map(\.count))
     }
 }

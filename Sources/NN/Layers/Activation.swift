@@ -8,7 +8,7 @@ import Tensor
 /// geluTanh(x) = x/2 · (1 + tanh(√(2/π) · (x + 0.044715 x³)))
 /// tanh(x)
 /// ```
-public enum Activation: String, Sendable, CaseIterable {
+public enum Activation: String, Sendable, CaseIterable, Codable {
     case relu, gelu, geluTanh, tanh
 
     public func callAsFunction(_ x: Tensor) -> Tensor {

@@ -40,17 +40,18 @@ public class Adam: Optimizer {
         super.init(parameters, learningRate: learningRate)
     }
 
-    override func update(_ index: Int, _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>) {
+    override func update(_ index: Int, _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
+                         learningRate lr: Float) {
         if m[index] == nil {
             m[index] = [Float](repeating: 0, count: p.count)
             v[index] = [Float](repeating: 0, count: p.count)
         }
         let t = Double(stepCount)
-        let stepSize = Float(Double(learningRate) / (1 - pow(Double(beta1), t)))
+        let stepSize = Float(Double(lr) / (1 - pow(Double(beta1), t)))
         let invSqrtCorrection2 = Float(1 / (1 - pow(Double(beta2), t)).squareRoot())
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         let l2: Float = decoupled ? 0 : weightDecay
-        let shrink: Float = decoupled ? 1 - learningRate * weightDecay : 1
+        let shrink: Float = decoupled ? 1 - lr * weightDecay : 1
         m[index]!.withUnsafeMutableBufferPointer { m in
             v[index]!.withUnsafeMutableBufferPointer { v in
                 for i in 0..<p.count {

@@ -18,12 +18,23 @@ public class Optimizer {
     public let parameters: [(name: String, tensor: Tensor)]
     /// The learning rate of the next ``step()``; schedules set it before each step.
     public var learningRate: Float
+    /// Parameter `i` moves with `learningRateScales[i] · learningRate` (1 by default): PyTorch's
+    /// parameter groups with their own `lr`, under one schedule (a pretrained part of a model
+    /// fine-tuned more gently than the rest). Set by ``scaleLearningRate(_:forNamesWithPrefix:)``;
+    /// not part of the saved state (it comes from the configuration).
+    public private(set) var learningRateScales: [Float]
     /// Number of steps taken.
     public internal(set) var stepCount = 0
 
     init(_ parameters: [(name: String, tensor: Tensor)], learningRate: Float) {
         self.parameters = parameters
         self.learningRate = learningRate
+        learningRateScales = Array(repeating: 1, count: parameters.count)
+    }
+
+    /// Multiplies the learning rate of every parameter whose name starts with `prefix` by `factor`.
+    public func scaleLearningRate(_ factor: Float, forNamesWithPrefix prefix: String) {
+        for (i, p) in parameters.enumerated() where p.name.hasPrefix(prefix) { learningRateScales[i] *= factor }
     }
 
     /// Applies one update to every parameter that has a gradient.
@@ -32,7 +43,7 @@ public class Optimizer {
         for (index, p) in parameters.enumerated() {
             guard let grad = p.tensor.grad else { continue }
             p.tensor.withUnsafeMutableBufferPointer { value in
-                grad.withUnsafeBufferPointer { g in update(index, value, g) }
+                grad.withUnsafeBufferPointer { g in update(index, value, g, learningRate: learningRate * learningRateScales[index]) }
             }
         }
     }
@@ -42,8 +53,10 @@ public class Optimizer {
         for p in parameters { p.tensor.zeroGrad() }
     }
 
-    /// Updates parameter `index` in place from its gradient `g` (subclasses).
-    func update(_ index: Int, _ value: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>) {
+    /// Updates parameter `index` in place from its gradient `g` with its own learning rate `lr`
+    /// (subclasses).
+    func update(_ index: Int, _ value: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
+                learningRate lr: Float) {
         fatalError("Optimizer.update must be overridden")
     }
 

@@ -20,8 +20,9 @@ public final class SGD: Optimizer {
         super.init(parameters, learningRate: learningRate)
     }
 
-    override func update(_ index: Int, _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>) {
-        let lr = learningRate, wd = weightDecay, mu = momentum
+    override func update(_ index: Int, _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
+                         learningRate lr: Float) {
+        let wd = weightDecay, mu = momentum
         guard mu != 0 else {
             for i in 0..<p.count { p[i] -= lr * (g[i] + wd * p[i]) }
             return
