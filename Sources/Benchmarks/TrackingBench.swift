@@ -8,15 +8,15 @@ import Tracking
 ///   fast as it can; the figure is points divided by the time from the first `record` to the
 ///   end of `finish()`, when every point is committed. So it is the writer's sustained rate,
 ///   not the rate of filling a buffer.
-/// - Step overhead: the same training step is timed in alternating blocks with logging off and
-///   on (`pointsPerStep` points recorded per step, the background writer running). Before each
-///   off block the writer is flushed, untimed, so its leftover work does not slow the off block
-///   (a timed flush would charge the block the writer thread's wait for a core, which on a
-///   loaded machine is far longer than its work).
-///   Overhead = median over block pairs of sum(on block) / sum(preceding off block) − 1, in
-///   wall-clock time and in process CPU time (all threads): pairing adjacent blocks cancels
-///   most of the drift when other processes share the cores, and CPU time does not grow when
-///   they take the cores away.
+/// - Step overhead: the same training step is timed in blocks with logging off and on
+///   (`pointsPerStep` points recorded per step, the background writer running), in the order
+///   off, on, on, off, repeated. Before each off block the writer is flushed, untimed, so its
+///   leftover work does not slow the off block (a timed flush would charge the block the
+///   writer thread's wait for a core, which on a loaded machine is far longer than its work).
+///   Overhead = median over the groups of four blocks of sum(on) / sum(off) − 1, in wall-clock
+///   time and in process CPU time (all threads): the off-on-on-off order cancels a steady
+///   drift (another process slowly taking the cores), which adjacent off-on pairs would
+///   charge to logging, and CPU time does not grow when others take the cores away.
 public enum TrackingBench {
     public struct Throughput: Sendable, Codable {
         public var rowsPerStatement: Int
@@ -37,13 +37,25 @@ public enum TrackingBench {
         public var pointsPerStep: Int
         public var medianOffSeconds: Double
         public var medianOnSeconds: Double
-        /// Median of the on/off ratios of adjacent blocks, minus one, in percent (wall clock).
+        /// Median over off-on-on-off groups of their on/off ratio, minus one, in percent (wall clock).
         public var overheadPercent: Double
         /// The same with process CPU time (all threads, the writer's included).
         public var cpuOverheadPercent: Double
+        /// Half-width of the 95 % confidence interval of the mean on/off ratio, in percent: how
+        /// far the A/B figures can be trusted on this machine at this moment.
+        public var overheadCI95Percent: Double
         /// Median time the `record` calls took inside a logging step: the part of the overhead
-        /// that is on the training thread itself (the rest is the writer thread's share of the cores).
+        /// that is on the training thread itself.
         public var medianRecordSeconds: Double
+        /// CPU time of the writer thread per logging step (its share of the cores).
+        public var writerCPUSecondsPerStep: Double
+        /// What logging costs, counted rather than timed: (record calls + writer CPU) per step
+        /// over the step's median time with logging off, in percent. An upper bound on the
+        /// slowdown (the writer's CPU time counts as if it all were taken from training), free
+        /// of the machine's noise that the A/B figures carry.
+        public var accountedPercent: Double {
+            (medianRecordSeconds + writerCPUSecondsPerStep) / medianOffSeconds * 100
+        }
     }
 
     /// Records `points` points into a new database in `directory` and times it until committed.
@@ -67,7 +79,7 @@ public enum TrackingBench {
                           cpuSeconds: cpuTime(CLOCK_PROCESS_CPUTIME_ID) - cpuStart, recordingCPUSeconds: recording)
     }
 
-    /// Times `step` in alternating blocks of `block` steps with logging off and on.
+    /// Times `step` in blocks of `block` steps with logging off, on, on, off, ….
     public static func stepOverhead(directory: URL, steps: Int, block: Int = 2, pointsPerStep: Int,
                                     step: () throws -> Void) throws -> StepOverhead {
         let path = directory.appendingPathComponent("bench-steps-\(UUID().uuidString).db").path
@@ -76,12 +88,14 @@ public enum TrackingBench {
         let run = try store.startRun(description("tracking-step-overhead"))
         let keys = (0..<pointsPerStep).map { "train.metric\($0)" }
         try step()  // warm-up: caches, thread pools, page faults
+        try run.flush()
+        let writerCPUBefore = run.writerCPUSeconds
         var off: [(wall: Double, cpu: Double)] = []
         var on: [(wall: Double, cpu: Double)] = []
         var recording: [Double] = []
         var index = 0
         while off.count + on.count < steps {
-            let logging = (index / block) % 2 == 1
+            let logging = [false, true, true, false][(index / block) % 4]
             if !logging && index % block == 0 { try run.flush() }
             let start = DispatchTime.now().uptimeNanoseconds
             let cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
@@ -96,19 +110,25 @@ public enum TrackingBench {
             if logging { on.append(sample) } else { off.append(sample) }
             index += 1
         }
+        try run.flush()
+        let writerCPU = run.writerCPUSeconds - writerCPUBefore
         try run.finish()
-        let pairs = min(off.count, on.count) / block
-        func pairedOverhead(_ value: ((wall: Double, cpu: Double)) -> Double) -> Double {
-            let ratios = (0..<pairs).map { p in
-                let range = (p * block)..<((p + 1) * block)
+        let group = 2 * block  // off or on steps in one off-on-on-off group
+        let groups = min(off.count, on.count) / group
+        func ratios(_ value: ((wall: Double, cpu: Double)) -> Double) -> [Double] {
+            (0..<groups).map { g in
+                let range = (g * group)..<((g + 1) * group)
                 return on[range].map(value).reduce(0, +) / off[range].map(value).reduce(0, +)
             }
-            return (median(ratios) - 1) * 100
         }
+        let wall = ratios(\.wall)
         return StepOverhead(steps: steps, pointsPerStep: pointsPerStep,
                             medianOffSeconds: median(off.map(\.wall)), medianOnSeconds: median(on.map(\.wall)),
-                            overheadPercent: pairedOverhead(\.wall), cpuOverheadPercent: pairedOverhead(\.cpu),
-                            medianRecordSeconds: median(recording))
+                            overheadPercent: (median(wall) - 1) * 100,
+                            cpuOverheadPercent: (median(ratios(\.cpu)) - 1) * 100,
+                            overheadCI95Percent: confidenceHalfWidth(wall) * 100,
+                            medianRecordSeconds: median(recording),
+                            writerCPUSecondsPerStep: writerCPU / Double(max(on.count, 1)))
     }
 
     /// The Python peer (`scripts/peers/tracking.py`): sqlite3's `executemany` into the same
@@ -140,6 +160,14 @@ public enum TrackingBench {
         var time = timespec()
         clock_gettime(clock, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// 1.96 standard errors of the mean of `values` (normal approximation).
+    private static func confidenceHalfWidth(_ values: [Double]) -> Double {
+        guard values.count > 1 else { return .nan }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)
+        return 1.96 * (variance / Double(values.count)).squareRoot()
     }
 
     private static func median(_ values: [Double]) -> Double {

@@ -37,6 +37,9 @@ public final class Run: Sendable {
         writer.log(message, level: level, wallTime: time.timeIntervalSince1970)
     }
 
+    /// CPU seconds the background writer has spent so far (as of its last write).
+    public var writerCPUSeconds: Double { writer.cpuSeconds }
+
     /// Waits until everything recorded so far is in runs.db.
     public func flush() throws {
         try writer.flush()

@@ -12,8 +12,8 @@ struct BenchTracking: ParsableCommand {
     @Option(help: "Metric points for the throughput measurement.")
     var points: Int = 4_000_000
 
-    @Option(help: "Timed training steps (half with logging off, half on).")
-    var steps: Int = 40
+    @Option(help: "Timed training steps (half with logging off, half on; groups of 8).")
+    var steps: Int = 64
 
     @Option(help: "Metric points recorded per training step when logging is on.")
     var pointsPerStep: Int = 100
@@ -55,6 +55,9 @@ struct BenchTracking: ParsableCommand {
                 "\"points_per_s\": \(Int(throughput.pointsPerSecond))",
                 "\"step_overhead_pct\": \(String(format: "%.3f", overhead.overheadPercent))",
                 "\"step_overhead_cpu_pct\": \(String(format: "%.3f", overhead.cpuOverheadPercent))",
+                "\"step_overhead_ci95_pct\": \(String(format: "%.3f", overhead.overheadCI95Percent))",
+                "\"logging_cost_accounted_pct\": \(String(format: "%.4f", overhead.accountedPercent))",
+                "\"writer_cpu_us_per_step\": \(String(format: "%.1f", overhead.writerCPUSecondsPerStep * 1e6))",
                 "\"points\": \(throughput.points)",
                 "\"points_per_cpu_s\": \(Int(throughput.pointsPerCPUSecond))",
                 "\"record_ns_per_point\": \(String(format: "%.1f", throughput.recordingCPUSeconds / Double(throughput.points) * 1e9))",
@@ -91,16 +94,16 @@ struct BenchTracking: ParsableCommand {
             print(String(format: "    Python sqlite3 executemany (peer): %.0f points/s; FunAudio is %.2fx",
                          peerRate, throughput.pointsPerSecond / peerRate))
         } else {
-            print("    Python peer skipped: no python found (scripts/install-peers)")
+            print("    Python peer skipped (--no-peer)")
         }
         print("  training step, \(stepName)")
         print(String(format: "    median %.2f ms logging off, %.2f ms logging on (%d points/step, %d steps)",
                      overhead.medianOffSeconds * 1000, overhead.medianOnSeconds * 1000,
                      overhead.pointsPerStep, overhead.steps))
-        print(String(format: "    overhead %.2f %% wall clock, %.2f %% CPU time (median on/off ratio of adjacent 2-step blocks)",
-                     overhead.overheadPercent, overhead.cpuOverheadPercent))
-        print(String(format: "    the record() calls themselves: median %.1f µs per step (%.4f %% of the step)",
-                     overhead.medianRecordSeconds * 1e6, overhead.medianRecordSeconds / overhead.medianOffSeconds * 100))
+        print(String(format: "    overhead %.2f %% ± %.2f %% (95 %%) wall clock, %.2f %% CPU time (median on/off ratio of off-on-on-off groups of 2-step blocks)",
+                     overhead.overheadPercent, overhead.overheadCI95Percent, overhead.cpuOverheadPercent))
+        print(String(format: "    counted: record() %.1f µs + writer thread %.1f µs CPU per step = %.4f %% of the step",
+                     overhead.medianRecordSeconds * 1e6, overhead.writerCPUSecondsPerStep * 1e6, overhead.accountedPercent))
     }
 }
 
