@@ -52,6 +52,11 @@ extension RunStore {
                 INSERT INTO blobs (sha256, size, storage, data) VALUES (?, ?, ?, ?)
                 ON CONFLICT (sha256) DO NOTHING
                 """, arguments: [sha256, data.count, inline ? "inline" : "file", inline ? data : nil])
+            if !inline {
+                // Written again if another process deleted the same bytes (last reference
+                // gone) after the write above: deletions happen in write transactions too.
+                try BlobFiles.write(data, to: blobDirectory, sha256: sha256, operation: operation)
+            }
             try db.execute(sql: """
                 INSERT INTO artifacts (run_id, cell_index, step, kind, name, media_type, size, sha256, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -60,6 +65,44 @@ extension RunStore {
             return try Artifact.fetchOne(db, sql: "SELECT * FROM artifacts WHERE id = ?",
                                          arguments: [db.lastInsertedRowID])!
         }
+    }
+
+    /// Deletes the artifacts `ids` of `run`, and the bytes no remaining artifact shares (rows of
+    /// `blobs`, files beside runs.db): how a run keeps only its latest checkpoints.
+    ///
+    /// A blob file is moved aside inside the transaction and removed after the commit (put
+    /// back if the commit fails), so no committed row ever names a missing file, and a process
+    /// storing the same bytes meanwhile finds the file gone and writes it again.
+    public func deleteArtifacts(run: Int64, ids: [Int64]) throws {
+        var trash: [(file: URL, aside: URL)] = []
+        do {
+            try write("deleting \(ids.count) artifacts of run \(run)") { db in
+                var hashes = Set<String>()
+                for id in ids {
+                    if let sha256 = try String.fetchOne(db, sql: "SELECT sha256 FROM artifacts WHERE id = ? AND run_id = ?",
+                                                        arguments: [id, run]) {
+                        hashes.insert(sha256)
+                        try db.execute(sql: "DELETE FROM artifacts WHERE id = ?", arguments: [id])
+                    }
+                }
+                for sha256 in hashes.sorted() {
+                    let shared = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM artifacts WHERE sha256 = ?)",
+                                                   arguments: [sha256]) ?? true
+                    guard !shared else { continue }
+                    let storage = try String.fetchOne(db, sql: "SELECT storage FROM blobs WHERE sha256 = ?", arguments: [sha256])
+                    try db.execute(sql: "DELETE FROM blobs WHERE sha256 = ?", arguments: [sha256])
+                    if storage == "file" {
+                        let file = blobDirectory.appendingPathComponent(sha256)
+                        let aside = blobDirectory.appendingPathComponent(".\(sha256).deleted-\(getpid())")
+                        if rename(file.path, aside.path) == 0 { trash.append((file, aside)) }
+                    }
+                }
+            }
+        } catch {
+            for item in trash { rename(item.aside.path, item.file.path) }
+            throw error
+        }
+        for item in trash { unlink(item.aside.path) }
     }
 
     /// All artifacts of `run`, in the order they were stored.

@@ -49,6 +49,37 @@ struct ArtifactTests {
         try run.finish()
     }
 
+    @Test func deletingArtifactsDropsOnlyBytesNoOtherArtifactShares() throws {
+        let dir = try TemporaryDirectory()
+        let store = try RunStore(path: dir.databasePath, inlineBlobLimit: 1024)
+        let run = try store.startRun(sampleRun())
+        let big = Data((0..<4000).map { UInt8(truncatingIfNeeded: $0 &* 13) })
+        let other = Data((0..<4000).map { UInt8(truncatingIfNeeded: $0 &* 17) })
+        let small = Data("step 1".utf8)
+        let first = try run.putArtifact(name: "checkpoint-1", kind: "checkpoint", mediaType: "x", data: big)
+        let twin = try run.putArtifact(name: "checkpoint-1-copy", kind: "checkpoint", mediaType: "x", data: big)
+        let second = try run.putArtifact(name: "checkpoint-2", kind: "checkpoint", mediaType: "x", data: other)
+        let note = try run.putArtifact(name: "note.txt", kind: "text", mediaType: "text/plain", data: small)
+        let file = { (bytes: Data) in dir.url.appendingPathComponent("runs.db-blobs/\(SHA256.hex(bytes))").path }
+
+        // `big` is still named by `twin`: its file stays.
+        try store.deleteArtifacts(run: run.id, ids: [first.id, note.id])
+        #expect(try store.artifacts(run: run.id).map(\.name) == ["checkpoint-1-copy", "checkpoint-2"])
+        #expect(FileManager.default.fileExists(atPath: file(big)))
+        #expect(try store.data(of: twin) == big)
+        #expect(try count(store, "blobs") == 2)  // the inline note's bytes are gone
+        // The last reference: row and file go; no file is left aside.
+        try store.deleteArtifacts(run: run.id, ids: [twin.id])
+        #expect(!FileManager.default.fileExists(atPath: file(big)))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.appendingPathComponent("runs.db-blobs").path)
+                == [second.sha256])
+        // Storing the same bytes again brings the file back.
+        let again = try run.putArtifact(name: "checkpoint-3", kind: "checkpoint", mediaType: "x", data: big)
+        #expect(try store.data(of: again) == big)
+        #expect(try integrity(store) == "ok")
+        try run.finish()
+    }
+
     @Test func aDamagedBlobFileIsDetected() throws {
         let dir = try TemporaryDirectory()
         let store = try RunStore(path: dir.databasePath, inlineBlobLimit: 16)
