@@ -91,6 +91,8 @@ public enum ExperimentSchema {
         Field("duration_weight", .double(0...100), default: .double(1), "Weight of the duration loss."),
         Field("validate_every", .int(1...1_000_000), default: .int(200), "Steps between validations."),
         Field("checkpoint_every", .int(1...1_000_000), default: .int(500), "Steps between checkpoints."),
+        Field("keep_checkpoints", .int(0...1_000_000), default: .int(2),
+              "How many of a run's latest checkpoints runs.db keeps: older ones are deleted once a newer one is stored (0: all). Resuming needs only the last."),
         Field("threads", .int(1...256), default: .int(2), "CPU threads; part of what makes a run reproducible."),
     ])
 

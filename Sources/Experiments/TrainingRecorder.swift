@@ -10,12 +10,15 @@ final class TrainingRecorder: TrainingObserver {
     let run: Run
     let cellIndex: Int
     let progress: Progress
+    /// `train.keep_checkpoints`: how many of the run's latest checkpoints stay (0: all).
+    let keepCheckpoints: Int
     /// Why the last checkpoint is not in runs.db; the train cell fails with it.
     private(set) var storeFailure: Error?
 
-    init(run: Run, cellIndex: Int, totalSteps: Int, startStep: Int) {
+    init(run: Run, cellIndex: Int, totalSteps: Int, startStep: Int, keepCheckpoints: Int) {
         self.run = run
         self.cellIndex = cellIndex
+        self.keepCheckpoints = keepCheckpoints
         self.progress = Progress("train", total: totalSteps)
         progress.update(startStep)
     }
@@ -44,6 +47,20 @@ final class TrainingRecorder: TrainingObserver {
                                 mediaType: "application/octet-stream", data: bytes, cell: cellIndex, step: step)
         } catch {
             storeFailure = storeFailure ?? error
+            return
+        }
+        deleteOldCheckpoints()
+    }
+
+    /// Keeps the latest `keepCheckpoints` checkpoints of the run (a fine-tuned BERT makes each
+    /// one 290 MB). A failed deletion costs only disk space: logged, training goes on.
+    private func deleteOldCheckpoints() {
+        guard keepCheckpoints > 0 else { return }
+        do {
+            let old = try run.store.artifacts(run: run.id).filter { $0.kind == "checkpoint" }.dropLast(keepCheckpoints)
+            if !old.isEmpty { try run.store.deleteArtifacts(run: run.id, ids: old.map(\.id)) }
+        } catch {
+            run.log("old checkpoints not deleted: \(error)", level: .warning)
         }
     }
 

@@ -114,6 +114,19 @@ import Tracking
         }
     }
 
+    @Test func onlyTheLatestCheckpointsAreKept() throws {
+        let outcome = try runner.run(Experiment.load(folder + "/tiny.yaml", overrides: [
+            "train.checkpoint_every=1", "train.keep_checkpoints=2"]))[0]
+        #expect(outcome.status == .finished, "\(outcome.error ?? "")")
+        let checkpoints = try store.artifacts(run: outcome.runID).filter { $0.kind == "checkpoint" }
+        #expect(checkpoints.map(\.name) == ["checkpoint-3.safetensors", "checkpoint-4.safetensors"])
+        // Everything else is still there, and the run can be resumed and reused from the last.
+        #expect(try store.artifacts(run: outcome.runID).contains { $0.name == "synth/00/predicted.wav" })
+        let all = try runner.run(Experiment.load(folder + "/tiny.yaml", overrides: [
+            "train.checkpoint_every=1", "train.keep_checkpoints=0", "train.lr=0.002"]))[0]
+        #expect(try store.artifacts(run: all.runID).filter { $0.kind == "checkpoint" }.count == 4)
+    }
+
     @Test func aCellThatCannotRunFailsTheRunWithItsReason() throws {
         let outcome = try runner.run(Experiment.load(folder + "/broken.yaml"))[0]
         #expect(outcome.status == .failed)
