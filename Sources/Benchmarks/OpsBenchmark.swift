@@ -69,37 +69,25 @@ public enum OpsBenchmark {
             }
             var forward: [Double] = [], both: [Double] = [], cpu: [Double] = []
             for i in 0..<(warmup + repeats) {
-                let c0 = processCPUNanoseconds()
+                let c0 = Measure.cpuSeconds()
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 let y = c.op(inputs)
                 let t1 = DispatchTime.now().uptimeNanoseconds
                 y.backward(Tensor.ones(y.shape))
                 let t2 = DispatchTime.now().uptimeNanoseconds
-                let c2 = processCPUNanoseconds()
+                let c2 = Measure.cpuSeconds()
                 for x in inputs { x.zeroGrad() }
                 if i >= warmup {
                     forward.append(Double(t1 - t0) / 1e6)
                     both.append(Double(t2 - t0) / 1e6)
-                    cpu.append(Double(c2 - c0) / 1e6)
+                    cpu.append((c2 - c0) * 1e3)
                 }
             }
-            let f = median(forward)
-            timings.append(Timing(name: c.name, forwardMilliseconds: f, forwardBackwardMilliseconds: median(both),
-                                  forwardBackwardCPUMilliseconds: median(cpu),
+            let f = Measure.median(forward)
+            timings.append(Timing(name: c.name, forwardMilliseconds: f, forwardBackwardMilliseconds: Measure.median(both),
+                                  forwardBackwardCPUMilliseconds: Measure.median(cpu),
                                   forwardGflops: c.flops.map { $0 / (f * 1e6) }))
         }
         return timings
-    }
-
-    /// CPU time of this process, all threads.
-    static func processCPUNanoseconds() -> UInt64 {
-        var t = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let s = values.sorted()
-        return s.isEmpty ? .nan : s[s.count / 2]
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import Seeded
 import Tracking
 
 /// `funaudio bench report`: how long a large comparison page takes to render and how much it
@@ -40,30 +41,30 @@ public enum ReportBench {
         var total: [Double] = [], renderOnly: [Double] = [], cpu: [Double] = []
         var page: RenderedPage?
         for _ in 0..<max(repeats, 1) {
-            let cpuStart = cpuMilliseconds()
+            let cpuStart = Measure.cpuSeconds()
             let start = DispatchTime.now().uptimeNanoseconds
             let rendered = writer.renderComparison(data, title: "Benchmark: \(runs) runs × \(steps) steps")
             let rendering = DispatchTime.now().uptimeNanoseconds
             try writer.write(rendered, to: folder)
             let end = DispatchTime.now().uptimeNanoseconds
-            cpu.append(cpuMilliseconds() - cpuStart)
+            cpu.append((Measure.cpuSeconds() - cpuStart) * 1e3)
             renderOnly.append(Double(rendering - start) / 1e6)
             total.append(Double(end - start) / 1e6)
             page = rendered
         }
         let loadMS = database ? try timeLoading(data, directory: directory) : nil
-        return Result(runs: runs, steps: steps, renderMS: median(total), renderOnlyMS: median(renderOnly),
-                      renderCPUMS: median(cpu),
+        return Result(runs: runs, steps: steps, renderMS: Measure.median(total), renderOnlyMS: Measure.median(renderOnly),
+                      renderCPUMS: Measure.median(cpu),
                       pageBytes: page?.pageBytes ?? 0,
                       mediaBytes: page?.files.reduce(0) { $0 + $1.bytes.count } ?? 0, loadMS: loadMS)
     }
 
     /// A run whose loss falls with seeded noise, so LTTB has real work to do.
     static func syntheticRun(index: Int, steps: Int) -> RunData {
-        var rng = SplitMix(seed: UInt64(index) &+ 1)
+        var rng = SplitMix64(seed: UInt64(index) &+ 1)
         let scale = 1 + Double(index) * 0.05
         let train = (0..<steps).map { step in
-            scale * exp(-Double(step) / Double(steps) * 3) + 0.05 * rng.unit()
+            scale * exp(-Double(step) / Double(steps) * 3) + 0.05 * rng.nextUnit()
         }
         let valSteps = Array(stride(from: 0, to: steps, by: 1000))
         let val = valSteps.map { scale * 1.1 * exp(-Double($0) / Double(steps) * 3) }
@@ -116,33 +117,4 @@ public enum ReportBench {
         for id in ids { _ = try loader.run(id) }
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
     }
-
-    /// CPU time of this process so far (all threads).
-    private static func cpuMilliseconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) * 1e3 + Double(ts.tv_nsec) / 1e6
-    }
-
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    }
-}
-
-/// SplitMix64: a tiny seeded generator, so every benchmark run draws the same curves.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

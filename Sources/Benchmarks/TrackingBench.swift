@@ -67,16 +67,16 @@ public enum TrackingBench {
         let run = try store.startRun(description("tracking-throughput"),
                                      writerOptions: WriterOptions(rowsPerStatement: rowsPerStatement))
         let start = DispatchTime.now().uptimeNanoseconds
-        let cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
-        let threadStart = cpuTime(CLOCK_THREAD_CPUTIME_ID)
+        let cpuStart = Measure.cpuSeconds()
+        let threadStart = Measure.cpuSeconds(CLOCK_THREAD_CPUTIME_ID)
         for i in 0..<points {
             run.record(keys[i & 15], step: i >> 4, value: Double(i) * 0.001)
         }
-        let recording = cpuTime(CLOCK_THREAD_CPUTIME_ID) - threadStart
+        let recording = Measure.cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - threadStart
         try run.finish()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return Throughput(rowsPerStatement: rowsPerStatement, points: points, seconds: seconds,
-                          cpuSeconds: cpuTime(CLOCK_PROCESS_CPUTIME_ID) - cpuStart, recordingCPUSeconds: recording)
+                          cpuSeconds: Measure.cpuSeconds() - cpuStart, recordingCPUSeconds: recording)
     }
 
     /// Times `step` in blocks of `block` steps with logging off, on, on, off, ….
@@ -98,7 +98,7 @@ public enum TrackingBench {
             let logging = [false, true, true, false][(index / block) % 4]
             if !logging && index % block == 0 { try run.flush() }
             let start = DispatchTime.now().uptimeNanoseconds
-            let cpuStart = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
+            let cpuStart = Measure.cpuSeconds()
             try step()
             if logging {
                 let recordStart = DispatchTime.now().uptimeNanoseconds
@@ -106,7 +106,7 @@ public enum TrackingBench {
                 recording.append(Double(DispatchTime.now().uptimeNanoseconds - recordStart) / 1e9)
             }
             let sample = (wall: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
-                          cpu: cpuTime(CLOCK_PROCESS_CPUTIME_ID) - cpuStart)
+                          cpu: Measure.cpuSeconds() - cpuStart)
             if logging { on.append(sample) } else { off.append(sample) }
             index += 1
         }
@@ -123,11 +123,11 @@ public enum TrackingBench {
         }
         let wall = ratios(\.wall)
         return StepOverhead(steps: steps, pointsPerStep: pointsPerStep,
-                            medianOffSeconds: median(off.map(\.wall)), medianOnSeconds: median(on.map(\.wall)),
-                            overheadPercent: (median(wall) - 1) * 100,
-                            cpuOverheadPercent: (median(ratios(\.cpu)) - 1) * 100,
-                            overheadCI95Percent: confidenceHalfWidth(wall) * 100,
-                            medianRecordSeconds: median(recording),
+                            medianOffSeconds: Measure.median(off.map(\.wall)), medianOnSeconds: Measure.median(on.map(\.wall)),
+                            overheadPercent: (Measure.median(wall) - 1) * 100,
+                            cpuOverheadPercent: (Measure.median(ratios(\.cpu)) - 1) * 100,
+                            overheadCI95Percent: Measure.confidenceHalfWidth(wall) * 100,
+                            medianRecordSeconds: Measure.median(recording),
                             writerCPUSecondsPerStep: writerCPU / Double(max(on.count, 1)))
     }
 
@@ -154,27 +154,6 @@ public enum TrackingBench {
 
     private static func description(_ name: String) -> RunDescription {
         RunDescription(experiment: name, config: "bench: \(name)\n")
-    }
-
-    private static func cpuTime(_ clock: clockid_t) -> Double {
-        var time = timespec()
-        clock_gettime(clock, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
-    /// 1.96 standard errors of the mean of `values` (normal approximation).
-    private static func confidenceHalfWidth(_ values: [Double]) -> Double {
-        guard values.count > 1 else { return .nan }
-        let mean = values.reduce(0, +) / Double(values.count)
-        let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)
-        return 1.96 * (variance / Double(values.count)).squareRoot()
-    }
-
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
 
     private static func removeDatabase(_ path: String) {

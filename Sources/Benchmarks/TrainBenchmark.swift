@@ -55,8 +55,8 @@ public enum TrainBenchmark {
             _ = noGrad { model(tokens: tokens1, batch: 1, referenceMel: reference1) }
             if i >= 5 { inferTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
         }
-        let stepMs = median(times)
-        return Result(params: model.parameterCount, trainStepMilliseconds: stepMs, inferMilliseconds: median(inferTimes),
+        let stepMs = Measure.median(times)
+        return Result(params: model.parameterCount, trainStepMilliseconds: stepMs, inferMilliseconds: Measure.median(inferTimes),
                       gflops: 3 * config.forwardFLOPs(batch: b) / (stepMs * 1e6), sgemmGflops: sgemmCeiling(),
                       peakRSSMegabytes: peakResidentMegabytes(), lossFirst: losses.first ?? .nan,
                       lossLast: losses.last ?? .nan, steps: steps)
@@ -93,12 +93,6 @@ public enum TrainBenchmark {
               let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return .nan }
         return kb / 1024
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let s = values.sorted()
-        guard !s.isEmpty else { return .nan }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 }
 
