@@ -45,10 +45,14 @@ public struct MelFeatures: Sendable {
         let key = try cacheKey(corpus, settings)
         let folder = (cache ?? corpus.root.appendingPathComponent("features"))
             .appendingPathComponent("mel-\(key)")
-        try CacheFolder.ensure(folder, isComplete: { folder in
-            guard let cached = try? MelFeatures(folder: folder, key: key) else { return false }
-            return corpus.items.allSatisfy { cached.spans[$0.id] != nil }
-        }, build: { try compute(corpus, settings: settings, key: key, into: $0) })
+        func cached(_ folder: URL) -> MelFeatures? {
+            guard let features = try? MelFeatures(folder: folder, key: key),
+                  corpus.items.allSatisfy({ features.spans[$0.id] != nil }) else { return nil }
+            return features
+        }
+        if let features = cached(folder) { return features }  // the usual case: read once
+        try CacheFolder.ensure(folder, isComplete: { cached($0) != nil },
+                               build: { try compute(corpus, settings: settings, key: key, into: $0) })
         return try MelFeatures(folder: folder, key: key)
     }
 
