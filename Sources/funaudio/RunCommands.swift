@@ -67,13 +67,13 @@ struct RunExperiment: ParsableCommand {
 
     func run() throws {
         let experiments = try Experiment.load(file, overrides: overrides)
+        if let sweepPoint, !experiments.indices.contains(sweepPoint) {
+            throw ValidationError("--sweep-point \(sweepPoint): \(file) has \(experiments.count) sweep points")
+        }
         let store = try database.open(create: true)
         let runner = Runner(store: store, options: output.runOptions(force: force))
         if let sweepPoint, let sweepID {
             // A child of `--jobs`: one point of the sweep its parent expanded the same way.
-            guard experiments.indices.contains(sweepPoint) else {
-                throw ValidationError("--sweep-point \(sweepPoint): \(file) has \(experiments.count) sweep points")
-            }
             return try finish([runner.run(experiments[sweepPoint], sweepID: sweepID)], reports: output.reports)
         }
         guard jobs > 1, experiments.count > 1 else {
