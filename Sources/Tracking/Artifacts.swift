@@ -131,22 +131,24 @@ extension RunStore {
         return found
     }
 
-    /// The bytes of `artifact`, checked against its size and (for files) its SHA-256.
+    /// The bytes of `artifact`, checked against its size and SHA-256 wherever they are stored:
+    /// damaged bytes are never exported or shown as good. A mismatch is
+    /// ``TrackingError/artifactDamaged(run:name:reason:)``.
     public func data(of artifact: Artifact) throws -> Data {
         let row = try read("reading artifact '\(artifact.name)'") { db in
             try Row.fetchOne(db, sql: "SELECT storage, data FROM blobs WHERE sha256 = ?", arguments: [artifact.sha256])
         }
-        guard let row else {
-            throw TrackingError.blobDamaged(sha256: artifact.sha256, path: path, reason: "no row in blobs")
-        }
-        if row["storage"] as String == "inline" {
-            let data: Data = row["data"] ?? Data()
-            guard data.count == artifact.size else {
-                throw TrackingError.blobDamaged(sha256: artifact.sha256, path: path,
-                                                reason: "\(data.count) bytes instead of \(artifact.size)")
+        do {
+            guard let row else {
+                throw TrackingError.blobDamaged(sha256: artifact.sha256, path: path, reason: "no row in blobs")
             }
-            return data
+            if row["storage"] as String == "inline" {
+                return try BlobFiles.checked(row["data"] ?? Data(), sha256: artifact.sha256, size: artifact.size,
+                                             location: path + " (table blobs)")
+            }
+            return try BlobFiles.read(sha256: artifact.sha256, size: artifact.size, from: blobDirectory)
+        } catch TrackingError.blobDamaged(_, _, let reason) {
+            throw TrackingError.artifactDamaged(run: artifact.runID, name: artifact.name, reason: reason)
         }
-        return try BlobFiles.read(sha256: artifact.sha256, size: artifact.size, from: blobDirectory)
     }
 }

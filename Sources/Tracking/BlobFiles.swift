@@ -47,14 +47,23 @@ enum BlobFiles {
     static func read(sha256: String, size: Int, from directory: URL) throws -> Data {
         let path = directory.appendingPathComponent(sha256).path
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrackingError.blobDamaged(sha256: sha256, path: path, reason: "file missing or unreadable")
+            throw TrackingError.blobDamaged(sha256: sha256, path: path, reason: "\(path) is missing or unreadable")
         }
+        return try checked(data, sha256: sha256, size: size, location: path)
+    }
+
+    /// `data` if it has `size` bytes and hashes to `sha256`, else ``TrackingError/blobDamaged(sha256:path:reason:)``
+    /// saying where the bytes were read (`location`) and what is wrong.
+    static func checked(_ data: Data, sha256: String, size: Int, location: String) throws -> Data {
         guard data.count == size else {
-            throw TrackingError.blobDamaged(sha256: sha256, path: path, reason: "\(data.count) bytes instead of \(size)")
+            throw TrackingError.blobDamaged(sha256: sha256, path: location,
+                                            reason: "\(data.count) bytes instead of \(size) in \(location)")
         }
         let actual = SHA256.hex(data)
         guard actual == sha256 else {
-            throw TrackingError.blobDamaged(sha256: sha256, path: path, reason: "content hashes to \(actual)")
+            throw TrackingError.blobDamaged(sha256: sha256, path: location,
+                                            reason: "bytes in \(location) hash to \(actual.prefix(12))…, "
+                                                + "not \(sha256.prefix(12))…")
         }
         return data
     }

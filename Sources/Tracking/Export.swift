@@ -54,7 +54,7 @@ extension RunStore {
     private func safeURL(_ name: String, in directory: URL) throws -> URL {
         let parts = name.split(separator: "/")
         guard !name.hasPrefix("/"), !parts.isEmpty, !parts.contains(".."), !parts.contains(".") else {
-            throw TrackingError.cannotOpen(path: name, reason: "artifact name is not a plain relative path; refusing to export it")
+            throw TrackingError.cannotWriteOutput(path: name, reason: "artifact name is not a plain relative path; refusing to export it")
         }
         return directory.appendingPathComponent(name)
     }
@@ -63,7 +63,7 @@ extension RunStore {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw TrackingError.cannotOpen(path: directory.path, reason: "cannot create directory: \(error.localizedDescription)")
+            throw TrackingError.cannotWriteOutput(path: directory.path, reason: "cannot create the folder: \(error.localizedDescription)")
         }
     }
 
@@ -71,7 +71,7 @@ extension RunStore {
         do {
             try data.write(to: url, options: .atomic)
         } catch {
-            throw TrackingError.cannotOpen(path: url.path, reason: "cannot write: \(error.localizedDescription)")
+            throw TrackingError.cannotWriteOutput(path: url.path, reason: error.localizedDescription)
         }
     }
 }

@@ -98,39 +98,58 @@ extension RunStore {
     }
 
     /// Marks as `crashed` the `running` runs whose process died without ending them, and
-    /// returns their ids. Every `funaudio` command calls this first.
+    /// returns their ids. Every `funaudio` command that writes calls this first; commands that
+    /// only read see such runs as crashed without writing (``runs(_:)``, ``runDetail(_:logLimit:)``).
     ///
     /// A run is taken for dead when its heartbeat is older than `heartbeatOlderThan` seconds,
     /// or at once when it was started on this host by a process that no longer exists (after
     /// a SIGKILL or an out-of-memory kill `funaudio resume` need not wait a minute). A pid
     /// reused by another process only delays this to the heartbeat rule; it never marks a
-    /// live run.
+    /// live run. Its end time is its last sign of life (see ``lastSignOfLife``).
     @discardableResult
     public func markCrashedRuns(heartbeatOlderThan: TimeInterval = 60, now: Date = Date()) throws -> [Int64] {
-        let cutoff = now.timeIntervalSince1970 - heartbeatOlderThan
-        let host = ProcessInfo.processInfo.hostName
-        return try write("marking crashed runs") { db in
+        try write("marking crashed runs") { db in
             let running = try Row.fetchAll(db, sql: "SELECT id, host, pid, heartbeat_at FROM runs WHERE status = 'running'")
             var crashed: [Int64] = []
             for run in running {
+                guard let error = Self.crashReason(run, heartbeatOlderThan: heartbeatOlderThan, now: now) else { continue }
                 let id: Int64 = run["id"]
-                let error: String
-                if (run["heartbeat_at"] as Double) < cutoff {
-                    error = "process stopped without ending the run (no heartbeat for \(Int(heartbeatOlderThan)) s)"
-                } else if run["host"] as String? == host, let pid: Int32 = run["pid"], !processExists(pid) {
-                    error = "process \(pid) on \(host) stopped without ending the run (killed?)"
-                } else {
-                    continue
-                }
                 try db.execute(sql: """
-                    UPDATE runs SET status = 'crashed', ended_at = heartbeat_at,
-                        error = ? || '; last heartbeat ' || datetime(heartbeat_at, 'unixepoch') || ' UTC'
+                    UPDATE runs SET status = 'crashed', ended_at = \(Self.lastSignOfLife("runs")), error = ?
                     WHERE id = ?
                     """, arguments: [error, id])
                 crashed.append(id)
             }
             return crashed
         }
+    }
+
+    /// Why the `running` run in `row` (`host`, `pid`, `heartbeat_at`) must be dead, or nil if
+    /// it may be alive.
+    static func crashReason(_ row: Row, heartbeatOlderThan: TimeInterval = 60, now: Date = Date()) -> String? {
+        let heartbeat: Double = row["heartbeat_at"]
+        let host = ProcessInfo.processInfo.hostName
+        let last = "; last heartbeat " + RunReport.timestamp(Date(timeIntervalSince1970: heartbeat)) + " UTC"
+        if heartbeat < now.timeIntervalSince1970 - heartbeatOlderThan {
+            return "process stopped without ending the run (no heartbeat for \(Int(heartbeatOlderThan)) s)" + last
+        }
+        if row["host"] as String? == host, let pid: Int32 = row["pid"], !processExists(pid) {
+            return "process \(pid) on \(host) stopped without ending the run (killed?)" + last
+        }
+        return nil
+    }
+
+    /// SQL for the last time a run of `table` (`runs` or an alias of it) was seen alive: its
+    /// heartbeat, its last metric point, log line or cell start or end. The heartbeat alone is
+    /// up to 10 s old, which gave a run killed in its first seconds a duration of 0.0 s.
+    static func lastSignOfLife(_ table: String) -> String {
+        """
+        MAX(\(table).heartbeat_at,
+            COALESCE((SELECT MAX(v.wall_time) FROM metric_segments s JOIN metric_values v ON v.rowid = s.last_rowid
+                      WHERE s.run_id = \(table).id), 0),
+            COALESCE((SELECT MAX(wall_time) FROM log_lines WHERE run_id = \(table).id), 0),
+            COALESCE((SELECT MAX(COALESCE(ended_at, started_at)) FROM cells WHERE run_id = \(table).id), 0))
+        """
     }
 }
 

@@ -68,6 +68,8 @@ public struct RunDetail: Sendable {
     public var config: String
     public var configSHA256: String
     public var parentRunID: Int64?
+    /// The run whose trained model this run reused (its train cell was `reused`).
+    public var modelSourceRunID: Int64?
     public var environment: RunEnvironment
     public var pid: Int
     public var heartbeatAt: Date
@@ -143,6 +145,7 @@ extension RunStore {
             return RunDetail(
                 summary: try summary(id, db), file: row["file"], config: row["config"],
                 configSHA256: row["config_sha256"], parentRunID: row["parent_run_id"],
+                modelSourceRunID: row["model_source_run_id"],
                 environment: RunEnvironment(funaudioVersion: row["funaudio_version"], gitCommit: row["git_commit"],
                                             host: row["host"], cpu: row["cpu"], threads: row["threads"],
                                             libraryVersions: versions),
@@ -178,12 +181,26 @@ extension RunStore {
         }
     }
 
+    /// A `running` run whose process is gone reads as `crashed`, ended at its last sign of
+    /// life, as ``markCrashedRuns(heartbeatOlderThan:now:)`` will record it: a reading command
+    /// writes nothing, yet never shows a dead run as running.
     private func summary(_ id: Int64, _ db: Database) throws -> RunSummary {
         let r = try Row.fetchOne(db, sql: """
             SELECT e.name AS experiment, r.status, r.seed, r.sweep_id, r.started_at, r.ended_at, r.error,
+                   r.host, r.pid, r.heartbeat_at, \(Self.lastSignOfLife("r")) AS last_sign,
                    COALESCE(r.ended_at, r.heartbeat_at) - r.started_at AS duration_s
             FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?
             """, arguments: [id])!
+        var status = RunStatus(rawValue: r["status"]) ?? .crashed
+        var error: String? = r["error"]
+        var endedAt = (r["ended_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        var duration: Double = r["duration_s"]
+        if status == .running, let reason = Self.crashReason(r) {
+            status = .crashed
+            error = reason
+            endedAt = Date(timeIntervalSince1970: r["last_sign"])
+            duration = r["last_sign"] - (r["started_at"] as Double)
+        }
         var params: [String: ParamValue] = [:]
         for p in try Row.fetchAll(db, sql: "SELECT key, value, type FROM params WHERE run_id = ?", arguments: [id]) {
             params[p["key"]] = ParamValue(p["value"], type: p["type"])
@@ -193,9 +210,8 @@ extension RunStore {
             metrics[m["key"]] = .some(m["value"])
         }
         return RunSummary(
-            id: id, experiment: r["experiment"], status: RunStatus(rawValue: r["status"]) ?? .crashed,
+            id: id, experiment: r["experiment"], status: status,
             seed: r["seed"], sweepID: r["sweep_id"], startedAt: Date(timeIntervalSince1970: r["started_at"]),
-            endedAt: (r["ended_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            duration: r["duration_s"], params: params, finalMetrics: metrics, error: r["error"])
+            endedAt: endedAt, duration: duration, params: params, finalMetrics: metrics, error: error)
     }
 }

@@ -20,7 +20,7 @@ public enum RunReport {
 
         let columns = ["id", "experiment", "status", "started (UTC)", "duration"] + params + metrics
         let rows = runs.map { run in
-            [String(run.id), run.experiment, run.status.rawValue, timestamp(run.startedAt), duration(run.duration)]
+            [String(run.id), run.experiment, run.status.rawValue, timestamp(run.startedAt), duration(of: run)]
                 + params.map { run.params[$0]?.description ?? "" }
                 + metrics.map { key in run.finalMetrics[key].map { $0.map(number) ?? "NaN" } ?? "" }
         }
@@ -36,7 +36,7 @@ public enum RunReport {
         var facts: [(String, String)] = [
             ("started", timestamp(s.startedAt) + " UTC"),
             ("ended", s.endedAt.map { timestamp($0) + " UTC" } ?? "—"),
-            ("duration", duration(s.duration)),
+            ("duration", duration(of: s)),
             ("last heartbeat", timestamp(detail.heartbeatAt) + " UTC"),
             ("file", detail.file ?? "—"),
             ("seed", s.seed.map(String.init) ?? "—"),
@@ -89,6 +89,12 @@ public enum RunReport {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
         return formatter.string(from: date)
+    }
+
+    /// How long `run` ran; `<10 s` for a crashed run with no sign of life after its start
+    /// (its heartbeat comes every 10 s, so it lived somewhere under that).
+    public static func duration(of run: RunSummary) -> String {
+        run.status == .crashed && run.duration < 0.05 ? "<10 s" : duration(run.duration)
     }
 
     /// `0.4 s`, `12 s`, `3m 05s`, `2h 01m`.

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one way to open runs.db: a WAL-mode `DatabasePool` with a busy timeout, migrated to the
 /// current schema, shared safely by many threads and many processes.
@@ -9,8 +12,19 @@ import GRDB
 /// front, in SQLite's busy handler, instead of failing halfway with "database is locked"; the
 /// wait is bounded by ``busyTimeout``. Readers never block writers in WAL mode.
 public final class RunStore: Sendable {
+    /// Whether a store may change the file.
+    public enum Access: Sendable {
+        /// Creates, migrates and writes: the commands that record runs.
+        case readWrite
+        /// Opens the file read-only and changes nothing, not even to migrate or to mark dead
+        /// runs: the commands that only read (`list`, `show`, `sql`, `report`, `export`,
+        /// `check`), which must work on a database a user may not write.
+        case readOnly
+    }
+
     /// Path of the database file.
     public let path: String
+    public let access: Access
     /// The GRDB pool: `read` runs on read-only connections, `write` in an immediate transaction.
     public let pool: DatabasePool
     /// Where artifacts larger than ``inlineBlobLimit`` live, one file per SHA-256, beside the database.
@@ -20,17 +34,22 @@ public final class RunStore: Sendable {
     /// Artifacts of at least this many bytes are stored as files, smaller ones in the `blobs` table.
     public let inlineBlobLimit: Int
 
-    /// Opens (and with `create`, creates) the database at `path`, applying pending migrations.
+    /// Opens (and with `create`, creates) the database at `path`, applying pending migrations
+    /// unless `access` is ``Access/readOnly``.
     ///
     /// - Parameters:
     ///   - create: create the file if missing; commands that only read pass `false` so a typo in
     ///     `--db` gives ``TrackingError/databaseMissing(path:)`` instead of an empty database.
+    ///   - access: ``Access/readOnly`` never creates, migrates or writes; a file whose schema is
+    ///     too old to read as it is gives ``TrackingError/needsMigration(path:missing:)``.
     ///   - busyTimeout: seconds a write waits for a lock held by another connection.
     ///   - inlineBlobLimit: size from which artifact bytes go to a file instead of the database.
-    public init(path: String, create: Bool = true, busyTimeout: TimeInterval = 60,
+    public init(path: String, create: Bool = true, access: Access = .readWrite, busyTimeout: TimeInterval = 60,
                 inlineBlobLimit: Int = 1 << 20) throws {
         let url = URL(fileURLWithPath: path)
+        let create = create && access == .readWrite
         self.path = url.path
+        self.access = access
         self.busyTimeout = busyTimeout
         self.inlineBlobLimit = inlineBlobLimit
         self.blobDirectory = URL(fileURLWithPath: url.path + "-blobs", isDirectory: true)
@@ -48,21 +67,52 @@ public final class RunStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
+        configuration.readonly = access == .readOnly
         configuration.prepareDatabase { db in
             // WAL + NORMAL: a crashed process loses nothing committed; a power cut may lose the
             // last transactions but never corrupts the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            pool = try DatabasePool(path: url.path, configuration: configuration)
+            let sqlitePath = access == .readOnly ? try Self.readOnlyPath(url.path, directory: directory) : url.path
+            pool = try DatabasePool(path: sqlitePath, configuration: configuration)
         } catch {
             throw Self.translate(error, path: url.path, operation: "opening the database",
                                  busyTimeout: busyTimeout)
         }
-        try Self.migrate(pool, path: url.path, busyTimeout: busyTimeout)
+        try Self.migrate(pool, path: url.path, access: access, busyTimeout: busyTimeout)
     }
 
-    private static func migrate(_ pool: DatabasePool, path: String,
+    /// What to hand SQLite to read `path` without writing. A WAL-mode database needs its
+    /// `-shm` file, which SQLite creates beside it; in a folder the user cannot write and
+    /// without that file, SQLite refuses to open. Then, if no `-wal` file holds transactions
+    /// that are not in the database file yet, the file alone is the whole database, and it is
+    /// opened `immutable` (no locks, no `-shm`): nobody can be writing it, since a writer
+    /// would have to create the `-wal` file in that same folder.
+    private static func readOnlyPath(_ path: String, directory: String) throws -> String {
+        let fm = FileManager.default
+        guard !fm.fileExists(atPath: path + "-shm"), Glibc.access(directory, W_OK) != 0 else { return path }
+        let wal = (try? fm.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber
+        if let wal, wal.intValue > 0 {
+            throw TrackingError.cannotOpen(path: path, reason: """
+                its folder is read-only and \(path)-wal holds recent transactions, but \(path)-shm is missing: \
+                SQLite cannot read them without it. Copy runs.db and its -wal file to a folder you can write \
+                and read the copy
+                """)
+        }
+        var escaped = ""
+        for character in path {
+            switch character {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            default: escaped.append(character)
+            }
+        }
+        return "file:" + escaped + "?immutable=1"
+    }
+
+    private static func migrate(_ pool: DatabasePool, path: String, access: Access,
                                 busyTimeout: TimeInterval) throws {
         let migrator = Schema.migrator
         let known = Set(migrator.migrations)
@@ -72,7 +122,12 @@ public final class RunStore: Sendable {
             if !unknown.isEmpty {
                 throw TrackingError.newerSchema(path: path, unknownMigrations: unknown)
             }
-            if applied.count < known.count {
+            let missing = migrator.migrations.filter { !applied.contains($0) }
+            if access == .readOnly {
+                if !Set(missing).isSubset(of: Schema.readableWithout) {
+                    throw TrackingError.needsMigration(path: path, missing: missing)
+                }
+            } else if !missing.isEmpty {
                 do {
                     try migrator.migrate(pool)
                 } catch {

@@ -10,8 +10,21 @@ enum Schema {
         migrator.registerMigration("v1-runs-metrics-artifacts") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-runs-model-source") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
+
+    /// Migrations a read-only store can do without: they only add nullable columns, which
+    /// read as NULL when missing, so a reading command reads an older file as it is.
+    static let readableWithout: Set<String> = ["v2-runs-model-source"]
+
+    /// The run whose trained model a run reused instead of training (its train cell was
+    /// `reused`): its page shows that run's curves.
+    static let v2 = """
+        ALTER TABLE runs ADD COLUMN model_source_run_id INTEGER REFERENCES runs(id);
+        """
 
     /// Times are Unix seconds (REAL); booleans are 0/1; hashes are lowercase hex SHA-256.
     static let v1 = """

@@ -13,6 +13,9 @@ public enum TrackingError: Error, Equatable, CustomStringConvertible, LocalizedE
     case locked(path: String, seconds: Double, operation: String)
     /// The file was written by a newer FunAudio: it has migrations this build does not know.
     case newerSchema(path: String, unknownMigrations: [String])
+    /// A reading command met a database written by an older FunAudio that it cannot read
+    /// before a writing command upgrades it.
+    case needsMigration(path: String, missing: [String])
     /// The database ran out of space (or hit a size limit) while writing; the write was rolled back.
     case diskFull(path: String, operation: String, reason: String)
     /// No run matches the id or experiment name given on the command line.
@@ -21,6 +24,10 @@ public enum TrackingError: Error, Equatable, CustomStringConvertible, LocalizedE
     case noSuchArtifact(run: Int64, name: String)
     /// The bytes of an artifact stored as a file beside runs.db are missing or damaged.
     case blobDamaged(sha256: String, path: String, reason: String)
+    /// The bytes of an artifact are missing or do not match its SHA-256.
+    case artifactDamaged(run: Int64, name: String, reason: String)
+    /// A file or folder a command writes (an export, a report) could not be written.
+    case cannotWriteOutput(path: String, reason: String)
     /// `funaudio sql` was given a statement that writes, without `--write`.
     case writeNotAllowed(sql: String)
     /// SQLite rejected a statement (syntax error, unknown table, constraint…).
@@ -44,6 +51,10 @@ public enum TrackingError: Error, Equatable, CustomStringConvertible, LocalizedE
         case let .newerSchema(path, unknown):
             return "\(path) was written by a newer FunAudio (unknown schema migrations: "
                 + "\(unknown.joined(separator: ", "))); upgrade funaudio to read it"
+        case let .needsMigration(path, missing):
+            return "\(path) was written by an older FunAudio and must be upgraded before it can be read "
+                + "(missing schema migrations: \(missing.joined(separator: ", "))); run "
+                + "`funaudio migrate --db \(path)` (this command only reads and changed nothing)"
         case let .diskFull(path, operation, reason):
             return "disk full while \(operation) in \(path): \(reason); nothing was written "
                 + "(free some space and try again)"
@@ -53,6 +64,10 @@ public enum TrackingError: Error, Equatable, CustomStringConvertible, LocalizedE
             return "run \(run) has no artifact named '\(name)' (`funaudio show \(run)` lists them)"
         case let .blobDamaged(sha256, path, reason):
             return "artifact bytes \(sha256) at \(path) are damaged: \(reason)"
+        case let .artifactDamaged(run, name, reason):
+            return "artifact '\(name)' of run \(run) is damaged: \(reason)"
+        case let .cannotWriteOutput(path, reason):
+            return "cannot write \(path): \(reason)"
         case let .writeNotAllowed(sql):
             return "this statement writes to the database: \(sql)\n"
                 + "pass --write to allow it (the database was not changed)"

@@ -30,7 +30,7 @@ struct ExportRun: ParsableCommand {
     }
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openForReading()
         let id = try store.resolveRun(runName)
         let files = try store.export(run: id, names: all ? nil : artifacts,
                                      to: URL(fileURLWithPath: out, isDirectory: true))

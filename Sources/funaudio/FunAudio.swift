@@ -18,7 +18,7 @@ struct FunAudio: ParsableCommand {
         groupedSubcommands: [
             CommandGroup(name: "Runs", subcommands: [
                 RunExperiment.self, RerunExperiment.self, ResumeExperiment.self,
-                ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self,
+                ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self, CheckDatabase.self, MigrateDatabase.self,
             ]),
             CommandGroup(name: "Reports", subcommands: [ReportRun.self, CompareRuns.self]),
             CommandGroup(name: "Audio and text", subcommands: [

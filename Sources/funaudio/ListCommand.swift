@@ -23,7 +23,7 @@ struct ListRuns: ParsableCommand {
     }
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openForReading()
         let runs = try store.runs(RunFilter(status: status, experiment: experiment, limit: limit == 0 ? nil : limit))
         if runs.isEmpty {
             print("no runs in \(store.path)" + (status != nil || experiment != nil ? " matching the filters" : ""))

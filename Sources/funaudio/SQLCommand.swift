@@ -24,7 +24,7 @@ struct SQLQuery: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
-        let store = try database.open()
+        let store = try write ? database.open() : database.openForReading()
         let results = try store.execute(sql: sql, allowWrites: write)
         print(results.map { $0.formatted(as: format) }.joined(separator: "\n"), terminator: "")
     }

@@ -16,7 +16,7 @@ struct ShowRun: ParsableCommand {
     var logLines: Int = 20
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openForReading()
         let detail = try store.runDetail(try store.resolveRun(runName), logLimit: max(0, logLines))
         print(RunReport.page(detail), terminator: "")
     }

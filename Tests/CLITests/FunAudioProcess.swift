@@ -16,13 +16,17 @@ struct FunAudioProcess {
 
     /// Starts `funaudio arguments…` in `folder`, output (both streams) to a file there.
     /// `fileSizeLimit` (in KiB, as `ulimit -f`) makes writes past it fail as on a full disk.
-    init(_ arguments: [String], in folder: URL, fileSizeLimit: Int? = nil) throws {
+    /// `asNobody` runs it as the user `nobody` (the tests run as root, who may write anything).
+    init(_ arguments: [String], in folder: URL, fileSizeLimit: Int? = nil, asNobody: Bool = false) throws {
         outputFile = folder.appendingPathComponent("output-\(UUID().uuidString).txt")
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         let output = try FileHandle(forWritingTo: outputFile)
         if let fileSizeLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -f \(fileSizeLimit) && exec \"$0\" \"$@\"", Self.executable.path] + arguments
+        } else if asNobody {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Self.executable.path] + arguments
         } else {
             process.executableURL = Self.executable
             process.arguments = arguments
@@ -46,8 +50,9 @@ struct FunAudioProcess {
     }
 
     /// Runs `funaudio arguments…` to its end.
-    static func run(_ arguments: [String], in folder: URL, fileSizeLimit: Int? = nil) throws -> (status: Int32, output: String) {
-        try FunAudioProcess(arguments, in: folder, fileSizeLimit: fileSizeLimit).finish()
+    static func run(_ arguments: [String], in folder: URL, fileSizeLimit: Int? = nil,
+                    asNobody: Bool = false) throws -> (status: Int32, output: String) {
+        try FunAudioProcess(arguments, in: folder, fileSizeLimit: fileSizeLimit, asNobody: asNobody).finish()
     }
 }
 

@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Tracking
+
+/// Reading commands open runs.db read-only: they write nothing, not even to mark dead runs,
+/// and they never migrate.
+struct ReadOnlyOpeningTests {
+    /// The database files' bytes (main file, WAL and shared memory) and the folder's names.
+    private func snapshot(_ dir: TemporaryDirectory) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.url.path) where !name.hasSuffix("-shm") {
+            files[name] = FileManager.default.contents(atPath: dir.url.appendingPathComponent(name).path) ?? Data()
+        }
+        return files
+    }
+
+    /// A database with a finished run and a run whose process is gone (pid 0x7fff_fff0).
+    private func makeDatabase(_ dir: TemporaryDirectory) throws -> (finished: Int64, dead: Int64) {
+        let store = try RunStore(path: dir.databasePath)
+        let finished = try store.startRun(sampleRun())
+        finished.record("train.loss", step: 1, value: 0.5)
+        try finished.finish()
+        let dead = try store.startRun(sampleRun())
+        let start = Date().addingTimeInterval(-6)
+        try store.pool.write {
+            try $0.execute(sql: "UPDATE runs SET host = ?, pid = 2147483632, started_at = ?, heartbeat_at = ? WHERE id = ?",
+                           arguments: [ProcessInfo.processInfo.hostName, start.timeIntervalSince1970,
+                                       start.timeIntervalSince1970, dead.id])
+        }
+        dead.record("train.loss", step: 1, value: 0.7, at: start.addingTimeInterval(4))
+        try dead.flush()
+        return (finished.id, dead.id)
+    }
+
+    @Test func readingWritesNothing() throws {
+        let dir = try TemporaryDirectory()
+        let ids = try makeDatabase(dir)
+        let before = try snapshot(dir)
+        do {
+            let store = try RunStore(path: dir.databasePath, access: .readOnly)
+            #expect(try store.runs().count == 2)
+            _ = try store.runDetail(ids.finished)
+            _ = try store.execute(sql: "SELECT 1")
+            #expect(throws: TrackingError.self) { try store.execute(sql: "DELETE FROM runs", allowWrites: true) }
+        }
+        #expect(try snapshot(dir) == before)
+    }
+
+    @Test func aDeadRunReadsAsCrashedWithoutBeingWritten() throws {
+        let dir = try TemporaryDirectory()
+        let ids = try makeDatabase(dir)
+        let store = try RunStore(path: dir.databasePath, access: .readOnly)
+        let dead = try #require(try store.runs().first { $0.id == ids.dead })
+        #expect(dead.status == .crashed)
+        #expect(dead.error?.contains("killed?") == true, "\(dead.error ?? "")")
+        // Up to its last point (4 s after the start), not a 0.0 s duration.
+        #expect(dead.duration > 3.5 && dead.duration < 5, "\(dead.duration)")
+        let stored = try store.pool.read { try String.fetchOne($0, sql: "SELECT status FROM runs WHERE id = ?", arguments: [ids.dead]) }
+        #expect(stored == "running")
+    }
+
+    @Test func aRunMarkedCrashedLastsUntilItsLastPoint() throws {
+        let dir = try TemporaryDirectory()
+        let ids = try makeDatabase(dir)
+        let store = try RunStore(path: dir.databasePath)
+        #expect(try store.markCrashedRuns() == [ids.dead])
+        let dead = try #require(try store.runs().first { $0.id == ids.dead })
+        #expect(dead.duration > 3.5 && dead.duration < 5, "\(dead.duration)")
+        #expect(RunReport.duration(of: dead) != "0.0 s")
+    }
+
+    @Test func aCrashedRunWithNoSignOfLifeHasNoExactDuration() throws {
+        let dir = try TemporaryDirectory()
+        let store = try RunStore(path: dir.databasePath)
+        let run = try store.startRun(sampleRun())
+        try store.pool.write {
+            try $0.execute(sql: "UPDATE runs SET host = ?, pid = 2147483632 WHERE id = ?",
+                           arguments: [ProcessInfo.processInfo.hostName, run.id])
+        }
+        try store.markCrashedRuns()
+        let summary = try #require(try store.runs().first)
+        #expect(RunReport.duration(of: summary) == "<10 s")
+    }
+
+    @Test func aDatabaseWrittenByTheFirstSchemaIsReadAsItIsAndMigratedByAWriter() throws {
+        let dir = try TemporaryDirectory()
+        do {
+            // The schema of the code at 5e80363: only the first migration.
+            let old = try DatabaseQueue(path: dir.databasePath)
+            try old.write { db in
+                try db.execute(sql: Schema.v1)
+                try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v1-runs-metrics-artifacts')")
+                try db.execute(sql: "INSERT INTO experiments VALUES (1, 'old', NULL, 1)")
+                try db.execute(sql: """
+                    INSERT INTO runs (id, experiment_id, config, config_sha256, funaudio_version, host, cpu,
+                                      threads, pid, status, started_at, ended_at, heartbeat_at)
+                    VALUES (1, 1, 'name: old', 'x', '0.1.0', 'h', 'c', 1, 1, 'finished', 1, 2, 2)
+                    """)
+            }
+        }
+        let before = try snapshot(dir)
+        do {
+            let reader = try RunStore(path: dir.databasePath, access: .readOnly)
+            #expect(try reader.runs().map(\.experiment) == ["old"])
+            #expect(try reader.runDetail(1).modelSourceRunID == nil)
+        }
+        #expect(try snapshot(dir) == before)
+        let store = try RunStore(path: dir.databasePath)
+        #expect(try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+                == Schema.migrator.migrations)
+        #expect(try store.runs().map(\.experiment) == ["old"])
+    }
+
+    @Test func aReaderRefusesADatabaseItCannotReadUnmigrated() throws {
+        let dir = try TemporaryDirectory()
+        do {
+            let other = try DatabaseQueue(path: dir.databasePath)
+            try other.write { try $0.execute(sql: "CREATE TABLE notes (text TEXT)") }
+        }
+        let before = try snapshot(dir)
+        let error = #expect(throws: TrackingError.self) { try RunStore(path: dir.databasePath, access: .readOnly) }
+        #expect("\(error!)".contains("funaudio migrate"), "\(error!)")
+        #expect(try snapshot(dir) == before)
+    }
+}
