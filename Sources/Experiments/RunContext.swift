@@ -62,9 +62,12 @@ final class RunContext {
     }
 
     /// Writes the run's page; a report failure is logged, never fatal to the run.
+    /// Also rewrites the pages of earlier runs that a kill left missing or out of date.
     func writeReport(to directory: URL) {
         do {
-            _ = try ReportPublisher(store: store, reports: directory).publishRun(run.id)
+            let publisher = try ReportPublisher(store: store, reports: directory)
+            try publisher.publishRun(run.id)
+            try publisher.publishStalePages()
         } catch {
             FileHandle.standardError.write(Data("funaudio: the report of run \(run.id) was not written: \(error)\n".utf8))
         }

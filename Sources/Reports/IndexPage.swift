@@ -2,7 +2,11 @@ import Foundation
 
 /// One line of reports/index.html: a run or a comparison.
 public struct IndexEntry: Sendable, Codable, Equatable {
-    public enum Kind: String, Sendable, Codable { case run, comparison }
+    public enum Kind: String, Sendable, Codable {
+        case run, comparison
+        /// The pages of another database (`--db`), in their own folder.
+        case database
+    }
 
     public var kind: Kind
     public var title: String

@@ -90,7 +90,7 @@ public struct RunLoader {
     }
 
     /// Index lines for every run in the database (linked when `reports/<id>/index.html`
-    /// exists) and every comparison page found in `reports`.
+    /// exists), every comparison page and every other database's folder found in `reports`.
     public func indexEntries(reports: URL) throws -> [IndexEntry] {
         let runs = try store.runs().map { s -> IndexEntry in
             let page = "\(s.id)/index.html"
@@ -99,7 +99,7 @@ public struct RunLoader {
             return IndexEntry(kind: .run, title: "#\(s.id) \(s.experiment)", href: exists ? page : nil,
                               status: s.status.rawValue, time: s.startedAt, headline: headlineMetrics(finals))
         }
-        return runs + ReportWriter.pageEntries(in: reports).filter { $0.kind == .comparison }
+        return runs + ReportWriter.pageEntries(in: reports).filter { $0.kind != .run }
     }
 
     /// What the Tracking API does not return yet: the experiment's description and when each

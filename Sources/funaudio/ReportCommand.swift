@@ -19,9 +19,12 @@ struct ReportRun: ParsableCommand {
     var out: String = "reports"
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openForReading()
         let publisher = try ReportPublisher(store: store, reports: URL(fileURLWithPath: out, isDirectory: true))
         print(try publisher.publishRun(try store.resolveRun(runName)).path)
+        for id in try publisher.publishStalePages() {
+            print(publisher.reports.appendingPathComponent("\(id)/index.html").path + " (was missing or out of date)")
+        }
     }
 }
 
@@ -59,7 +62,7 @@ struct CompareRuns: ParsableCommand {
     }
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openForReading()
         let publisher = try ReportPublisher(store: store, reports: URL(fileURLWithPath: out, isDirectory: true))
         var ids = try runNames.map(store.resolveRun)
         if let query { ids += try publisher.loader.runIDs(query: query) }

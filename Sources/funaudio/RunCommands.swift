@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Reports
 import Tracking
 
 /// Where a run's results go besides runs.db.
@@ -74,10 +75,10 @@ struct RunExperiment: ParsableCommand {
         let runner = Runner(store: store, options: output.runOptions(force: force))
         if let sweepPoint, let sweepID {
             // A child of `--jobs`: one point of the sweep its parent expanded the same way.
-            return try finish([runner.run(experiments[sweepPoint], sweepID: sweepID)], reports: output.reports)
+            return try finish([runner.run(experiments[sweepPoint], sweepID: sweepID)], output: output, database: database)
         }
         guard jobs > 1, experiments.count > 1 else {
-            return try finish(try runner.run(experiments), reports: output.reports)
+            return try finish(try runner.run(experiments), output: output, database: database)
         }
         var arguments = [file] + overrides.flatMap { ["--set", $0] } + ["--db", database.db,
                          "--reports", output.reports, "--cache", output.cache]
@@ -100,7 +101,7 @@ struct StoredRunArguments: ParsableArguments {
     func run(_ body: (Runner, Int64) throws -> RunOutcome) throws {
         let store = try database.open()
         let outcome = try body(Runner(store: store, options: output.runOptions()), store.resolveRun(runName))
-        try finish([outcome], reports: output.reports)
+        try finish([outcome], output: output, database: database)
     }
 }
 
@@ -128,7 +129,10 @@ struct ResumeExperiment: ParsableCommand {
 }
 
 /// One line per run, and a failure exit code when any run did not finish.
-private func finish(_ outcomes: [RunOutcome], reports: String) throws {
+private func finish(_ outcomes: [RunOutcome], output: OutputOptions, database: DatabaseOptions) throws {
+    let folder = ReportPublisher.pagesFolder(reports: URL(fileURLWithPath: output.reports), database: database.db)
+    let reports = folder.path.hasPrefix(FileManager.default.currentDirectoryPath + "/")
+        ? String(folder.path.dropFirst(FileManager.default.currentDirectoryPath.count + 1)) : folder.path
     for outcome in outcomes {
         let reused = outcome.reusedCells.isEmpty ? "" : " (reused cells \(outcome.reusedCells.map(String.init).joined(separator: ", ")))"
         print("run \(outcome.runID): \(outcome.status.rawValue)\(reused) — \(reports)/\(outcome.runID)/index.html")
