@@ -125,10 +125,19 @@ public struct Runner {
                 break
             }
         }
-        switch status {
-        case .interrupted: try run.interrupt("interrupted by signal \(StopSignal.shared.received ?? SIGINT)")
-        case .failed: try run.fail(failure ?? "failed")
-        default: try run.finish()
+        do {
+            switch status {
+            case .interrupted: try run.interrupt("interrupted by signal \(StopSignal.shared.received ?? SIGINT)")
+            case .failed: try run.fail(failure ?? "failed")
+            default: try run.finish()
+            }
+        } catch {
+            // A full disk at the very end: runs.db keeps the run as running, and the next
+            // command can only guess why it stopped. Say it here, where the user looks.
+            let ended = status == .finished ? "finished" : "ended \(status.rawValue) (\(failure ?? ""))"
+            failure = "run \(run.id) \(ended), but runs.db could not record its end: \(error)"
+            FileHandle.standardError.write(Data("funaudio: \(failure!)\n".utf8))
+            status = .failed
         }
         if let directory = options.reportsDirectory {
             context.writeReport(to: directory)

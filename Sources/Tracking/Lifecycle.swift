@@ -134,7 +134,7 @@ extension RunStore {
             return "process stopped without ending the run (no heartbeat for \(Int(heartbeatOlderThan)) s)" + last
         }
         if row["host"] as String? == host, let pid: Int32 = row["pid"], !processExists(pid) {
-            return "process \(pid) on \(host) stopped without ending the run (killed?)" + last
+            return "process \(pid) on \(host) stopped without ending the run (killed, or its end could not be written?)" + last
         }
         return nil
     }

@@ -87,7 +87,8 @@ extension RunStore {
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let status = filter.status {
-                conditions.append("r.status = ?")
+                // A dead `running` run reads as crashed (see `summary`): filtered below.
+                conditions.append("r.status IN (?, 'running')")
                 _ = arguments.append(contentsOf: [status.rawValue])
             }
             if let experiment = filter.experiment {
@@ -97,8 +98,13 @@ extension RunStore {
             var sql = "SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id"
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY r.id DESC"
-            if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
-            return try Int64.fetchAll(db, sql: sql, arguments: arguments).map { try summary($0, db) }
+            var runs: [RunSummary] = []
+            for id in try Int64.fetchAll(db, sql: sql, arguments: arguments) {
+                if let limit = filter.limit, runs.count >= limit { break }
+                let run = try summary(id, db)
+                if filter.status == nil || run.status == filter.status { runs.append(run) }
+            }
+            return runs
         }
     }
 

@@ -21,7 +21,9 @@ import Tracking
         kill(killed.pid, SIGKILL)
         _ = killed.finish()
         #expect(killed.process.terminationReason == .uncaughtSignal)
-        #expect(try store.runs().first?.status == .running, "nobody has looked yet")
+        // Nobody has written since: runs.db still says running, though readers see it crashed.
+        #expect(try store.pool.read { try String.fetchOne($0, sql: "SELECT status FROM runs") } == "running")
+        #expect(try store.runs().first?.status == .crashed)
 
         let listing = try FunAudioProcess.run(["list", "--db", "killed.db"], in: folder.url)
         #expect(listing.output.contains("crashed"), "\(listing.output)")

@@ -29,7 +29,13 @@ struct ReadOnlyOpeningTests {
                                        start.timeIntervalSince1970, dead.id])
         }
         dead.record("train.loss", step: 1, value: 0.7, at: start.addingTimeInterval(4))
-        try dead.flush()
+        // Its writer stops (nothing may write after the test's snapshot), then it is running again.
+        try dead.interrupt()
+        try store.pool.write {
+            try $0.execute(sql: "UPDATE runs SET status = 'running', ended_at = NULL, error = NULL, heartbeat_at = ? WHERE id = ?",
+                           arguments: [start.timeIntervalSince1970, dead.id])
+        }
+        try store.pool.close()
         return (finished.id, dead.id)
     }
 
@@ -53,9 +59,11 @@ struct ReadOnlyOpeningTests {
         let store = try RunStore(path: dir.databasePath, access: .readOnly)
         let dead = try #require(try store.runs().first { $0.id == ids.dead })
         #expect(dead.status == .crashed)
-        #expect(dead.error?.contains("killed?") == true, "\(dead.error ?? "")")
+        #expect(dead.error?.contains("killed") == true, "\(dead.error ?? "")")
         // Up to its last point (4 s after the start), not a 0.0 s duration.
         #expect(dead.duration > 3.5 && dead.duration < 5, "\(dead.duration)")
+        #expect(try store.runs(RunFilter(status: .running)).isEmpty)
+        #expect(try store.runs(RunFilter(status: .crashed)).map(\.id) == [ids.dead])
         let stored = try store.pool.read { try String.fetchOne($0, sql: "SELECT status FROM runs WHERE id = ?", arguments: [ids.dead]) }
         #expect(stored == "running")
     }
