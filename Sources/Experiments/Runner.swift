@@ -1,5 +1,8 @@
+import Audio
 import Config
 import Foundation
+import Tensor
+import Text
 import Tracking
 
 /// How `funaudio run` runs: where results go and what may be reused.
@@ -163,5 +166,14 @@ extension ParamValue {
 /// The version recorded with every run and mixed into cell cache keys.
 public enum FunAudioVersion {
     public static let string = "0.1.0"
-    static var libraries: [String: String] { [:] }
+
+    /// The libraries a run's results depend on that Tracking cannot know (it knows no model):
+    /// OpenBLAS, libsndfile, libsamplerate, libpng and espeak-ng. Tracking adds SQLite, GRDB
+    /// and Swift.
+    static var libraries: [String: String] {
+        var versions = AudioLibraries.versions
+        versions["openblas"] = openBLASVersion
+        versions["espeak-ng"] = Espeak.shared.version()
+        return versions
+    }
 }

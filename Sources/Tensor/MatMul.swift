@@ -26,6 +26,10 @@ enum BLAS {
     }
 }
 
+/// OpenBLAS's build description (`openblas_get_config`: version, architecture, thread
+/// limit), recorded with every run: speed and the last bits of every product depend on it.
+public var openBLASVersion: String { String(cString: openblas_get_config()) }
+
 /// Batched matrix product `op(a) · op(b)` over the last two axes.
 ///
 /// Shapes: `a` is `[…, m, k]` (`[…, k, m]` if `transposeA`), `b` is `[…, k, n]`

@@ -91,11 +91,14 @@ public struct RunEnvironment: Sendable, Equatable {
     }
 
     /// This process: host name, CPU model from /proc/cpuinfo, active processor count, the git
-    /// commit of the working directory (if any), SQLite's version plus `libraries`.
+    /// commit of the working directory (if any), the versions of SQLite, GRDB and the Swift
+    /// compiler plus `libraries` (those of the layers Tracking does not know).
     public static func current(funaudioVersion: String = "0.1.0", threads: Int? = nil,
                                libraries: [String: String] = [:]) -> RunEnvironment {
         var versions = libraries
         versions["sqlite"] = sqliteVersion
+        versions["grdb"] = grdbVersion
+        versions["swift"] = swiftCompilerVersion
         return RunEnvironment(
             funaudioVersion: funaudioVersion, gitCommit: gitCommit(),
             host: ProcessInfo.processInfo.hostName, cpu: cpuModel(),
@@ -104,6 +107,25 @@ public struct RunEnvironment: Sendable, Equatable {
     }
 
     private static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
+
+    /// GRDB has no version at run time: this is the exact version Package.swift pins
+    /// (`RunEnvironmentTests` checks that they agree).
+    static let grdbVersion = "7.10.0"
+
+    /// The compiler that built this binary (Swift has no run-time constant for it).
+    static var swiftCompilerVersion: String {
+        #if compiler(>=6.5)
+        ">= 6.5"
+        #elseif compiler(>=6.4)
+        "6.4"
+        #elseif compiler(>=6.3)
+        "6.3"
+        #elseif compiler(>=6.2)
+        "6.2"
+        #else
+        "< 6.2"
+        #endif
+    }
 
     private static func cpuModel() -> String {
         let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
