@@ -43,6 +43,7 @@ struct CellLibrary {
         let checkpoint = try Checkpoint(decoding: context.store.data(of: last), file: "run \(runID) \(last.name)")
         context.model = try checkpoint.makeModel()
         context.trainedSteps = checkpoint.step
+        try context.run.setModelSource(runID)
         return "Reused the model trained by run #\(runID) (same data, model, training settings, seed and code; " +
             "step \(checkpoint.step)). `--force` trains again."
     }

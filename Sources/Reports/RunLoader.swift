@@ -29,10 +29,16 @@ public struct RunLoader {
             CellData(index: $0.index, kind: $0.kind, status: $0.status, reused: $0.reused,
                      startedAt: $0.startedAt, endedAt: $0.endedAt, output: $0.output)
         }
-        let metrics = try detail.metrics.map { m -> MetricSeries in
-            let points = try store.metricSeries(run: id, key: m.key)
-            return MetricSeries(key: m.key, steps: points.map(\.step), values: points.map { $0.value ?? .nan },
-                                cellIndex: extra.firstWrite[m.key].flatMap { cell(at: $0, in: detail.cells) })
+        var metrics = try detail.metrics.map { m -> MetricSeries in
+            try series(run: id, key: m.key, cellIndex: extra.firstWrite[m.key].flatMap { cell(at: $0, in: detail.cells) })
+        }
+        // A run that reused another run's model trained nothing itself: its train cell shows
+        // the curves of the run that trained the model.
+        if let source = detail.modelSourceRunID, let train = detail.cells.first(where: { $0.kind == "train" }) {
+            let own = Set(metrics.map(\.key))
+            metrics += try store.runDetail(source, logLimit: 0).metrics
+                .filter { !own.contains($0.key) && ["train", "val"].contains(MetricKey($0.key).split) }
+                .map { try series(run: source, key: $0.key, cellIndex: train.index) }
         }
         // Checkpoints are model state, not media: a page that copied them would weigh tens of
         // megabytes. The train cell names them; `funaudio export` gets them back.
@@ -47,6 +53,9 @@ public struct RunLoader {
                         KeyValue("CPU", env.cpu), KeyValue("threads", String(env.threads))]
         environment += env.libraryVersions.sorted { $0.key < $1.key }.map { KeyValue($0.key, $0.value) }
         environment.append(KeyValue("config SHA-256", detail.configSHA256))
+        if let source = detail.modelSourceRunID {
+            environment.append(KeyValue("model trained by", "run #\(source) (its curves are shown)"))
+        }
         if s.status == .running {
             environment.append(KeyValue("last heartbeat", NumberText.time(detail.heartbeatAt)))
         }
@@ -59,6 +68,12 @@ public struct RunLoader {
             params: s.params.sorted { $0.key < $1.key }.map { KeyValue($0.key, $0.value.description) },
             cells: cells, metrics: metrics, artifacts: artifacts,
             log: detail.logLines.map { LogLine(time: $0.time, level: $0.level, message: $0.message) })
+    }
+
+    private func series(run: Int64, key: String, cellIndex: Int?) throws -> MetricSeries {
+        let points = try store.metricSeries(run: run, key: key)
+        return MetricSeries(key: key, steps: points.map(\.step), values: points.map { $0.value ?? .nan },
+                            cellIndex: cellIndex)
     }
 
     /// The run ids selected by `sql`: its first column, in order, without repeats.

@@ -59,6 +59,14 @@ public final class Run: Sendable {
         }
     }
 
+    /// Records that this run took its trained model from run `source` instead of training
+    /// (its train cell was reused): its page shows that run's training curves.
+    public func setModelSource(_ source: Int64) throws {
+        try store.write("linking run \(id) to the run its model came from") { db in
+            try db.execute(sql: "UPDATE runs SET model_source_run_id = ? WHERE id = ?", arguments: [source, id])
+        }
+    }
+
     // MARK: Cells
 
     /// Marks cell `index` (0-based position in the experiment's `cells`) as running.

@@ -49,6 +49,7 @@ public enum RunReport {
         ]
         if let sweep = s.sweepID { facts.append(("sweep", sweep)) }
         if let parent = detail.parentRunID { facts.append(("from run", String(parent))) }
+        if let source = detail.modelSourceRunID { facts.append(("model from run", String(source))) }
         if !detail.tags.isEmpty { facts.append(("tags", detail.tags.joined(separator: ", "))) }
         let width = facts.map(\.0.count).max() ?? 0
         for (key, value) in facts {
