@@ -71,7 +71,8 @@ struct CellLibrary {
         context.model = trainer.model
         let recorder = TrainingRecorder(run: context.run, cellIndex: index, totalSteps: settings.steps,
                                         startStep: trainer.step,
-                                        keepCheckpoints: context.config["train.keep_checkpoints"]?.int ?? 0)
+                                        keepCheckpoints: context.config["train.keep_checkpoints"]?.int ?? 0,
+                                        didValidate: context.writeLivePage)
         let started = Date()
         let outcome = try trainer.run(observer: recorder)
         if let failure = recorder.storeFailure {

@@ -61,6 +61,19 @@ final class RunContext {
         return model
     }
 
+    /// Writes the run's page as it stands, while it runs (after each validation and each
+    /// cell): whoever watches the run sees its curves, audio and spectrograms so far, and the
+    /// open page reloads itself until the final one replaces it. A failure is logged only.
+    func writeLivePage() {
+        guard let directory = options.reportsDirectory else { return }
+        do {
+            try run.flush()
+            try ReportPublisher(store: store, reports: directory).publishRun(run.id)
+        } catch {
+            run.log("the page of run \(run.id) was not updated: \(error)", level: .warning)
+        }
+    }
+
     /// Writes the run's page; a report failure is logged, never fatal to the run.
     /// Also rewrites the pages of earlier runs that a kill left missing or out of date.
     func writeReport(to directory: URL) {

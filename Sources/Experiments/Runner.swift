@@ -119,6 +119,7 @@ public struct Runner {
                 } else {
                     try run.finishCell(index, output: result.output)
                 }
+                if index < cellList.count - 1 { context.writeLivePage() }
             } catch {
                 let message = "cell \(index) (\(kind)): \(error)"
                 run.log(message, level: .error)

@@ -12,13 +12,17 @@ final class TrainingRecorder: TrainingObserver {
     let progress: Progress
     /// `train.keep_checkpoints`: how many of the run's latest checkpoints stay (0: all).
     let keepCheckpoints: Int
+    /// Called after each validation's metrics are recorded: writes the run's page so far.
+    let didValidate: () -> Void
     /// Why the last checkpoint is not in runs.db; the train cell fails with it.
     private(set) var storeFailure: Error?
 
-    init(run: Run, cellIndex: Int, totalSteps: Int, startStep: Int, keepCheckpoints: Int) {
+    init(run: Run, cellIndex: Int, totalSteps: Int, startStep: Int, keepCheckpoints: Int,
+         didValidate: @escaping () -> Void = {}) {
         self.run = run
         self.cellIndex = cellIndex
         self.keepCheckpoints = keepCheckpoints
+        self.didValidate = didValidate
         self.progress = Progress("train", total: totalSteps)
         progress.update(startStep)
     }
@@ -36,6 +40,7 @@ final class TrainingRecorder: TrainingObserver {
         Self.recordValidation(metrics, step: step, in: run)
         run.log("step \(step): " + metrics.sorted { $0.key < $1.key }
             .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
+        didValidate()
     }
 
     func trainerDidCheckpoint(step: Int, bytes: Data) {

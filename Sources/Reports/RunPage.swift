@@ -62,6 +62,9 @@ struct RunPageContext {
 
     let title: String
     let generated: String
+    /// While the run is running: seconds after which an open page reloads itself (it is
+    /// rewritten at every validation); the final page does not reload.
+    let refreshSeconds: Int?
     let run: Header
     let partial: String?
     let missingNotes: [String]
@@ -82,6 +85,7 @@ extension RunPageContext {
     init(run: RunData, media: inout MediaFolder, generated: Date) {
         title = "Run \(run.id) · \(run.experiment)"
         self.generated = NumberText.time(generated)
+        refreshSeconds = run.status == "running" ? 30 : nil
         let ended = run.endedAt.map(NumberText.time)
         let duration = run.endedAt.map { NumberText.duration($0.timeIntervalSince(run.startedAt)) }
         self.run = Header(
