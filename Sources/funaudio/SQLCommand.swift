@@ -7,9 +7,15 @@ struct SQLQuery: ParsableCommand {
         commandName: "sql",
         abstract: "Run SQL against runs.db (read-only unless --write).",
         discussion: """
-            Tables and views are described in docs/runs-db.md. Useful views: run_overview (one \
-            row per run, params and final metrics as JSON), latest_metrics, metric_summary, metrics.
-            Example: funaudio sql "SELECT run_id, key, value FROM latest_metrics WHERE key = 'val.loss'"
+            Tables and views are described in docs/runs-db.md, with more examples. Useful views: \
+            run_overview (one row per run, params and final metrics as JSON), latest_metrics, \
+            metric_summary, metrics. Read-only unless --write: it works on a database you may not write.
+
+            Examples:
+              funaudio sql "SELECT run_id, experiment, status, duration_s FROM run_overview"
+              funaudio sql "SELECT run_id, key, value FROM latest_metrics WHERE key = 'val.mel_l1'"
+              funaudio sql "SELECT step, value FROM metrics WHERE run_id = 1 AND key = 'train.loss'" --format csv
+              funaudio sql "SELECT run_id, value FROM params WHERE key = 'model.fusion.kind'"
             """)
 
     @OptionGroup var database: DatabaseOptions

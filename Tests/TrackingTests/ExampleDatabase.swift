@@ -3,7 +3,8 @@ import Foundation
 
 /// A small but realistic runs.db: a four-run fusion ablation sweep (one run diverged) and a
 /// quickstart run, with metrics, cells (the corpus preparation reused), artifacts and log
-/// lines. The queries in docs/runs-db.md are run against it (DocumentedQueriesTests).
+/// lines, with made-up metric keys and fusion kinds whose values the tests know
+/// (ViewQueriesTests, RunReportTests, ExportTests).
 enum ExampleDatabase {
     static let fusionKinds = ["concat", "film", "gated", "cross-attention"]
 

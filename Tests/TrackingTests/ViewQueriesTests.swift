@@ -3,10 +3,11 @@ import GRDB
 import Testing
 @testable import Tracking
 
-/// The example queries of docs/runs-db.md, run against ExampleDatabase, with the answers the
-/// docs show. Set FUNAUDIO_EXAMPLE_DB=/path to keep the database (to refresh the docs' output
-/// with `funaudio sql --db /path …`).
-struct DocumentedQueriesTests {
+/// The views and tables answer the usual questions exactly, on the synthetic ExampleDatabase
+/// (known values, a diverged run, a tie at one step). The documentation's own examples run
+/// against a real database in `Tests/CLITests/DocumentedSQLTests.swift`. Set
+/// FUNAUDIO_EXAMPLE_DB=/path to keep the database.
+struct ViewQueriesTests {
     let dir: TemporaryDirectory
     let store: RunStore
 
