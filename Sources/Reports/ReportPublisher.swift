@@ -20,17 +20,18 @@ public struct ReportPublisher {
     }
 
     /// Where the pages of the database at `database` go inside `reports`: `reports` itself
-    /// for the `runs.db` beside `reports` (the usual layout: `reports/<run>/index.html`), and
-    /// `reports/db-<file stem>-<8 hex digits>/` for any other, the digits hashing the
-    /// database's absolute path. Two databases both have a run 1; without this, the second
-    /// overwrote the first's page and its index.
+    /// for the default database, `./runs.db` (`funaudio report 1 --out DIR` writes
+    /// `DIR/1/index.html`), or the `runs.db` beside `reports`; `reports/db-<file stem>-<8 hex
+    /// digits>/` for any other, the digits hashing the database's absolute path. Two databases
+    /// both have a run 1; without this, the second overwrote the first's page and its index.
     public static func pagesFolder(reports: URL, database: String) -> URL {
         let reports = reports.standardizedFileURL
-        let database = URL(fileURLWithPath: database).standardizedFileURL
-        let usual = reports.deletingLastPathComponent().appendingPathComponent("runs.db").standardizedFileURL
-        if database.path == usual.path { return reports }
-        let stem = database.deletingPathExtension().lastPathComponent
-        return reports.appendingPathComponent("db-\(stem)-\(SHA256.hex(database.path).prefix(8))", isDirectory: true)
+        let database = URL(fileURLWithPath: database).standardizedFileURL.path
+        let usual = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("runs.db"),
+                     reports.deletingLastPathComponent().appendingPathComponent("runs.db")]
+        if usual.contains(where: { $0.standardizedFileURL.path == database }) { return reports }
+        let stem = URL(fileURLWithPath: database).deletingPathExtension().lastPathComponent
+        return reports.appendingPathComponent("db-\(stem)-\(SHA256.hex(database).prefix(8))", isDirectory: true)
     }
 
     /// Writes the page of run `id` and the index; returns the page's `index.html`.

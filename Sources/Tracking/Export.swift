@@ -63,8 +63,22 @@ extension RunStore {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw TrackingError.cannotWriteOutput(path: directory.path, reason: "cannot create the folder: \(error.localizedDescription)")
+            throw TrackingError.cannotWriteOutput(path: directory.path, reason: "cannot create the folder: "
+                + Self.whyNoFolder(directory, error))
         }
+    }
+
+    /// Foundation's own message here is a bare "error 512": name the path in the way instead.
+    private static func whyNoFolder(_ directory: URL, _ error: Error) -> String {
+        var ancestor = directory
+        while !FileManager.default.fileExists(atPath: ancestor.path), ancestor.path != "/" {
+            ancestor = ancestor.deletingLastPathComponent()
+        }
+        var isDirectory: ObjCBool = false
+        FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory)
+        if !isDirectory.boolValue { return "\(ancestor.path) is a file, not a folder" }
+        if !FileManager.default.isWritableFile(atPath: ancestor.path) { return "\(ancestor.path) is not writable" }
+        return error.localizedDescription
     }
 
     private func write(_ data: Data, to url: URL) throws {

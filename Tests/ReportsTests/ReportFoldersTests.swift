@@ -38,5 +38,9 @@ import Tracking
         let a = ReportPublisher.pagesFolder(reports: reports, database: "/data/a/runs.db")
         let b = ReportPublisher.pagesFolder(reports: reports, database: "/data/b/runs.db")
         #expect(a != b && a.lastPathComponent.hasPrefix("db-runs-") && b.deletingLastPathComponent().path == "/data/reports")
+        // ./runs.db, the default database, writes at the top of any folder (`report --out DIR`).
+        let cwd = FileManager.default.currentDirectoryPath
+        #expect(ReportPublisher.pagesFolder(reports: reports, database: cwd + "/runs.db").path == "/data/reports")
+        #expect(ReportPublisher.pagesFolder(reports: reports, database: cwd + "/other.db").path != "/data/reports")
     }
 }

@@ -53,4 +53,17 @@ struct ExportTests {
         #expect(throws: TrackingError.self) { try store.export(run: run.id, names: ["../evil.txt"], to: out) }
         #expect(!FileManager.default.fileExists(atPath: dir.url.appendingPathComponent("evil.txt").path))
     }
+
+    @Test func anOutputFolderThatCannotBeMadeIsNamedAsSuch() throws {
+        let dir = try TemporaryDirectory()
+        let store = try ExampleDatabase.build(at: dir.databasePath)
+        let file = dir.url.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: file)
+        let error = #expect(throws: TrackingError.self) {
+            try store.export(run: 1, names: nil, to: file.appendingPathComponent("out"))
+        }
+        #expect("\(error!)".hasPrefix("cannot write \(file.path)/out"), "\(error!)")
+        #expect("\(error!)".contains("\(file.path) is a file, not a folder"), "\(error!)")
+        #expect(!"\(error!)".contains("runs database"), "\(error!)")
+    }
 }
