@@ -18,7 +18,7 @@ final class TrainingRecorder: TrainingObserver {
     private(set) var storeFailure: Error?
 
     init(run: Run, cellIndex: Int, totalSteps: Int, startStep: Int, keepCheckpoints: Int,
-         didValidate: @escaping () -> Void = {}) {
+         didValidate: @escaping () -> Void) {
         self.run = run
         self.cellIndex = cellIndex
         self.keepCheckpoints = keepCheckpoints

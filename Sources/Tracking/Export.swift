@@ -75,7 +75,7 @@ extension RunStore {
             ancestor = ancestor.deletingLastPathComponent()
         }
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory)
         if !isDirectory.boolValue { return "\(ancestor.path) is a file, not a folder" }
         if !FileManager.default.isWritableFile(atPath: ancestor.path) { return "\(ancestor.path) is not writable" }
         return error.localizedDescription

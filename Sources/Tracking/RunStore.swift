@@ -24,7 +24,6 @@ public final class RunStore: Sendable {
 
     /// Path of the database file.
     public let path: String
-    public let access: Access
     /// The GRDB pool: `read` runs on read-only connections, `write` in an immediate transaction.
     public let pool: DatabasePool
     /// Where artifacts larger than ``inlineBlobLimit`` live, one file per SHA-256, beside the database.
@@ -49,7 +48,6 @@ public final class RunStore: Sendable {
         let url = URL(fileURLWithPath: path)
         let create = create && access == .readWrite
         self.path = url.path
-        self.access = access
         self.busyTimeout = busyTimeout
         self.inlineBlobLimit = inlineBlobLimit
         self.blobDirectory = URL(fileURLWithPath: url.path + "-blobs", isDirectory: true)

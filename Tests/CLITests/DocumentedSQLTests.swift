@@ -8,30 +8,12 @@ import Testing
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    /// experiments/fusion-ablation.yaml at toy size: two fusion kinds, evaluation and synthesis.
-    static let sweep = """
-        name: fusion-ablation
-        description: The fusion-ablation sweep at toy size.
-        seed: 1
-        data:
-          builtin: {utterances: 24, speakers: 3}
-        model:
-          dim: 16
-          text_encoder: {layers: 1, heads: 2, ffn: 32}
-          fusion: {kind: cross_attention, heads: 2}
-          decoder: {layers: 1}
-          vocoder: {iterations: 4}
-        train: {steps: 4, batch_size: 4, validate_every: 2, checkpoint_every: 2, threads: 1}
+    /// experiments/fusion-ablation.yaml at toy size: two fusion kinds.
+    static let sweep = tinyExperiment(name: "fusion-ablation", steps: 4, sweep: """
         sweep:
           grid:
             model.fusion.kind: [cross_attention, film]
-        cells:
-          - {kind: markdown, text: "## Data"}
-          - {kind: prepare}
-          - {kind: train}
-          - {kind: evaluate, utterances: 2}
-          - {kind: synthesize, sentences: ["Hello there."]}
-        """
+        """)
 
     /// The text of fenced blocks tagged `sql` in `markdown`.
     static func sqlBlocks(_ markdown: String) -> [String] {

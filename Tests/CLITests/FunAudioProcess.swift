@@ -72,9 +72,9 @@ final class TestFolder {
 }
 
 /// A toy experiment that trains in seconds in a debug build.
-func tinyExperiment(steps: Int, checkpointEvery: Int = 2, sweep: String = "") -> String {
+func tinyExperiment(name: String = "tiny", steps: Int, checkpointEvery: Int = 2, sweep: String = "") -> String {
     """
-    name: tiny
+    name: \(name)
     data:
       builtin: {utterances: 24, speakers: 3}
     model:
