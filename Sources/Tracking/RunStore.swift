@@ -173,7 +173,11 @@ public final class RunStore: Sendable {
         case .SQLITE_FULL:
             return TrackingError.diskFull(path: path, operation: operation,
                                           reason: error.message ?? "database or disk is full")
-        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
+        case .SQLITE_READONLY:
+            return TrackingError.cannotOpen(path: path, reason: "\(error.message ?? "read-only") while \(operation): "
+                + "this user cannot write the file or its folder (reading commands such as list, show, sql "
+                + "and report work without writing)")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
             return TrackingError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
             return TrackingError.cannotOpen(
