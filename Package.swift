@@ -71,7 +71,7 @@ let package = Package(
         ], resources: [.copy("Templates")]),
 
         // Timed comparisons with the Python peers (`funaudio bench ...`).
-        .target(name: "Benchmarks", dependencies: ["Tensor", "NN", "Audio", "Tracking", "Reports"],
+        .target(name: "Benchmarks", dependencies: ["Tensor", "NN", "Audio", "Models", "Tracking", "Reports"],
                 swiftSettings: kernelSettings),
 
         // The command-line tool: argument parsing only; the logic lives in the libraries.

@@ -21,7 +21,7 @@ public enum DSPBenchmark {
 
     /// FunAudio's timings at the top level (`stft_ms`, …), librosa's under `librosa`, and
     /// `speedup` = librosa's time / FunAudio's (above 1: FunAudio is faster).
-    public struct Report: Codable, Sendable {
+    public struct Report: Codable, Sendable, BenchmarkReport {
         public let stft_ms: Double, mel_ms: Double, griffinlim_ms: Double
         public let librosa: Timings?
         public let speedup: [String: Double]?
@@ -62,14 +62,9 @@ public enum DSPBenchmark {
                 .appendingPathComponent("funaudio-bench-dsp-\(ProcessInfo.processInfo.processIdentifier).npy")
             defer { try? FileManager.default.removeItem(at: file) }
             try NumPyFile.write(signal, shape: [signal.count], to: file)
-            let output = try Peer.output(of: "bench_dsp.py", arguments: [
+            theirs = try Peer.decode(Timings.self, from: "bench_dsp.py", arguments: [
                 file.path, "\(settings.sampleRate)", "\(settings.nFFT)", "\(settings.hop)",
                 "\(settings.nMels)", "\(settings.iterations)", "\(settings.repeats)"])
-            do {
-                theirs = try JSONDecoder().decode(Timings.self, from: Data(output.utf8))
-            } catch {
-                throw Peer.Failure(description: "scripts/peers/bench_dsp.py printed no timings JSON: \(output)")
-            }
         }
         return Report(
             stft_ms: ours.stft_ms, mel_ms: ours.mel_ms, griffinlim_ms: ours.griffinlim_ms,

@@ -43,14 +43,15 @@ public enum Peer {
         try output(of: python(), [self.script(script).path] + arguments)
     }
 
-    /// Runs `scripts/peers/<script>` with `arguments`; returns the JSON object it printed last.
-    public static func run(_ script: String, arguments: [String] = []) throws -> [String: Any] {
+    /// Runs `scripts/peers/<script>` with `arguments`; decodes the JSON object it printed last.
+    public static func decode<T: Decodable>(_ type: T.Type, from script: String, arguments: [String] = []) throws -> T {
         let text = try output(of: script, arguments: arguments)
-        guard let line = text.split(separator: "\n").last,
-              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            throw Failure(description: "peer \(script) printed no JSON object; its output was:\n\(text)")
+        let line = text.split(separator: "\n").last.map(String.init) ?? ""
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(line.utf8))
+        } catch {
+            throw Failure(description: "peer \(script) printed no \(T.self) JSON object (\(error)); its output was:\n\(text)")
         }
-        return object
     }
 
     private static func output(of executable: String, _ arguments: [String]) throws -> String {

@@ -13,7 +13,7 @@ import Tracking
 /// - load: reading the same runs back from a runs.db filled through the Tracking API
 ///   (what `funaudio compare` does before rendering), once.
 public enum ReportBench {
-    public struct Result: Sendable, Codable {
+    public struct Result: Sendable, Codable, BenchmarkReport {
         public var runs: Int
         public var steps: Int
         public var renderMS: Double
@@ -116,5 +116,19 @@ public enum ReportBench {
         let start = DispatchTime.now().uptimeNanoseconds
         for id in ids { _ = try loader.run(id) }
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }
+}
+
+extension ReportBench.Result {
+    public var text: String {
+        var lines = [
+            "comparison of \(runs) runs × \(steps) steps",
+            String(format: "  render + write  %8.1f ms wall, %.1f ms CPU (render only %.1f ms; target ≤ 1000 ms)",
+                   renderMS, renderCPUMS, renderOnlyMS),
+            String(format: "  page            %8.0f kB without media (target ≤ 2048 kB); media %.0f kB",
+                   Double(pageBytes) / 1024, Double(mediaBytes) / 1024),
+        ]
+        if let loadMS { lines.append(String(format: "  load from db    %8.1f ms", loadMS)) }
+        return lines.joined(separator: "\n")
     }
 }

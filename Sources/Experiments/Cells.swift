@@ -1,5 +1,4 @@
 import Audio
-import Config
 import Foundation
 import Models
 import Reports
@@ -14,22 +13,22 @@ struct CellLibrary {
         var reused = false
     }
 
-    func execute(kind: String, cell: ConfigValue, index: Int, inputHash: String,
-                 context: RunContext) throws -> Result {
-        switch kind {
-        case "markdown": return Result(output: cell["text"]?.string ?? "")
-        case "prepare":
+    func execute(_ cell: Cell, index: Int, inputHash: String, context: RunContext) throws -> Result {
+        switch cell {
+        case .markdown(let text): return Result(output: text)
+        case .prepare:
             let data = try context.requireData(cellIndex: index)
             return Result(output: data.summary, reused: data.fromCache)
-        case "train":
+        case .train:
             if !context.options.force, let earlier = try reuseTraining(inputHash: inputHash, context: context) {
                 return Result(output: earlier, reused: true)
             }
             return Result(output: try train(index: index, context: context))
-        case "evaluate": return Result(output: try evaluate(cell, index: index, context: context))
-        case "synthesize": return Result(output: try synthesize(cell, index: index, context: context))
-        case "compare": return Result(output: try compare(cell, context: context))
-        default: throw RunError("cell \(index): unknown kind '\(kind)'")
+        case .evaluate(let utterances):
+            return Result(output: try evaluate(utterances: utterances, index: index, context: context))
+        case .synthesize(let sentences, let reference):
+            return Result(output: try synthesize(sentences, reference: reference, index: index, context: context))
+        case .compare(let runs, let query): return Result(output: try compare(runs: runs, query: query, context: context))
         }
     }
 
@@ -51,14 +50,14 @@ struct CellLibrary {
     /// Trains from scratch, or continues the checkpoint of an interrupted run.
     func train(index: Int, context: RunContext) throws -> String {
         let data = try context.requireData(cellIndex: index)
-        let settings = Settings.train(context.config)
+        let settings = context.settings.train
         let trainer: Trainer
         if let bytes = context.resumeCheckpoint {
             trainer = try Trainer(resuming: Checkpoint(decoding: bytes, file: "run \(context.run.id) checkpoint"),
                                   config: settings, train: data.train, validation: data.validation)
             context.run.log("resuming at step \(trainer.step) of \(settings.steps)")
         } else {
-            let model = FusionTTS(Settings.model(context.config, data: data), seed: settings.seed)
+            let model = FusionTTS(data.modelConfig(context.settings.model), seed: settings.seed)
             if let bert = model.bert, let pretrained = data.bert {
                 try bert.load(stateDict: pretrained.model.stateDict())  // fine-tuning starts from the pretrained weights
             }
@@ -71,7 +70,7 @@ struct CellLibrary {
         context.model = trainer.model
         let recorder = TrainingRecorder(run: context.run, cellIndex: index, totalSteps: settings.steps,
                                         startStep: trainer.step,
-                                        keepCheckpoints: context.config["train.keep_checkpoints"]?.int ?? 0,
+                                        keepCheckpoints: settings.keepCheckpoints ?? 0,
                                         didValidate: context.writeLivePage)
         let started = Date()
         let outcome = try trainer.run(observer: recorder)
@@ -94,10 +93,9 @@ struct CellLibrary {
 
     /// Scores held-out sentences of seen speakers (`eval.*`) and of unseen speakers
     /// (`eval_unseen.*`), and keeps a few unseen-voice examples with their ground truth.
-    func evaluate(_ cell: ConfigValue, index: Int, context: RunContext) throws -> String {
+    func evaluate(utterances count: Int, index: Int, context: RunContext) throws -> String {
         let model = try context.requireModel(cell: index, kind: "evaluate")
         let data = try context.requireData(cellIndex: index)
-        let count = cell["utterances"]?.int ?? 16
         let step = context.trainedSteps
         var lines: [String] = []
         for (name, set) in [("eval", data.validation), ("eval_unseen", data.unseen)] where !set.isEmpty {
@@ -120,13 +118,13 @@ struct CellLibrary {
     }
 
     /// Speaks the cell's sentences in the reference voice (a file, or an unseen speaker).
-    func synthesize(_ cell: ConfigValue, index: Int, context: RunContext) throws -> String {
+    func synthesize(_ sentences: [String], reference path: String?, index: Int, context: RunContext) throws -> String {
         let model = try context.requireModel(cell: index, kind: "synthesize")
         let data = try context.requireData(cellIndex: index)
         let synthesizer = try Synthesizer(model: model)
         let reference: LogMel
         let voice: String
-        if let path = cell["reference"]?.string {
+        if let path {
             let wave = try AudioFile.read(URL(fileURLWithPath: path))
             reference = try synthesizer.referenceMel(wave.resampled(to: model.config.features.sampleRate).samples)
             voice = (path as NSString).lastPathComponent
@@ -138,7 +136,7 @@ struct CellLibrary {
             voice = "held-out speaker \(example.speaker)"
         }
         var lines: [String] = []
-        for (n, sentence) in (cell["sentences"]?.list ?? []).compactMap(\.string).enumerated() {
+        for (n, sentence) in sentences.enumerated() {
             let started = Date()
             let result = try synthesizer.synthesize(text: sentence, referenceMel: reference, bert: data.bert)
             let seconds = Date().timeIntervalSince(started)
@@ -156,12 +154,12 @@ struct CellLibrary {
     }
 
     /// Names the earlier runs this one is to be compared with; the report links them.
-    func compare(_ cell: ConfigValue, context: RunContext) throws -> String {
+    func compare(runs: [String], query: String?, context: RunContext) throws -> String {
         var ids: [Int64] = []
-        for name in (cell["runs"]?.list ?? []).compactMap(\.string) {
+        for name in runs {
             ids.append(try context.store.resolveRun(name))
         }
-        if let query = cell["query"]?.string {
+        if let query {
             ids += try RunLoader(store: context.store).runIDs(query: query).filter { !ids.contains($0) }
         }
         guard !ids.isEmpty else { throw RunError("compare cell: no runs matched; give `runs` or a `query`") }

@@ -8,12 +8,22 @@ import Foundation
 public struct Experiment: Sendable {
     /// The experiment file as given on the command line.
     public var file: String
-    /// The resolved settings, defaults filled in.
+    /// The resolved settings, defaults filled in: what is stored, hashed and compared.
     public var config: ConfigValue
+    /// The same settings, typed: what the cells read.
+    public var settings: ExperimentSettings
     /// `model.fusion.kind=film` for a sweep point, nil otherwise.
     public var sweepLabel: String?
 
-    public var name: String { config["name"]?.string ?? "" }
+    public var name: String { settings.name }
+
+    /// `config` must be resolved by ``ExperimentSchema/root``.
+    init(file: String, config: ConfigValue, sweepLabel: String?) throws {
+        self.file = file
+        self.config = config
+        self.settings = try ExperimentSettings(config)
+        self.sweepLabel = sweepLabel
+    }
 
     /// Canonical JSON of the settings: stored with the run, hashed for rerun and caching.
     public var configJSON: String { config.canonicalJSON }
@@ -37,11 +47,11 @@ public struct Experiment: Sendable {
             do throws(ConfigError) {
                 var pointNode = node
                 for override in point.overrides { pointNode = try override.apply(to: pointNode, schema: schema) }
-                let config = try schema.resolve(pointNode)
-                let crossIssues = ExperimentSchema.crossCheck(config, node: pointNode)
+                let experiment = try experiment(file: file, config: try schema.resolve(pointNode),
+                                                sweepLabel: points == nil ? nil : point.label)
+                let crossIssues = ExperimentSchema.crossCheck(experiment.settings, node: pointNode)
                 if !crossIssues.isEmpty { throw ConfigError(crossIssues) }
-                experiments.append(Experiment(file: file, config: config,
-                                              sweepLabel: points == nil ? nil : point.label))
+                experiments.append(experiment)
             } catch {
                 issues += error.issues.filter { !issues.contains($0) }
             }
@@ -49,30 +59,35 @@ public struct Experiment: Sendable {
         if !issues.isEmpty { throw ConfigError(issues) }
         return experiments
     }
+
+    /// An experiment from a resolved configuration, with a settings mismatch (a bug) as an issue.
+    static func experiment(file: String, config: ConfigValue, sweepLabel: String?) throws(ConfigError) -> Experiment {
+        do {
+            return try Experiment(file: file, config: config, sweepLabel: sweepLabel)
+        } catch {
+            throw ConfigError([Issue(Location(file: file, line: 0, column: 0), "", "\(error)")])
+        }
+    }
 }
 
 extension ExperimentSchema {
     /// Rules that span several keys, which a per-key schema cannot state.
-    static func crossCheck(_ config: ConfigValue, node: SourcedNode) -> [Issue] {
+    static func crossCheck(_ settings: ExperimentSettings, node: SourcedNode) -> [Issue] {
         var issues: [Issue] = []
         func require(_ condition: Bool, _ path: String, _ message: String) {
             if !condition { issues.append(Issue(node.location(at: path), path, message)) }
         }
-        let rate = config["data.sample_rate"]?.double ?? 0
-        require((config["data.fmax"]?.double ?? 0) <= rate / 2, "data.fmax",
-                "must not exceed half of data.sample_rate (\(rate / 2) Hz)")
-        require((config["data.fmin"]?.double ?? 0) < (config["data.fmax"]?.double ?? 0), "data.fmin",
-                "must be below data.fmax")
-        require((config["data.hop"]?.int ?? 0) <= (config["data.n_fft"]?.int ?? 0), "data.hop",
-                "must not exceed data.n_fft")
-        let dim = config["model.dim"]?.int ?? 0
-        for heads in ["model.text_encoder.heads", "model.fusion.heads"] {
-            let h = config[heads]?.int ?? 1
-            require(dim % h == 0, heads, "must divide model.dim (\(dim))")
+        let data = settings.data, model = settings.model
+        let nyquist = Double(data.sampleRate) / 2
+        require(data.fmax <= nyquist, "data.fmax", "must not exceed half of data.sample_rate (\(nyquist) Hz)")
+        require(data.fmin < data.fmax, "data.fmin", "must be below data.fmax")
+        require(data.hop <= data.nFft, "data.hop", "must not exceed data.n_fft")
+        for (key, heads) in [("model.text_encoder.heads", model.textEncoder.heads), ("model.fusion.heads", model.fusion.heads)] {
+            require(model.dim % heads == 0, key, "must divide model.dim (\(model.dim))")
         }
-        require(config["model.bert.finetune"] != .bool(true) || config["model.bert.path"] != .null, "model.bert.finetune",
+        require(!model.bert.finetune || model.bert.path != nil, "model.bert.finetune",
                 "needs model.bert.path, the encoder to fine-tune")
-        require(config["model.bert.path"] == .null || config["data.text"] == .string("phonemes"), "model.bert.path",
+        require(model.bert.path == nil || data.text == .phonemes, "model.bert.path",
                 "BERT word features are spread over phoneme words; use data.text: phonemes")
         return issues
     }

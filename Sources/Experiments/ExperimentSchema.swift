@@ -1,4 +1,5 @@
 import Config
+import Models
 
 /// Every key an experiment file may hold, with its default, range and meaning.
 ///
@@ -24,7 +25,7 @@ public enum ExperimentSchema {
             Field("utterances", .int(10...100_000), default: .int(600), "Utterances to synthesise."),
             Field("speakers", .int(1...80), default: .int(4), "espeak-ng voices, one per speaker."),
         ])),
-        Field("text", .choice(["phonemes", "characters"]), default: .string("phonemes"),
+        Field("text", .choice(of: ModelConfig.TextKind.self), default: .string("phonemes"),
               "Model input symbols: espeak-ng IPA phonemes or normalised characters."),
         Field("sample_rate", .int(8000...48000), default: .int(22050), "Audio is resampled to this rate."),
         Field("n_fft", .int(64...8192), default: .int(1024), "STFT size."),
@@ -56,16 +57,16 @@ public enum ExperimentSchema {
                   "When fine-tuning, BERT's learning rate as a fraction of `train.lr` (same schedule)."),
         ])),
         .section("audio_encoder", Section("Reference-audio encoder over mel frames.", [
-            Field("kind", .choice(["cnn", "gru"]), default: .string("cnn"), "Convolution stack or GRU."),
+            Field("kind", .choice(of: AudioEncoderConfig.Kind.self), default: .string("cnn"), "Convolution stack or GRU."),
             Field("layers", .int(1...8), default: .int(3), "Convolution or GRU layers."),
         ])),
         .section("fusion", Section("How text features take in the reference audio.", [
-            Field("kind", .choice(["attention_pool", "cross_attention", "concat", "film"]),
+            Field("kind", .choice(of: FusionConfig.Kind.self),
                   default: .string("cross_attention"), "Fusion variant."),
             Field("heads", .int(1...32), default: .int(2), "Heads of `cross_attention`."),
         ])),
         .section("decoder", Section("Variance adaptor and mel decoder.", [
-            Field("kind", .choice(["conv", "transformer"]), default: .string("conv"), "Decoder stack."),
+            Field("kind", .choice(of: DecoderConfig.Kind.self), default: .string("conv"), "Decoder stack."),
             Field("layers", .int(1...12), default: .int(4), "Decoder layers."),
             Field("postnet", .bool, default: .bool(false), "Add a residual convolutional post-net."),
             Field("pitch", .bool, default: .bool(false), "Predict and add frame pitch."),
@@ -80,14 +81,14 @@ public enum ExperimentSchema {
     static let train = Section("Optimisation.", [
         Field("steps", .int(1...10_000_000), default: .int(2000), "Optimizer steps."),
         Field("batch_size", .int(1...1024), default: .int(16), "Utterances per batch."),
-        Field("optimizer", .choice(["adam", "adamw"]), default: .string("adam"), "Optimizer."),
+        Field("optimizer", .choice(of: TrainConfig.OptimizerKind.self), default: .string("adam"), "Optimizer."),
         Field("lr", .double(1e-7...10), default: .double(1e-3), "Peak learning rate."),
         Field("weight_decay", .double(0...1), default: .double(0), "AdamW decoupled weight decay."),
-        Field("schedule", .choice(["constant", "warmup_cosine", "noam"]), default: .string("warmup_cosine"),
+        Field("schedule", .choice(of: TrainConfig.ScheduleKind.self), default: .string("warmup_cosine"),
               "Learning-rate schedule."),
         Field("warmup", .int(0...1_000_000), default: .int(100), "Warm-up steps."),
         Field("clip", .double(0...1e6), default: .double(1), "Gradient-norm clipping; 0 disables it."),
-        Field("loss", .choice(["l1", "mse"]), default: .string("l1"), "Mel loss."),
+        Field("loss", .choice(of: TrainConfig.LossKind.self), default: .string("l1"), "Mel loss."),
         Field("duration_weight", .double(0...100), default: .double(1), "Weight of the duration loss."),
         Field("validate_every", .int(1...1_000_000), default: .int(200), "Steps between validations."),
         Field("checkpoint_every", .int(1...1_000_000), default: .int(500), "Steps between checkpoints."),
@@ -96,23 +97,27 @@ public enum ExperimentSchema {
         Field("threads", .int(1...256), default: .int(2), "CPU threads; part of what makes a run reproducible."),
     ])
 
-    static let cell = Kind.tagged(tag: "kind", variants: [
-        ("markdown", Section("Text for the report.", [
+    static let cell = Kind.tagged(tag: "kind", variants: Cell.Kind.allCases.map { ($0.rawValue, section(of: $0)) })
+
+    /// Each cell kind's keys: a switch, so a new ``Cell/Kind`` cannot go without them.
+    static func section(of kind: Cell.Kind) -> Section {
+        switch kind {
+        case .markdown: Section("Text for the report.", [
             Field("text", .string, default: nil, "Markdown."),
-        ])),
-        ("prepare", Section("Build or load the corpus and its features (cached).", [])),
-        ("train", Section("Train the model with the `train` settings.", [])),
-        ("evaluate", Section("Metrics on held-out utterances and unseen reference voices.", [
+        ])
+        case .prepare: Section("Build or load the corpus and its features (cached).", [])
+        case .train: Section("Train the model with the `train` settings.", [])
+        case .evaluate: Section("Metrics on held-out utterances and unseen reference voices.", [
             Field("utterances", .int(1...10_000), default: .int(16), "Held-out utterances to score."),
-        ])),
-        ("synthesize", Section("Speak sentences in a reference voice.", [
+        ])
+        case .synthesize: Section("Speak sentences in a reference voice.", [
             Field("sentences", .list(.string), default: nil, "Sentences to speak."),
-            Field("reference", .path, default: .null,
-                  "Reference wav; unset: a held-out speaker's utterance."),
-        ])),
-        ("compare", Section("Put this run beside earlier ones in the report.", [
+            Field("reference", .path, default: .null, "Reference wav; unset: a held-out speaker's utterance."),
+        ])
+        case .compare: Section("Put this run beside earlier ones in the report.", [
             Field("runs", .list(.string), default: .list([]), "Run ids or experiment names."),
             Field("query", .string, default: .null, "SQL selecting run ids, instead of `runs`."),
-        ])),
-    ])
+        ])
+        }
+    }
 }

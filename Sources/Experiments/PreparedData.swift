@@ -1,4 +1,3 @@
-import Config
 import Data
 import Foundation
 import Models
@@ -18,6 +17,10 @@ struct PreparedData {
     let train: [Utterance]
     let validation: [Utterance]
     let unseen: [Utterance]
+    /// What the model reads: phonemes or characters.
+    let text: ModelConfig.TextKind
+    /// Whether the model trains its own copy of ``bert`` (else its features are precomputed).
+    let fineTunesBERT: Bool
     /// Markdown for the report: sizes, speakers, what was reused or skipped.
     let summary: String
     /// Whether the corpus and its features were already built (nothing was computed).
@@ -25,44 +28,37 @@ struct PreparedData {
 
     var symbols: [String] { utterances.symbols }
 
-    static func prepare(config: ConfigValue, cacheDirectory: URL, log: (String) -> Void) throws -> PreparedData {
+    static func prepare(_ settings: ExperimentSettings, cacheDirectory: URL, log: (String) -> Void) throws -> PreparedData {
         let started = Date()
-        let sampleRate = config["data.sample_rate"]!.int!
-        let seed = UInt64(config["seed"]!.int!)
-        let source = config["data.corpus"]!.string!
+        let data = settings.data
+        let seed = UInt64(settings.seed)
         let root: URL
         let featureCache = cacheDirectory.appendingPathComponent("features")
         let cachedBefore = Set((try? FileManager.default.contentsOfDirectory(atPath: featureCache.path)) ?? [])
         var corpusBuilt = false
-        if source == "builtin" {
-            let recipe = try BuiltInCorpus.Recipe(utterances: config["data.builtin.utterances"]!.int!,
-                                                  speakers: config["data.builtin.speakers"]!.int!, seed: seed)
+        if data.corpus == "builtin" {
+            let recipe = try BuiltInCorpus.Recipe(utterances: data.builtin.utterances, speakers: data.builtin.speakers,
+                                                  seed: seed)
             let progress = Progress("corpus", total: recipe.utterances)
             root = try BuiltInCorpus.build(recipe, cache: cacheDirectory) { done, _ in
                 corpusBuilt = true
                 progress.update(done)
             }
         } else {
-            root = URL(fileURLWithPath: (source as NSString).expandingTildeInPath)
+            root = URL(fileURLWithPath: (data.corpus as NSString).expandingTildeInPath)
         }
-        let corpus = try Corpus.load(root, sampleRate: sampleRate, skipBad: config["data.skip_bad"]!.bool!)
+        let corpus = try Corpus.load(root, sampleRate: data.sampleRate, skipBad: data.skipBad)
         corpus.notes.forEach(log)
-        var settings = MelSettings()
-        settings.nFFT = config["data.n_fft"]!.int!
-        settings.winLength = settings.nFFT
-        settings.hopLength = config["data.hop"]!.int!
-        settings.nMels = config["data.n_mels"]!.int!
-        settings.fmin = config["data.fmin"]!.double!
-        settings.fmax = config["data.fmax"]!.double!
-        let features = try MelFeatures.load(for: corpus, settings: settings, cache: featureCache)
+        let mel = data.mel
+        let features = try MelFeatures.load(for: corpus, settings: mel, cache: featureCache)
         let fromCache = !corpusBuilt && cachedBefore.contains(features.folder.lastPathComponent)
         let utterances = try CorpusUtterances(
-            corpus: corpus, features: features, validationFraction: config["data.validation"]!.double!,
-            heldOutSpeakers: config["data.held_out_speakers"]!.int!, seed: seed)
+            corpus: corpus, features: features, validationFraction: data.validation,
+            heldOutSpeakers: data.heldOutSpeakers, seed: seed)
         var bert: PretrainedBERT?
         var sets = [utterances.train, utterances.validation, utterances.unseenSpeakers]
-        let fineTune = Settings.fineTunesBERT(config)
-        if let folder = config["model.bert.path"]?.string {
+        let fineTune = settings.model.fineTunesBERT
+        if let folder = settings.model.bert.path {
             let encoder = try PretrainedBERT(folder: URL(fileURLWithPath: folder))
             let texts = Dictionary(corpus.items.map { ($0.id, $0.normalizedText) }, uniquingKeysWith: { a, _ in a })
             let progress = Progress("bert", total: sets.map(\.count).reduce(0, +))
@@ -90,16 +86,17 @@ struct PreparedData {
             - validation (held-out sentences of the training speakers): \(utterances.validation.count)
             - unseen speakers (voices never trained on): \(utterances.unseenSpeakers.count)
 
-            \(speakers.count) speakers (\(config["data.held_out_speakers"]!.int!) held out), \
-            \(utterances.symbols.count - 1) symbols, \(settings.nMels) mel bins at \(sampleRate) Hz; \
+            \(speakers.count) speakers (\(data.heldOutSpeakers) held out), \
+            \(utterances.symbols.count - 1) symbols, \(mel.nMels) mel bins at \(data.sampleRate) Hz; \
             prepared in \(String(format: "%.1f", Date().timeIntervalSince(started))) s from `\(root.path)`\
             \(fromCache ? " (corpus and features from the cache)" : "").
             """
+        let bertNote = settings.model.bert.path.map { folder in fineTune
+            ? " Word features from the encoder in `\(folder)`, fine-tuned with the model."
+            : " Word features from the pretrained encoder in `\(folder)`." } ?? ""
         return PreparedData(corpus: corpus, utterances: utterances, bert: bert, train: sets[0],
-                            validation: sets[1], unseen: sets[2], summary: summary + (bert == nil ? "" : fineTune
-                                ? " Word features from the encoder in `\(config["model.bert.path"]!.string!)`, fine-tuned with the model."
-                                : " Word features from the pretrained encoder in `\(config["model.bert.path"]!.string!)`."),
-                            fromCache: fromCache)
+                            validation: sets[1], unseen: sets[2], text: data.text, fineTunesBERT: fineTune,
+                            summary: summary + bertNote, fromCache: fromCache)
     }
 
     func text(of utterance: Utterance) -> String {
@@ -111,11 +108,10 @@ struct PreparedData {
         guard let item = corpus.items.first(where: { $0.id == utterance.id }) else { return nil }
         return try? corpus.waveform(of: item).samples
     }
-}
 
-extension Settings {
-    static func model(_ config: ConfigValue, data: PreparedData) -> ModelConfig {
-        model(config, symbols: data.symbols, features: data.utterances.features, wordFeatureDim: data.bert?.hiddenSize,
-              bert: fineTunesBERT(config) ? data.bert?.model.config : nil)
+    /// The model `settings` describe, shaped by this data (symbols, features, BERT).
+    func modelConfig(_ settings: ModelSettings) -> ModelConfig {
+        settings.config(text: text, symbols: symbols, features: utterances.features, wordFeatureDim: bert?.hiddenSize,
+                        bert: fineTunesBERT ? bert?.model.config : nil)
     }
 }

@@ -9,7 +9,7 @@ extension Experiment {
         let detail = try store.runDetail(id, logLimit: 0)
         let source = "run \(id) (stored configuration)"
         let config = try ExperimentSchema.root.resolve(SourcedNode.parse(detail.config, file: source))
-        return Experiment(file: detail.file ?? source, config: config, sweepLabel: nil)
+        return try experiment(file: detail.file ?? source, config: config, sweepLabel: nil)
     }
 }
 

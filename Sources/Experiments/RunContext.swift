@@ -28,16 +28,17 @@ final class RunContext {
         self.resumeCheckpoint = resumeCheckpoint
     }
 
+    /// The resolved configuration, as stored and hashed.
     var config: ConfigValue { experiment.config }
+    var settings: ExperimentSettings { experiment.settings }
 
     /// A cell's cache key: the code version, the cell itself, and the configuration slices
     /// its output depends on (`prepare`: data and seed; every later cell: data, model, train
     /// and seed). Editing a later cell leaves earlier keys, and so their outputs, unchanged.
-    func inputHash(cell: ConfigValue, index: Int) -> String {
-        let kind = cell["kind"]?.string ?? ""
-        var slices: [String: ConfigValue] = ["cell": cell, "seed": config["seed"] ?? .null,
-                                             "data": config["data"] ?? .null]
-        if kind != "prepare" && kind != "markdown" {
+    func inputHash(cellAt index: Int) -> String {
+        var slices: [String: ConfigValue] = ["cell": config["cells.\(index)"] ?? .null,
+                                             "seed": config["seed"] ?? .null, "data": config["data"] ?? .null]
+        if settings.cells[index].dependsOnModel {
             slices["model"] = config["model"]
             slices["train"] = config["train"]
         }
@@ -48,7 +49,7 @@ final class RunContext {
     /// with `train` still works).
     func requireData(cellIndex: Int) throws -> PreparedData {
         if let data { return data }
-        let prepared = try PreparedData.prepare(config: config, cacheDirectory: options.cacheDirectory,
+        let prepared = try PreparedData.prepare(settings, cacheDirectory: options.cacheDirectory,
                                                 log: { self.run.log($0) })
         data = prepared
         return prepared

@@ -83,13 +83,13 @@ public struct Runner {
         for (key, value) in config.flattened() where !key.hasPrefix("cells.") && key != "description" {
             params[key] = ParamValue(value)
         }
-        let threads = config["train.threads"]?.int ?? 1
+        let settings = experiment.settings
         return RunDescription(
-            experiment: experiment.name, experimentDescription: config["description"]?.string,
-            file: experiment.file, config: experiment.configJSON, seed: Int64(config["seed"]?.int ?? 0),
+            experiment: experiment.name, experimentDescription: settings.description,
+            file: experiment.file, config: experiment.configJSON, seed: Int64(settings.seed),
             params: params, sweepID: sweepID, parentRunID: options.parentRunID,
             tags: options.tags + (experiment.sweepLabel.map { ["sweep: \($0)"] } ?? []),
-            environment: .current(funaudioVersion: FunAudioVersion.string, threads: threads,
+            environment: .current(funaudioVersion: FunAudioVersion.string, threads: settings.train.threads,
                                   libraries: FunAudioVersion.libraries))
     }
 
@@ -101,13 +101,12 @@ public struct Runner {
         var reused: [Int] = []
         var status = RunStatus.finished
         var failure: String?
-        let cellList = experiment.config["cells"]?.list ?? []
-        for (index, cell) in cellList.enumerated() {
-            let kind = cell["kind"]?.string ?? ""
-            let inputs = context.inputHash(cell: cell, index: index)
+        for (index, cell) in experiment.settings.cells.enumerated() {
+            let kind = cell.kind.rawValue
+            let inputs = context.inputHash(cellAt: index)
             do {
                 try run.startCell(index, kind: kind, inputSHA256: inputs)
-                let result = try cells.execute(kind: kind, cell: cell, index: index, inputHash: inputs, context: context)
+                let result = try cells.execute(cell, index: index, inputHash: inputs, context: context)
                 if StopSignal.shared.isRaised {
                     try run.finishCell(index, status: .interrupted, output: result.output)
                     status = .interrupted
@@ -119,7 +118,7 @@ public struct Runner {
                 } else {
                     try run.finishCell(index, output: result.output)
                 }
-                if index < cellList.count - 1 { context.writeLivePage() }
+                if index < experiment.settings.cells.count - 1 { context.writeLivePage() }
             } catch {
                 let message = "cell \(index) (\(kind)): \(error)"
                 run.log(message, level: .error)

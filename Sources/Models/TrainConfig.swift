@@ -22,6 +22,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var durationWeight: Double
     public var validateEvery: Int
     public var checkpointEvery: Int
+    /// How many of a run's latest checkpoints to keep (0: all); nil in checkpoints written
+    /// before the setting existed. Storage is the caller's: the trainer only reports them.
+    public var keepCheckpoints: Int?
     /// CPU threads (OpenBLAS); part of what makes a run reproducible.
     public var threads: Int
     /// Seeds initialisation, dropout and batch order.
@@ -33,11 +36,12 @@ public struct TrainConfig: Codable, Sendable, Equatable {
 
     public init(steps: Int, batchSize: Int, optimizer: OptimizerKind, lr: Double, weightDecay: Double,
                 schedule: ScheduleKind, warmup: Int, clip: Double, loss: LossKind, durationWeight: Double,
-                validateEvery: Int, checkpointEvery: Int, threads: Int, seed: UInt64, bertLRScale: Double? = nil) {
+                validateEvery: Int, checkpointEvery: Int, keepCheckpoints: Int? = nil, threads: Int, seed: UInt64,
+                bertLRScale: Double? = nil) {
         self.steps = steps; self.batchSize = batchSize; self.optimizer = optimizer; self.lr = lr
         self.weightDecay = weightDecay; self.schedule = schedule; self.warmup = warmup; self.clip = clip
         self.loss = loss; self.durationWeight = durationWeight; self.validateEvery = validateEvery
-        self.checkpointEvery = checkpointEvery; self.threads = threads; self.seed = seed
+        self.checkpointEvery = checkpointEvery; self.keepCheckpoints = keepCheckpoints; self.threads = threads; self.seed = seed
         self.bertLRScale = bertLRScale
     }
 

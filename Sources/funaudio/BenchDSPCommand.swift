@@ -15,12 +15,6 @@ struct BenchDSP: ParsableCommand {
         var settings = DSPBenchmark.Settings()
         settings.repeats = repeats
         let report = try DSPBenchmark.run(settings, withPeer: !noPeer)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.text)
-        }
+        print(report.rendered(json: json))
     }
 }

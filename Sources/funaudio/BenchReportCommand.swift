@@ -34,17 +34,6 @@ struct BenchReport: ParsableCommand {
         let result = try ReportBench.run(runs: runs, steps: steps, repeats: repeats,
                                          directory: URL(fileURLWithPath: dir, isDirectory: true),
                                          database: !noDatabase)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-            return
-        }
-        print("comparison of \(result.runs) runs × \(result.steps) steps")
-        print(String(format: "  render + write  %8.1f ms wall, %.1f ms CPU (render only %.1f ms; target ≤ 1000 ms)",
-                     result.renderMS, result.renderCPUMS, result.renderOnlyMS))
-        print(String(format: "  page            %8.0f kB without media (target ≤ 2048 kB); media %.0f kB",
-                     Double(result.pageBytes) / 1024, Double(result.mediaBytes) / 1024))
-        if let load = result.loadMS { print(String(format: "  load from db    %8.1f ms", load)) }
+        print(result.rendered(json: json))
     }
 }

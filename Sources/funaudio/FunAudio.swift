@@ -24,7 +24,7 @@ struct FunAudio: ParsableCommand {
             CommandGroup(name: "Audio and text", subcommands: [
                 Synth.self, CorpusCommand.self, AudioCommand.self, TextCommand.self,
             ]),
-            CommandGroup(name: "Development", subcommands: [Bench.self, Docs.self, ModelsDemo.self]),
+            CommandGroup(name: "Development", subcommands: [Bench.self, Docs.self]),
         ]
     )
 

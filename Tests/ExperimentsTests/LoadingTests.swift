@@ -45,9 +45,9 @@ func temporaryFolder(_ files: [String: String]) throws -> String {
         let folder = try temporaryFolder(["x.yaml": "name: x\ncells: [{kind: train}]\nmodel:\n  bert:\n    finetune: true\n"])
         #expect(throws: ConfigError.self) { try Experiment.load(folder + "/x.yaml") }
         let tuned = try Experiment.load(folder + "/x.yaml", overrides: ["model.bert.path=\(folder)", "model.bert.lr_scale=0.2"])[0]
-        #expect(Settings.train(tuned.config).bertLRScale == 0.2)
+        #expect(tuned.settings.train.bertLRScale == 0.2)
         let frozen = try Experiment.load(folder + "/x.yaml", overrides: ["model.bert.path=\(folder)", "model.bert.finetune=false"])[0]
-        #expect(Settings.train(frozen.config).bertLRScale == nil)
+        #expect(frozen.settings.train.bertLRScale == nil)
     }
 
     @Test func allProblemsComeAtOnce() throws {
