@@ -15,8 +15,10 @@ struct FunAudioProcess {
     private let outputFile: URL
 
     /// Starts `funaudio arguments…` in `folder`, output (both streams) to a file there.
-    /// `fileSizeLimit` (in KiB, as `ulimit -f`) makes writes past it fail as on a full disk.
-    init(_ arguments: [String], in folder: URL, fileSizeLimit: Int? = nil) throws {
+    /// `fileSizeLimit` (in KiB, as `ulimit -f`) makes writes past it fail as on a full disk;
+    /// `environment` replaces the inherited one.
+    init(_ arguments: [String], in folder: URL, fileSizeLimit: Int? = nil,
+         environment: [String: String]? = nil) throws {
         outputFile = folder.appendingPathComponent("output-\(UUID().uuidString).txt")
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         let output = try FileHandle(forWritingTo: outputFile)
@@ -28,6 +30,7 @@ struct FunAudioProcess {
             process.arguments = arguments
         }
         process.currentDirectoryURL = folder
+        if let environment { process.environment = environment }
         process.standardOutput = output
         process.standardError = output
         try process.run()
