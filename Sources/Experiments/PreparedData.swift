@@ -37,7 +37,7 @@ struct PreparedData {
         if source == "builtin" {
             let recipe = try BuiltInCorpus.Recipe(utterances: config["data.builtin.utterances"]!.int!,
                                                   speakers: config["data.builtin.speakers"]!.int!, seed: seed)
-            let progress = Progress("corpus", total: recipe.utterances)
+            let progress = Progress("corpus", total: recipe.utterances, unit: "utterances")
             root = try BuiltInCorpus.build(recipe, cache: cacheDirectory) { done, _ in
                 corpusBuilt = true
                 progress.update(done)
@@ -54,7 +54,10 @@ struct PreparedData {
         settings.nMels = config["data.n_mels"]!.int!
         settings.fmin = config["data.fmin"]!.double!
         settings.fmax = config["data.fmax"]!.double!
-        let features = try MelFeatures.load(for: corpus, settings: settings, cache: featureCache)
+        let featureProgress = Progress("features", total: corpus.items.count, unit: "utterances")
+        let features = try MelFeatures.load(for: corpus, settings: settings, cache: featureCache) { done, _ in
+            featureProgress.update(done)
+        }
         let fromCache = !corpusBuilt && cachedBefore.contains(features.folder.lastPathComponent)
         let utterances = try CorpusUtterances(
             corpus: corpus, features: features, validationFraction: config["data.validation"]!.double!,
