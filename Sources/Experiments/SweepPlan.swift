@@ -42,7 +42,7 @@ public struct SweepPlan: Codable, Sendable {
         let url = folder(sweepID: sweepID, store: store).appendingPathComponent("plan.json")
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw RunError("no sweep '\(sweepID)' beside \(store.path) (\(url.path) is missing); "
-                + "`funaudio list` shows the sweep ids of runs")
+                + "`funaudio show RUN` shows the sweep id of a run")
         }
         return try JSONDecoder().decode(SweepPlan.self, from: data)
     }

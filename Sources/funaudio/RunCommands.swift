@@ -135,7 +135,7 @@ struct ResumeExperiment: ParsableCommand {
         commandName: "resume",
         abstract: "Continue an interrupted or crashed run (or a whole sweep) from its last checkpoint.",
         discussion: """
-            With --sweep ID (the id `funaudio run` printed, also in `funaudio list`), every point \
+            With --sweep ID (the id `funaudio run` printed, also in `funaudio show RUN`), every point \
             of the sweep ends: those that never started run, interrupted or crashed ones resume, \
             finished and failed ones stay. Use it after the sweep's process was killed.
             """)
