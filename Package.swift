@@ -32,6 +32,8 @@ let package = Package(
         systemLibrary("CSampleRate", pkgConfig: "samplerate", apt: "libsamplerate0-dev"),
         systemLibrary("CPNG", pkgConfig: "libpng", apt: "libpng-dev"),
         systemLibrary("CEspeakNG", pkgConfig: "espeak-ng", apt: "libespeak-ng-dev"),
+        // Keeps libespeak-ng from opening an audio device it never uses (see its .c file).
+        .target(name: "CEspeakNoAudio", path: "Sources/CLibraries/CEspeakNoAudio"),
 
         // The one seeded random generator, shared by every target that draws random numbers.
         .target(name: "Seeded"),
@@ -45,7 +47,7 @@ let package = Package(
         // would make the Griffin-Lim parity tests take minutes.
         .target(name: "Audio", dependencies: ["CBLAS", "CSndFile", "CSampleRate", "CPNG", "Seeded"],
                 swiftSettings: kernelSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "Text", dependencies: ["CEspeakNG"]),
+        .target(name: "Text", dependencies: ["CEspeakNG", "CEspeakNoAudio"]),
         .target(name: "Data", dependencies: ["Audio", "Text", "Seeded"], resources: [.copy("Resources/sentences.txt")]),
 
         // The text + audio fusion model, its trainer, evaluation and synthesis.
@@ -77,7 +79,7 @@ let package = Package(
         // The command-line tool: argument parsing only; the logic lives in the libraries.
         .executableTarget(name: "funaudio", dependencies: [
             "Tensor", "NN", "Audio", "Text", "Data", "Models", "Tracking", "Reports", "Experiments",
-            "Benchmarks",
+            "Benchmarks", "Config",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -25,8 +25,9 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     public var description: String { issues.map(\.description).joined(separator: "\n") }
 }
 
-/// The candidate closest to a misspelt name, if it is close enough to be what was meant.
-func closestMatch(to word: String, in candidates: [String]) -> String? {
+/// The candidate closest to a misspelt name, if it is close enough to be what was meant:
+/// the one spelling correction of FunAudio, for keys, values and subcommands alike.
+public func closestMatch(to word: String, in candidates: [String]) -> String? {
     let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
     guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
     return best.1 <= max(2, word.count / 3) ? best.0 : nil

@@ -46,6 +46,7 @@ public indirect enum SourcedNode: Sendable {
 
     /// Parses YAML text; `file` names it in every location.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> SourcedNode {
+        try checkAliasExpansion(text, file: file)
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -95,7 +96,8 @@ public indirect enum SourcedNode: Sendable {
             }
             return .mapping(entries, location(mapping.mark))
         case .alias:
-            // Yams resolves aliases while composing; an unresolved one has no value to give.
+            // Yams resolves aliases while composing (`checkAliasExpansion` has bounded what
+            // they stand for); an unresolved one has no value to give.
             throw ConfigError([Issue(location(node.mark), "", "unresolved YAML alias")])
         }
     }

@@ -32,12 +32,31 @@ public enum BuiltInCorpus {
         public var name: String { "\(voice)-p\(pitch)-r\(rate)" }
     }
 
-    /// The speakers, in the order a recipe takes them: female and male voice variants of
-    /// American and British English, each with its own pitch setting and speaking rate. The
-    /// median F0 of each (librosa.pyin; the first eight on three corpus sentences each, the
-    /// rest on one; measured 2026-11-26) is in the comment; the first eight are at least
-    /// 15 Hz apart.
-    public static let speakerTable: [Speaker] = [
+    /// The 80 speakers, in the order a recipe takes them (`data.builtin.speakers` takes the
+    /// first N). The first twelve are female and male voice variants of American and British
+    /// English, each with its own pitch setting and speaking rate; the median F0 of each
+    /// (librosa.pyin; the first eight on three corpus sentences each, the rest on one;
+    /// measured 2026-11-26) is in the comment; the first eight are at least 15 Hz apart.
+    /// The other 68 are further variants (``moreVariants``).
+    public static let speakerTable: [Speaker] = firstSpeakers + moreVariants.enumerated().map { i, variant in
+        Speaker(voice: "\(["en-us", "en", "en-gb-x-rp"][i % 3])+\(variant)",
+                pitch: 25 + (i * 29) % 55, rate: 160 + (i * 11) % 30)
+    }
+
+    /// espeak-ng voice variants (`espeak-ng --voices=variant`, file names as
+    /// `espeak_SetVoiceByName` takes them after `+`) besides f1–f5 and m1–m7, without the
+    /// whispering, robotic and joke ones. Each is spoken on American, British and RP
+    /// English in turn with its own pitch (25–79) and rate (160–189), so that neighbours in
+    /// the table differ in accent, pitch and rate as well as in timbre.
+    static let moreVariants = """
+        adam Alex Alicia Andrea Andy Annie antonio aunty belinda benjamin boris caleb david Denis \
+        Diogo ed edward edward2 Gene Gene2 gustave Henrique Hugo iven iven2 iven3 iven4 Jacky \
+        john kaukovalta Lee linda marcelo Marco Mario max Michael michel miguel Mike Mr Nguyen \
+        pablo paul pedro quincy rob robert steph steph2 steph3 Storm zac anika AnxiousAndy \
+        grandpa klatt klatt2 klatt3 norbert sandro shelby travis victor croak grandma m5 f5
+        """.split(separator: " ").map(String.init)
+
+    private static let firstSpeakers: [Speaker] = [
         Speaker(voice: "en-us+f3", pitch: 50, rate: 170),       // 209 Hz
         Speaker(voice: "en+m2", pitch: 45, rate: 175),          //  94 Hz
         Speaker(voice: "en-us+m3", pitch: 75, rate: 165),       // 136 Hz

@@ -32,15 +32,17 @@ public struct CorpusProblem: Error, Sendable, Equatable, CustomStringConvertible
     }
 }
 
-/// A corpus that cannot be used as it is. Its message names the first bad item and how to
-/// skip bad items (`--skip-bad`).
+/// A corpus that cannot be used as it is. Its message names the first bad item and the two
+/// ways to skip bad items: `funaudio corpus check --skip-bad` and the experiment key
+/// `data.skip_bad`.
 public struct CorpusError: Error, Sendable, CustomStringConvertible {
     public var problem: CorpusProblem?
     public var message: String
 
     public init(_ problem: CorpusProblem) {
         self.problem = problem
-        message = "\(problem)\n(pass --skip-bad to skip bad items and count them in a summary)"
+        message = "\(problem)\n(to skip bad items and count them in a summary: `funaudio corpus check --skip-bad`, "
+            + "or `data.skip_bad: true` in the experiment file, or `--set data.skip_bad=true`)"
     }
 
     public init(message: String) {

@@ -39,9 +39,10 @@ public struct MelFeatures: Sendable {
         var items: [Entry]
     }
 
-    /// The features of `corpus`, from the cache when they are there, else computed and stored.
+    /// The features of `corpus`, from the cache when they are there, else computed and stored;
+    /// `progress` is called with (done, total) after each item computed.
     public static func load(for corpus: Corpus, settings: MelSettings = MelSettings(),
-                            cache: URL? = nil) throws -> MelFeatures {
+                            cache: URL? = nil, progress: (Int, Int) -> Void = { _, _ in }) throws -> MelFeatures {
         let key = try cacheKey(corpus, settings)
         let folder = (cache ?? corpus.root.appendingPathComponent("features"))
             .appendingPathComponent("mel-\(key)")
@@ -52,7 +53,7 @@ public struct MelFeatures: Sendable {
         }
         if let features = cached(folder) { return features }  // the usual case: read once
         try CacheFolder.ensure(folder, isComplete: { cached($0) != nil },
-                               build: { try compute(corpus, settings: settings, key: key, into: $0) })
+                               build: { try compute(corpus, settings: settings, key: key, into: $0, progress: progress) })
         return try MelFeatures(folder: folder, key: key)
     }
 
@@ -115,7 +116,8 @@ public struct MelFeatures: Sendable {
     }
 
     /// Computes every item's features into the empty folder `staging`.
-    static func compute(_ corpus: Corpus, settings: MelSettings, key: String, into staging: URL) throws {
+    static func compute(_ corpus: Corpus, settings: MelSettings, key: String, into staging: URL,
+                        progress: (Int, Int) -> Void) throws {
         let mel = try MelSpectrogram(
             sampleRate: corpus.sampleRate, nFFT: settings.nFFT, hopLength: settings.hopLength,
             winLength: settings.winLength, power: settings.power, nMels: settings.nMels,
@@ -130,6 +132,7 @@ public struct MelFeatures: Sendable {
             values.withUnsafeBytes { bytes.append(contentsOf: $0) }
             entries.append(Index.Entry(id: item.id, offset: offset, frames: spectrogram.frames))
             offset += values.count
+            progress(entries.count, corpus.items.count)
         }
         try bytes.write(to: staging.appendingPathComponent("mels.f32"))
         let encoder = JSONEncoder()

@@ -34,13 +34,7 @@ public struct Experiment: Sendable {
         let schema = ExperimentSchema.root
         var (node, sweepNode) = try SourcedNode.loadResolvingExtends(file).removing("sweep")
         var issues: [Issue] = []
-        for argument in arguments {
-            do throws(ConfigError) {
-                node = try Override(parsing: argument).apply(to: node, schema: schema)
-            } catch {
-                issues += error.issues
-            }
-        }
+        (node, issues) = applying(arguments, to: node)
         let points = try sweepNode.map { node throws(ConfigError) in try Sweep(node, schema: schema).points }
         var experiments: [Experiment] = []
         for point in points ?? [SweepPoint(overrides: [], label: "")] {
@@ -67,6 +61,21 @@ public struct Experiment: Sendable {
         } catch {
             throw ConfigError([Issue(Location(file: file, line: 0, column: 0), "", "\(error)")])
         }
+    }
+}
+
+extension Experiment {
+    /// `node` with each `--set key=value` applied, and the problems of those that could not be.
+    static func applying(_ arguments: [String], to node: SourcedNode) -> (SourcedNode, [Issue]) {
+        var node = node, issues: [Issue] = []
+        for argument in arguments {
+            do throws(ConfigError) {
+                node = try Override(parsing: argument).apply(to: node, schema: ExperimentSchema.root)
+            } catch {
+                issues += error.issues
+            }
+        }
+        return (node, issues)
     }
 }
 

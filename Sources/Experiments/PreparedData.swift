@@ -39,7 +39,7 @@ struct PreparedData {
         if data.corpus == "builtin" {
             let recipe = try BuiltInCorpus.Recipe(utterances: data.builtin.utterances, speakers: data.builtin.speakers,
                                                   seed: seed)
-            let progress = Progress("corpus", total: recipe.utterances)
+            let progress = Progress("corpus", total: recipe.utterances, unit: "utterances")
             root = try BuiltInCorpus.build(recipe, cache: cacheDirectory) { done, _ in
                 corpusBuilt = true
                 progress.update(done)
@@ -50,7 +50,10 @@ struct PreparedData {
         let corpus = try Corpus.load(root, sampleRate: data.sampleRate, skipBad: data.skipBad)
         corpus.notes.forEach(log)
         let mel = data.mel
-        let features = try MelFeatures.load(for: corpus, settings: mel, cache: featureCache)
+        let featureProgress = Progress("features", total: corpus.items.count, unit: "utterances")
+        let features = try MelFeatures.load(for: corpus, settings: mel, cache: featureCache) { done, _ in
+            featureProgress.update(done)
+        }
         let fromCache = !corpusBuilt && cachedBefore.contains(features.folder.lastPathComponent)
         let utterances = try CorpusUtterances(
             corpus: corpus, features: features, validationFraction: data.validation,

@@ -53,10 +53,11 @@ public struct Runner {
         self.cells = CellLibrary()
     }
 
-    /// Runs each experiment in turn (a sweep shares one sweep id) and returns how each ended.
+    /// Runs each experiment in turn (a sweep shares one sweep id, and its plan is written
+    /// first: see ``SweepPlan``) and returns how each ended.
     public func run(_ experiments: [Experiment]) throws -> [RunOutcome] {
         let sweepID = experiments.count > 1 || experiments.first?.sweepLabel != nil
-            ? Self.newSweepID(experiments) : nil
+            ? try planSweep(experiments) : nil
         var outcomes: [RunOutcome] = []
         for experiment in experiments {
             if StopSignal.shared.isRaised { break }

@@ -16,6 +16,8 @@ final class TrainingRecorder: TrainingObserver {
     let didValidate: () -> Void
     /// Why the last checkpoint is not in runs.db; the train cell fails with it.
     private(set) var storeFailure: Error?
+    /// The last validation, shown beside the loss until the next one.
+    private var lastValidation = ""
 
     init(run: Run, cellIndex: Int, totalSteps: Int, startStep: Int, keepCheckpoints: Int,
          didValidate: @escaping () -> Void) {
@@ -23,7 +25,7 @@ final class TrainingRecorder: TrainingObserver {
         self.cellIndex = cellIndex
         self.keepCheckpoints = keepCheckpoints
         self.didValidate = didValidate
-        self.progress = Progress("train", total: totalSteps)
+        self.progress = Progress("train", total: totalSteps, unit: "steps")
         progress.update(startStep)
     }
 
@@ -33,11 +35,12 @@ final class TrainingRecorder: TrainingObserver {
         run.record("train.grad_norm", step: report.step, value: report.gradientNorm)
         run.record("train.utterances_per_s", step: report.step, value: report.utterancesPerSecond)
         let loss = report.losses["loss"].map { String(format: "loss %.4f", $0) } ?? ""
-        progress.update(report.step, loss)
+        progress.update(report.step, [loss, lastValidation].filter { !$0.isEmpty }.joined(separator: "; "))
     }
 
     func trainerDidValidate(step: Int, metrics: [String: Double]) {
         Self.recordValidation(metrics, step: step, in: run)
+        lastValidation = Self.validationStatus(metrics, step: step)
         run.log("step \(step): " + metrics.sorted { $0.key < $1.key }
             .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
         didValidate()
@@ -70,6 +73,14 @@ final class TrainingRecorder: TrainingObserver {
     }
 
     var shouldStop: Bool { StopSignal.shared.isRaised || storeFailure != nil }
+
+    /// `val duration 0.0500, mel_l1 0.8123 @20`: the last validation, for the progress line.
+    static func validationStatus(_ metrics: [String: Double], step: Int) -> String {
+        let values = metrics.sorted { $0.key < $1.key }.map { key, value in
+            (key.hasPrefix("val_") ? String(key.dropFirst(4)) : key) + String(format: " %.4f", value)
+        }
+        return "val " + values.joined(separator: ", ") + " @\(step)"
+    }
 
     /// The trainer's `val_mel_l1` as `val.mel_l1`: the report draws `val.*` beside `train.*`.
     static func recordValidation(_ metrics: [String: Double], step: Int, in run: Run) {

@@ -156,3 +156,37 @@ public struct AttentionMap: Sendable, Equatable {
     public let tokens: Int, frames: Int
     public let values: [Float]
 }
+
+extension Synthesizer {
+    /// Speaks text of any length piece by piece (sentences, clauses: ``TextPieces``), joined
+    /// with `pause` seconds of silence. Memory is bounded by the longest piece, not the text:
+    /// attention over one 5,000-word utterance would need gigabytes.
+    ///
+    /// The result's mel has the pauses as frames of the quietest value; its attention is nil
+    /// when there is more than one piece.
+    public func synthesize(longText text: String, referenceMel: LogMel, bert: PretrainedBERT?,
+                           pause: Double = 0.25) throws -> Result {
+        let pieces = TextPieces.split(text)
+        guard pieces.count > 1 else { return try synthesize(text: text, referenceMel: referenceMel, bert: bert) }
+        let features = model.config.features
+        let pauseSamples = Int(pause * Double(features.sampleRate))
+        let pauseFrames = pauseSamples / features.settings.hopLength
+        var samples: [Float] = [], mel: [Float] = [], frames = 0, durations: [Int] = [], skipped: [String] = []
+        for (index, piece) in pieces.enumerated() {
+            let spoken = try synthesize(text: piece, referenceMel: referenceMel, bert: bert)
+            if index > 0 {
+                samples += repeatElement(0, count: pauseSamples)
+                mel += repeatElement(spoken.mel.values.min() ?? 0, count: pauseFrames * features.nMels)
+                frames += pauseFrames
+            }
+            samples += spoken.samples
+            mel += spoken.mel.values
+            frames += spoken.mel.frames
+            durations += spoken.durations
+            skipped += spoken.skippedSymbols.filter { !skipped.contains($0) }
+        }
+        return Result(samples: samples, sampleRate: features.sampleRate,
+                      mel: LogMel(frames: frames, bands: features.nMels, values: mel),
+                      durations: durations, attention: nil, skippedSymbols: skipped)
+    }
+}

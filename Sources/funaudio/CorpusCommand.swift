@@ -6,7 +6,7 @@ import Foundation
 struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
-        abstract: "Build, check and prepare speech corpora (LJSpeech layout).",
+        abstract: "Build the built-in corpus, check a corpus folder (LJSpeech layout), cache features.",
         subcommands: [CorpusBuild.self, CorpusCheck.self]
     )
 }
@@ -25,7 +25,7 @@ struct CorpusBuild: ParsableCommand {
     @Option(help: "Number of utterances.")
     var utterances = 200
 
-    @Option(help: "Number of speakers (1-12).")
+    @Option(help: "Number of speakers (1-80).")
     var speakers = 4
 
     @Option(help: "Seed of the sentence choice.")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Foundation
 
 /// `funaudio`: train, evaluate and compare text + audio speech synthesis experiments.
@@ -13,6 +14,10 @@ struct FunAudio: ParsableCommand {
         discussion: """
             Write an experiment file in experiments/, run it, and find its losses, audio and \
             spectrograms in runs.db and reports/.
+
+            A crash ends funaudio at once with a one-line message (no backtrace, so that a \
+            batch job is never held by a hung process). For Swift's backtrace, run again with \
+            SWIFT_BACKTRACE=enable=yes,interactive=no in the environment.
             """,
         version: "0.1.0",
         groupedSubcommands: [
@@ -32,7 +37,34 @@ struct FunAudio: ParsableCommand {
         // Past a file-size limit (`ulimit -f`), writes fail with EFBIG like on a full disk, and
         // the run ends with that error; by default SIGXFSZ would kill the process silently.
         signal(SIGXFSZ, SIG_IGN)
+        // A closed pipe (`funaudio list | head`, a parent gone) is a failed write, not death.
+        signal(SIGPIPE, SIG_IGN)
+        CrashExit.install()
+        if let message = unknownSubcommand(in: Array(CommandLine.arguments.dropFirst())) {
+            exit(withError: ValidationError(message))
+        }
         main(nil)
+    }
+
+    /// "unknown command 'lst'; did you mean 'list'?" for the first word that names no
+    /// subcommand where one is expected (ArgumentParser says only "Unexpected argument").
+    static func unknownSubcommand(in arguments: [String]) -> String? {
+        var command: ParsableCommand.Type = FunAudio.self
+        var path = ["funaudio"]
+        for word in arguments {
+            let configuration = command.configuration
+            let children = configuration.subcommands + configuration.groupedSubcommands.flatMap(\.subcommands)
+            let names = children.map { $0._commandName } + (command == FunAudio.self ? ["help"] : [])
+            guard !children.isEmpty, !word.hasPrefix("-"), word != "help" else { return nil }
+            guard let next = children.first(where: { $0._commandName == word }) else {
+                let guess = closestMatch(to: word, in: names).map { "; did you mean '\($0)'?" } ?? ""
+                return "unknown command '\(word)' for `\(path.joined(separator: " "))`\(guess) "
+                    + "(`\(path.joined(separator: " ")) --help` lists them)"
+            }
+            command = next
+            path.append(word)
+        }
+        return nil
     }
 }
 

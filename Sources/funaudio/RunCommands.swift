@@ -83,8 +83,10 @@ struct RunExperiment: ParsableCommand {
         var arguments = [file] + overrides.flatMap { ["--set", $0] } + ["--db", database.db,
                          "--reports", output.reports, "--cache", output.cache]
         if force { arguments.append("--force") }
+        let sweepID = try runner.planSweep(experiments)
         let sweep = SweepJobs(arguments: arguments, labels: experiments.map { $0.sweepLabel ?? $0.name },
-                              jobs: jobs, sweepID: Runner.newSweepID(experiments))
+                              jobs: jobs, sweepID: sweepID,
+                              logFolder: SweepPlan.folder(sweepID: sweepID, store: store))
         if try !sweep.run() { throw ExitCode.failure }
     }
 }
@@ -109,23 +111,57 @@ struct StoredRunArguments: ParsableArguments {
 struct RerunExperiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rerun",
-        abstract: "Run a stored run's exact configuration again, as a new run.",
-        discussion: "With the same thread count the losses are bitwise identical to the original's.")
+        abstract: "Run a stored run's configuration again, as a new run, optionally with changes.",
+        discussion: """
+            Without --set and with the same thread count the losses are bitwise identical to \
+            the original's. With --set the new run records RUN as its parent and each change \
+            as a tag (`funaudio show` lists both).
+
+            Example: funaudio rerun 12 --set train.lr=0.002
+            """)
 
     @OptionGroup var arguments: StoredRunArguments
 
-    func run() throws { try arguments.run { try $0.rerun($1) } }
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Change one key, e.g. train.lr=0.002 (repeatable; checked as `run --set` is).",
+        valueName: "key=value"))
+    var overrides: [String] = []
+
+    func run() throws { try arguments.run { try $0.rerun($1, overrides: overrides) } }
 }
 
-/// `funaudio resume RUN`.
+/// `funaudio resume RUN` or `funaudio resume --sweep ID`.
 struct ResumeExperiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
-        abstract: "Continue an interrupted or crashed run from its last checkpoint.")
+        abstract: "Continue an interrupted or crashed run (or a whole sweep) from its last checkpoint.",
+        discussion: """
+            With --sweep ID (the id `funaudio run` printed, also in `funaudio show RUN`), every point \
+            of the sweep ends: those that never started run, interrupted or crashed ones resume, \
+            finished and failed ones stay. Use it after the sweep's process was killed.
+            """)
 
-    @OptionGroup var arguments: StoredRunArguments
+    @Argument(help: ArgumentHelp("A run id, or an experiment name for its latest run.", valueName: "run"))
+    var runName: String?
 
-    func run() throws { try arguments.run { try $0.resume($1) } }
+    @Option(help: ArgumentHelp("Resume every point of this sweep instead of one run.", valueName: "id"))
+    var sweep: String?
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard (runName == nil) != (sweep == nil) else {
+            throw ValidationError("give either a run or --sweep ID")
+        }
+    }
+
+    func run() throws {
+        let store = try database.open()
+        let runner = Runner(store: store, options: output.runOptions())
+        if let sweep { return try finish(runner.resumeSweep(sweep), output: output, database: database) }
+        try finish([runner.resume(store.resolveRun(runName ?? ""))], output: output, database: database)
+    }
 }
 
 /// One line per run, and a failure exit code when any run did not finish.

@@ -9,6 +9,11 @@ import Foundation
 /// runs point I only. Children get their own process group: a Ctrl-C reaches the parent
 /// alone, which passes it on once, so each child stops after its step with a checkpoint
 /// (two signals would make a child quit at once, without one).
+///
+/// A child writes to its own log file (`sweeps/<id>/<point>.log` beside runs.db), which the
+/// parent relays, each line prefixed with its point. Nothing of a child depends on the
+/// parent: when the parent is killed, the running children finish, and
+/// `funaudio resume --sweep ID` runs the points that never started (see `SweepPlan`).
 struct SweepJobs {
     /// The arguments every child gets after `run`: the file, `--set`s and output options.
     var arguments: [String]
@@ -16,18 +21,19 @@ struct SweepJobs {
     var labels: [String]
     var jobs: Int
     var sweepID: String
+    /// Where the children's logs go.
+    var logFolder: URL
 
     /// Runs every point and returns true when all of them finished.
     func run() throws -> Bool {
         StopSignal.shared.install()
         let total = labels.count
         var pending = Array(labels.indices)
-        var running: [pid_t: Int] = [:]
+        var running: [pid_t: (point: Int, child: ChildProcess)] = [:]
         var statuses = [String](repeating: "not started", count: total)
         var succeeded = [Bool](repeating: false, count: total)
-        var relaying: [ChildProcess] = []
         var forwarded = false
-        report("sweep \(sweepID): \(total) runs, \(min(jobs, total)) at a time")
+        report("sweep \(sweepID): \(total) runs, \(min(jobs, total)) at a time; logs in \(logFolder.path)")
         while !pending.isEmpty || !running.isEmpty {
             if let signal = StopSignal.shared.received, !forwarded {
                 forwarded = true
@@ -39,23 +45,22 @@ struct SweepJobs {
                 let prefix = "[\(point + 1)/\(total)] "
                 let child = try ChildProcess.spawn(
                     arguments: ["run"] + arguments + ["--sweep-point", String(point), "--sweep-id", sweepID],
-                    prefix: prefix)
-                relaying.append(child)
-                running[child.pid] = point
+                    log: logFolder.appendingPathComponent("\(point + 1).log"), prefix: prefix)
+                running[child.pid] = (point, child)
                 statuses[point] = "running"
                 report(prefix + "started \(labels[point]) (pid \(child.pid))")
             }
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
-            guard pid > 0, let point = running.removeValue(forKey: pid) else {
+            guard pid > 0, let (point, child) = running.removeValue(forKey: pid) else {
                 usleep(50_000)
                 continue
             }
+            child.relayToEnd()
             let exit = ChildProcess.describe(status)
             statuses[point] = exit.text
             succeeded[point] = exit.success
         }
-        relaying.forEach { $0.waitForOutput() }
         report("sweep \(sweepID):")
         for (point, label) in labels.enumerated() {
             report("  [\(point + 1)/\(total)] \(label): \(statuses[point])")
@@ -70,28 +75,26 @@ struct SweepJobs {
     }
 }
 
-/// A child `funaudio` whose standard output and error are relayed line by line, each line
-/// prefixed with its sweep point, so the lines of parallel runs stay apart.
+/// A child `funaudio` whose standard output and error go to a log file, relayed line by line
+/// to the parent's standard output, each line prefixed with its sweep point, so the lines of
+/// parallel runs stay apart.
 ///
 /// Spawned with `posix_spawn` because Foundation's `Process` cannot put a child in its own
 /// process group.
 struct ChildProcess {
     let pid: pid_t
-    private let relays: DispatchGroup
+    private let relay: LogRelay
 
-    static func spawn(arguments: [String], prefix: String) throws -> ChildProcess {
-        let outputs = [(STDOUT_FILENO, FileHandle.standardOutput), (STDERR_FILENO, FileHandle.standardError)]
-        var pipes: [[Int32]] = []
+    static func spawn(arguments: [String], log: URL, prefix: String) throws -> ChildProcess {
+        try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let descriptor = open(log.path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw SpawnError(posix: "creating \(log.path)") }
+        defer { close(descriptor) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        for (target, _) in outputs {
-            var ends: [Int32] = [0, 0]
-            guard pipe(&ends) == 0 else { throw SpawnError(posix: "pipe") }
-            posix_spawn_file_actions_adddup2(&actions, ends[1], target)
-            posix_spawn_file_actions_addclose(&actions, ends[0])
-            pipes.append(ends)
-        }
+        posix_spawn_file_actions_adddup2(&actions, descriptor, STDOUT_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, descriptor, STDERR_FILENO)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -103,39 +106,12 @@ struct ChildProcess {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        for ends in pipes { close(ends[1]) }
-        guard result == 0 else {
-            for ends in pipes { close(ends[0]) }
-            throw SpawnError(posix: "starting \(executable)", code: result)
-        }
-        let relays = DispatchGroup()
-        for (ends, (_, destination)) in zip(pipes, outputs) {
-            DispatchQueue.global().async(group: relays) {
-                relay(from: ends[0], to: destination, prefix: prefix)
-            }
-        }
-        return ChildProcess(pid: pid, relays: relays)
+        guard result == 0 else { throw SpawnError(posix: "starting \(executable)", code: result) }
+        return ChildProcess(pid: pid, relay: try LogRelay(log, prefix: prefix))
     }
 
-    /// Blocks until the child's output has been relayed to its end.
-    func waitForOutput() { relays.wait() }
-
-    /// Copies whole lines from `descriptor` to `destination`, each with `prefix`, until end
-    /// of file. A partial line at the end is flushed too.
-    private static func relay(from descriptor: Int32, to destination: FileHandle, prefix: String) {
-        let source = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        var pending = Data()
-        while true {
-            let chunk = source.availableData
-            pending.append(chunk)
-            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                destination.write(Data(prefix.utf8) + pending[pending.startIndex...newline])
-                pending.removeSubrange(pending.startIndex...newline)
-            }
-            if chunk.isEmpty { break }
-        }
-        if !pending.isEmpty { destination.write(Data(prefix.utf8) + pending + Data("\n".utf8)) }
-    }
+    /// Relays what is left of the log once the child has ended, and stops relaying.
+    func relayToEnd() { relay.finish() }
 
     /// `finished`, `failed (exit 1)` or `killed by signal 9`, from a `waitpid` status.
     static func describe(_ status: Int32) -> (text: String, success: Bool) {
@@ -143,6 +119,47 @@ struct ChildProcess {
         if signal != 0 { return ("killed by signal \(signal)", false) }
         let code = (status >> 8) & 0xff
         return code == 0 ? ("finished", true) : ("did not finish (exit \(code))", false)
+    }
+}
+
+/// Follows a growing log file (as `tail -f`) on a background queue and copies its whole
+/// lines to standard output with a prefix.
+final class LogRelay: @unchecked Sendable {
+    private let source: FileHandle
+    private let prefix: Data
+    private let done = DispatchGroup()
+    private let lock = NSLock()
+    private var ended = false
+
+    init(_ log: URL, prefix: String) throws {
+        source = try FileHandle(forReadingFrom: log)
+        self.prefix = Data(prefix.utf8)
+        DispatchQueue.global().async(group: done) { self.follow() }
+    }
+
+    /// Copies the rest of the file and returns when it has been written.
+    func finish() {
+        lock.withLock { ended = true }
+        done.wait()
+    }
+
+    private func follow() {
+        var pending = Data()
+        while true {
+            let last = lock.withLock { ended }  // read before the file, so the final read sees all
+            let chunk = source.availableData
+            pending.append(chunk)
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                FileHandle.standardOutput.write(prefix + pending[pending.startIndex...newline])
+                pending.removeSubrange(pending.startIndex...newline)
+            }
+            if chunk.isEmpty {
+                if last { break }
+                usleep(100_000)
+            }
+        }
+        if !pending.isEmpty { FileHandle.standardOutput.write(prefix + pending + Data("\n".utf8)) }
+        try? source.close()
     }
 }
 

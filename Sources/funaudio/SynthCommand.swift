@@ -9,7 +9,7 @@ struct Synth: ParsableCommand {
         abstract: "Speak text in the voice of a reference recording with a trained model checkpoint.")
 
     @Option(help: "Model checkpoint (.safetensors written by training).") var checkpoint: String
-    @Option(help: "Text to speak.") var text: String
+    @Option(help: "Text to speak, of any length (spoken sentence by sentence).") var text: String
     @Option(help: "Reference recording (wav, flac, ...) of the voice to imitate.") var reference: String
     @Option(help: "Output wav (not written if anything fails).") var out: String
     @Option(help: "Also write the predicted mel spectrogram as a PNG here.") var png: String?
@@ -22,7 +22,9 @@ struct Synth: ParsableCommand {
         var voice = try AudioFile.read(URL(fileURLWithPath: reference))
         if voice.sampleRate != rate { voice = try voice.resampled(to: rate) }
         let encoder = try bert.map { try PretrainedBERT(folder: URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath)) }
-        let result = try synthesizer.synthesize(text: text, referenceMel: synthesizer.referenceMel(voice.samples), bert: encoder)
+        // Long text is spoken sentence by sentence, so memory does not grow with its length.
+        let result = try synthesizer.synthesize(longText: text, referenceMel: synthesizer.referenceMel(voice.samples),
+                                                bert: encoder)
         if !result.skippedSymbols.isEmpty {
             print("skipped symbols the model does not know: \(result.skippedSymbols.joined(separator: " "))")
         }

@@ -16,8 +16,10 @@ struct FunAudioProcess {
 
     /// Starts `funaudio arguments…` in `folder`, output (both streams) to a file there.
     /// `fileSizeLimit` (in KiB, as `ulimit -f`) makes writes past it fail as on a full disk.
-    /// `asNobody` runs it as the user `nobody` (the tests run as root, who may write anything).
-    init(_ arguments: [String], in folder: URL, fileSizeLimit: Int? = nil, asNobody: Bool = false) throws {
+    /// `asNobody` runs it as the user `nobody` (the tests run as root, who may write anything);
+    /// `environment` replaces the inherited one.
+    init(_ arguments: [String], in folder: URL, fileSizeLimit: Int? = nil, asNobody: Bool = false,
+         environment: [String: String]? = nil) throws {
         outputFile = folder.appendingPathComponent("output-\(UUID().uuidString).txt")
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         let output = try FileHandle(forWritingTo: outputFile)
@@ -32,6 +34,7 @@ struct FunAudioProcess {
             process.arguments = arguments
         }
         process.currentDirectoryURL = folder
+        if let environment { process.environment = environment }
         process.standardOutput = output
         process.standardError = output
         try process.run()

@@ -41,6 +41,31 @@ import Testing
         }
         #expect(complete(folder))
     }
+
+    /// A killed build leaves its staging folder behind; the next caller removes those whose
+    /// process is gone and leaves a live process's alone.
+    @Test func stagingFoldersOfDeadProcessesAreRemovedOnTheNextCall() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let dead = root.appendingPathComponent("espeak-old.partial-\(try deadProcessID())")
+        let alive = root.appendingPathComponent("espeak-other.partial-\(getpid())")
+        for folder in [dead, alive] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let folder = root.appendingPathComponent("espeak-new")
+        try CacheFolder.ensure(folder, isComplete: complete) {
+            try Data("x".utf8).write(to: $0.appendingPathComponent("done"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: dead.path))
+        #expect(FileManager.default.fileExists(atPath: alive.path))
+    }
+}
+
+/// The id of a process that has ended (and been reaped).
+private func deadProcessID() throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/true")
+    try process.run()
+    process.waitUntilExit()
+    return process.processIdentifier
 }
 
 /// The test builds' mark of a complete folder.

@@ -46,7 +46,9 @@ private func badCorpus() throws -> TemporaryCorpus {
     let metadata = corpus.root.appendingPathComponent("metadata.csv").path
     #expect(error?.problem?.kind == .emptyTranscript)
     #expect(error?.description.hasPrefix("\(metadata):5: empty transcript: 'blank' has no text") == true)
-    #expect(error?.description.contains("--skip-bad") == true)
+    // Both remedies that exist: the flag of `corpus check` and the key of an experiment file.
+    #expect(error?.description.contains("funaudio corpus check --skip-bad") == true)
+    #expect(error?.description.contains("data.skip_bad") == true)
 }
 
 @Test func skipBadSkipsEachKindAndCountsThemInOneLine() throws {
