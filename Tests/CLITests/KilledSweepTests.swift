@@ -31,7 +31,7 @@ import Tracking
         #expect(parent.process.terminationReason == .uncaughtSignal)
         #expect(try store.runDetail(runs[1].id, logLimit: 0).summary.status == .finished)
         let killedStatus = try store.runDetail(runs[0].id, logLimit: 0).summary.status
-        #expect(killedStatus == .running, "killed: nobody has looked yet, not \(killedStatus)")
+        #expect(killedStatus == .crashed, "killed: readers see a run whose process is gone as crashed, not \(killedStatus)")
 
         let sweepID = try #require(try store.runs().first?.sweepID)
         let resumed = try FunAudioProcess.run(["resume", "--sweep", sweepID], in: folder.url)
