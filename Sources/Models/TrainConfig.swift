@@ -22,7 +22,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var durationWeight: Double
     public var validateEvery: Int
     public var checkpointEvery: Int
-    /// CPU threads (OpenBLAS); part of what makes a run reproducible.
+    /// CPU threads of the whole process (``Parallel/threadCount``: OpenBLAS and FunAudio's own
+    /// kernels), set for the run; part of what makes a run reproducible.
     public var threads: Int
     /// Seeds initialisation, dropout and batch order.
     public var seed: UInt64
