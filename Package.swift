@@ -45,13 +45,13 @@ let package = Package(
         // Audio, text and data.
         // Optimised in debug builds too: its FFT loops run ~100x slower unoptimised, which
         // would make the Griffin-Lim parity tests take minutes.
-        .target(name: "Audio", dependencies: ["CBLAS", "CSndFile", "CSampleRate", "CPNG", "Seeded"],
+        .target(name: "Audio", dependencies: ["Tensor", "CSndFile", "CSampleRate", "CPNG", "Seeded"],
                 swiftSettings: kernelSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Text", dependencies: ["CEspeakNG", "CEspeakNoAudio"]),
         .target(name: "Data", dependencies: ["Audio", "Text", "Seeded"], resources: [.copy("Resources/sentences.txt")]),
 
         // The text + audio fusion model, its trainer, evaluation and synthesis.
-        .target(name: "Models", dependencies: ["NN", "Audio", "Text", "Data", "CBLAS"],
+        .target(name: "Models", dependencies: ["NN", "Audio", "Text", "Data"],
                 swiftSettings: kernelSettings),
 
         // Experiment-file machinery: schema, validation with file:line, extends, --set, sweeps.

@@ -1,5 +1,6 @@
 import Foundation
 import Seeded
+import Tensor
 
 /// Phase retrieval by fast Griffin-Lim (Perraudin, Balazs & Søndergaard 2013), as
 /// librosa.griffinlim: find a signal whose STFT magnitude is the given `S`.
@@ -64,7 +65,7 @@ public struct GriffinLim: Sendable {
         target.withUnsafeMutableBufferPointer { t in
         angleRe.withUnsafeMutableBufferPointer { re in angleIm.withUnsafeMutableBufferPointer { im in
             let (m, t, re, im) = (m.baseAddress!, t.baseAddress!, re.baseAddress!, im.baseAddress!)
-            parallelChunks(count: batches, minimumChunk: 8) { _, range in
+            Parallel.forChunks(batches, minimumChunk: 8, chunksPerThread: 4) { _, range in
                 for batch in range {
                     var rng = SplitMix64(seed: (seed ?? 0) ^ (UInt64(batch) &* 0xD1B5_4A32_D192_ED03))
                     for k in 0..<bins {

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 extension MelSpectrogram {
     /// The non-negative linear spectrogram whose mel projection best matches `mel`, as the

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Mel spectrogram as librosa.feature.melspectrogram: `M = W · |STFT(y)|^power`, with `W` a
 /// `MelFilterbank`; `n_mels × frames`.

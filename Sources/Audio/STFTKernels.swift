@@ -1,3 +1,5 @@
+import Tensor
+
 /// The batched forward and inverse STFT loops, over buffers a `STFT.Workspace` owns so that
 /// repeated calls (Griffin-Lim) allocate nothing.
 extension STFT {
@@ -11,9 +13,15 @@ extension STFT {
         var inverseWindowSumFrames = -1
 
         public init(stft: STFT) {
-            let threads = parallelChunkCount(count: Int.max, minimumChunk: 1)
+            let threads = Parallel.chunkCount(.max, minimumChunk: 1, chunksPerThread: 4)
             buffers = (0..<threads).map { _ in stft.fft.makeBuffers() }
             spans = Array(repeating: [], count: threads)
+        }
+
+        /// Chunks for `batches` batches of frames: as the threads allow, no more than this
+        /// workspace has buffers for (the thread count may have grown since it was made).
+        func chunks(_ batches: Int) -> Int {
+            min(buffers.count, Parallel.chunkCount(batches, minimumChunk: 4, chunksPerThread: 4))
         }
     }
 
@@ -48,7 +56,8 @@ extension STFT {
         ws.padded.withUnsafeBufferPointer { padded in
             window.withUnsafeBufferPointer { window in
                 let (x, w) = (padded.baseAddress!, window.baseAddress!)
-                parallelChunks(count: (frames + lanes - 1) / lanes, minimumChunk: 4) { chunk, batches in
+                let batchCount = (frames + lanes - 1) / lanes
+                Parallel.forEachChunk(ws.chunks(batchCount), of: batchCount) { chunk, batches in
                     let b = ws.buffers[chunk]
                     for batch in batches {
                         let f0 = batch &* lanes, used = min(lanes, frames &- f0)
@@ -101,10 +110,10 @@ extension STFT {
         let frames = min(totalFrames, (out.count + 2 * start + hopLength - 1) / hopLength)
         let (n, hop, fft) = (nFFT, hopLength, fft)
         let batchCount = (frames + lanes - 1) / lanes
-        let chunks = parallelChunkCount(count: batchCount, minimumChunk: 4)
+        let chunks = ws.chunks(batchCount)
         // Each chunk overlap-adds into its own span, then the spans are summed into `out`.
         for c in 0..<chunks {
-            let r = chunkRange(c, of: chunks, count: batchCount)
+            let r = Parallel.chunkRange(c, of: chunks, count: batchCount)
             let count = (min(r.upperBound * lanes, frames) - r.lowerBound * lanes - 1) * hop + n
             if ws.spans[c].count < count { ws.spans[c] = [Float](repeating: 0, count: count) }
         }
@@ -113,7 +122,7 @@ extension STFT {
             let spanPointers = (0..<chunks).map { c in
                 ws.spans[c].withUnsafeMutableBufferPointer { $0.baseAddress! }
             }
-            parallelChunks(count: batchCount, minimumChunk: 4) { chunk, batches in
+            Parallel.forEachChunk(chunks, of: batchCount) { chunk, batches in
                 let b = ws.buffers[chunk]
                 let span = spanPointers[chunk]
                 let spanStart = batches.lowerBound * lanes
@@ -132,7 +141,7 @@ extension STFT {
         }
         out.update(repeating: 0)
         for c in 0..<chunks {
-            let r = chunkRange(c, of: chunks, count: batchCount)
+            let r = Parallel.chunkRange(c, of: chunks, count: batchCount)
             let spanStart = r.lowerBound * lanes * hop - start
             let count = (min(r.upperBound * lanes, frames) - r.lowerBound * lanes - 1) * hop + n
             ws.spans[c].withUnsafeBufferPointer { span in

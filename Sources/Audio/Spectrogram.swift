@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// A real time–frequency matrix in librosa's layout: `rows × frames`, row-major, so row `r`
 /// (a frequency bin or mel band, lowest first) is contiguous over frames.
@@ -70,7 +71,7 @@ public struct ComplexSpectrogram: Sendable, Equatable {
                 out.values.withUnsafeMutableBufferPointer { o in
                     let (re, im, o) = (re.baseAddress!, im.baseAddress!, o.baseAddress!)
                     let count = bins * frames
-                    parallelChunks(count: count, minimumChunk: 1 << 16) { _, range in
+                    Parallel.forChunks(count, minimumChunk: 1 << 16, chunksPerThread: 4) { _, range in
                         for i in range { o[i] = re[i] * re[i] + im[i] * im[i] }
                         if power == 1 {
                             for i in range { o[i] = o[i].squareRoot() }

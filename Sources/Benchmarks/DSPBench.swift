@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Tensor
 
 /// `funaudio bench dsp`: STFT, mel spectrogram and Griffin-Lim timed in FunAudio and, in the
 /// same invocation on the same signal, in librosa (scripts/peers/bench_dsp.py).
@@ -73,7 +74,7 @@ public enum DSPBenchmark {
                                    "griffinlim": $0.griffinlim_ms / ours.griffinlim_ms] },
             signal: String(format: "%.0f s at %d Hz, n_fft %d, hop %d, %d mels", settings.seconds,
                            settings.sampleRate, settings.nFFT, settings.hop, settings.nMels),
-            threads: ProcessInfo.processInfo.activeProcessorCount, repeats: settings.repeats)
+            threads: Parallel.threadCount, repeats: settings.repeats)
     }
 
     /// A deterministic speech-like test signal: a 120 Hz harmonic series with vibrato, a

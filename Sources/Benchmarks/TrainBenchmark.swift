@@ -1,4 +1,3 @@
-import CBLAS
 import Foundation
 import NN
 import Tensor
@@ -75,9 +74,7 @@ public enum TrainBenchmark {
                 let a = [Float](repeating: 0.5, count: s.m * s.k), bm = [Float](repeating: 0.25, count: s.k * s.n)
                 var c = [Float](repeating: 0, count: s.m * s.n)
                 let start = DispatchTime.now().uptimeNanoseconds
-                cblas_sgemm(CblasRowMajor, s.transA ? CblasTrans : CblasNoTrans, s.transB ? CblasTrans : CblasNoTrans,
-                            blasint(s.m), blasint(s.n), blasint(s.k), 1, a, blasint(s.transA ? s.m : s.k),
-                            bm, blasint(s.transB ? s.k : s.n), 0, &c, blasint(s.n))
+                gemm(a, transposeA: s.transA, bm, transposeB: s.transB, &c, m: s.m, n: s.n, k: s.k)
                 seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 flops += 2 * Double(s.m * s.n * s.k)
             }

@@ -97,6 +97,9 @@ public struct Runner {
     /// Executes the cells of `run` in order. `resumeFrom` carries the checkpoint of an
     /// interrupted run, which its train cell continues from.
     func execute(_ experiment: Experiment, run: Run, resumeFrom checkpoint: Data?) throws -> RunOutcome {
+        // `train.threads` is the run's busy cores in every cell: data preparation, training,
+        // evaluation and synthesis (OpenBLAS and FunAudio's own kernels alike).
+        Parallel.threadCount = experiment.settings.train.threads
         let context = RunContext(experiment: experiment, run: run, store: store, options: options,
                                  resumeCheckpoint: checkpoint)
         var reused: [Int] = []

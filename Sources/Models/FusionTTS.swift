@@ -24,7 +24,7 @@ public final class FusionTTS: Module {
     public let dropoutSource: DropoutSource
     @Key("text_encoder") public var textEncoder: TextEncoder
     @Key("audio_encoder") public var audioEncoder: AudioEncoder
-    public let fusion: Fusion
+    public let fusion: any Fusion
     @Key("variance_adaptor") public var varianceAdaptor: VarianceAdaptor
     public let decoder: Decoder
     public let postnet: PostNet?
@@ -43,7 +43,7 @@ public final class FusionTTS: Module {
         dropoutSource = DropoutSource(seed: generator.next())
         _textEncoder.wrappedValue = TextEncoder(config, source: dropoutSource, generator: &generator)
         _audioEncoder.wrappedValue = AudioEncoder(config, generator: &generator)
-        fusion = Fusion(config, generator: &generator)
+        fusion = makeFusion(config, generator: &generator)
         _varianceAdaptor.wrappedValue = VarianceAdaptor(config, source: dropoutSource, generator: &generator)
         decoder = Decoder(config, generator: &generator)
         postnet = config.decoder.postnet ? PostNet(nMels: config.features.nMels, dim: config.dim, generator: &generator) : nil

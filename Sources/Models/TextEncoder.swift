@@ -5,31 +5,31 @@ import Tensor
 ///
 /// ```
 /// h₀ = dropout(E[token] + PE + W_w·word)          E ~ N(0, 1), PE sinusoidal in [−1, 1]
-/// hₗ = TransformerLayerₗ(hₗ₋₁, key padding)       pre-norm, l = 1…layers
+/// hₗ = TransformerLayerₗ(hₗ₋₁, key padding)       pre-norm with dropout, l = 1…layers
 /// out = norm(h_L)                                   [B, T, d]
 /// ```
 /// The word-feature projection `word_proj` exists when the configuration names a word
 /// feature width: this is the seam for a pretrained BERT's per-word hidden states, each
-/// repeated over its word's phonemes. Dropout between layers draws from the model's
-/// ``DropoutSource`` (the layers' own dropouts are off).
+/// repeated over its word's phonemes. Every dropout (the embedding's and the layers', PyTorch's
+/// places) draws from the model's `DropoutSource`.
 public final class TextEncoder: Module {
     public let embedding: Embedding
     @Key("word_proj") public var wordProjection: Linear?
     public let layers: [TransformerEncoderLayer]
     public let norm: LayerNorm
-    let dim: Int, dropout: Float
-    let source: DropoutSource
+    let dim: Int
+    let dropout: Dropout
 
     init(_ config: ModelConfig, source: DropoutSource, generator: inout SplitMix64) {
         dim = config.dim
-        dropout = Float(config.textEncoder.dropout)
-        self.source = source
+        let p = Float(config.textEncoder.dropout)
+        dropout = Dropout(p, source: source)
         embedding = Embedding(config.symbols.count, config.dim, generator: &generator)
         _wordProjection.wrappedValue = config.wordFeatureDim.map { Linear($0, config.dim, generator: &generator) }
         let c = config.textEncoder
         layers = (0..<c.layers).map { _ in
-            TransformerEncoderLayer(dimensions: config.dim, heads: c.heads, feedForward: c.ffn, dropout: 0,
-                                    normFirst: true, generator: &generator)
+            TransformerEncoderLayer(dimensions: config.dim, heads: c.heads, feedForward: c.ffn, dropout: p,
+                                    normFirst: true, source: source, generator: &generator)
         }
         norm = LayerNorm(config.dim)
     }
@@ -43,10 +43,6 @@ public final class TextEncoder: Module {
             guard let wordFeatures else { preconditionFailure("TextEncoder: the model was built with word features; pass them") }
             h = h + wordProjection(wordFeatures)
         }
-        h = source(h, dropout, training: training)
-        for layer in layers {
-            h = source(layer(h, keyPaddingMask: padding), dropout, training: training)
-        }
-        return norm(h)
+        return norm(layers.reduce(dropout(h)) { h, layer in layer(h, keyPaddingMask: padding) })
     }
 }

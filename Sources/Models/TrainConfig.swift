@@ -25,7 +25,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// How many of a run's latest checkpoints to keep (0: all); nil in checkpoints written
     /// before the setting existed. Storage is the caller's: the trainer only reports them.
     public var keepCheckpoints: Int?
-    /// CPU threads (OpenBLAS); part of what makes a run reproducible.
+    /// CPU threads of the whole process (``Parallel/threadCount``: OpenBLAS and FunAudio's own
+    /// kernels), set for the run; part of what makes a run reproducible.
     public var threads: Int
     /// Seeds initialisation, dropout and batch order.
     public var seed: UInt64

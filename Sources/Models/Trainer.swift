@@ -1,4 +1,3 @@
-import CBLAS
 import Data
 import Foundation
 import NN
@@ -39,7 +38,7 @@ public final class Trainer {
         for u in train + validation { try model.check(u) }
         self.model = model
         self.config = config
-        openblas_set_num_threads(Int32(config.threads))
+        Parallel.threadCount = config.threads
         let parameters = model.namedParameters()
         optimizer = switch config.optimizer {
         case .adam: Adam(parameters, learningRate: Float(config.lr), weightDecay: Float(config.weightDecay))

@@ -11,19 +11,17 @@ import Tensor
 public final class VariancePredictor: Module {
     public let blocks: [ConvBlock]
     public let linear: Linear
-    let dropout: Float
-    let source: DropoutSource
+    let dropout: Dropout
 
     init(dim: Int, dropout: Float, source: DropoutSource, generator: inout SplitMix64) {
         blocks = (0..<2).map { _ in ConvBlock(dim, dim, kernel: 3, generator: &generator) }
         linear = Linear(dim, 1, generator: &generator)
-        self.dropout = dropout
-        self.source = source
+        self.dropout = Dropout(dropout, source: source)
     }
 
     func callAsFunction(_ x: Tensor, mask: Tensor) -> Tensor {
         var h = x
-        for block in blocks { h = source(block(h).masked(mask), dropout, training: training) }
+        for block in blocks { h = dropout(block(h).masked(mask)) }
         return linear(h).masked(mask)
     }
 }

@@ -29,8 +29,7 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     }
     let y2 = Tensor(uninitialized: [cout, columns])
     if let bias { for o in 0..<cout { (y2.data + o * columns).update(repeating: bias.data[o], count: columns) } }
-    BLAS.gemm(transA: false, transB: false, m: cout, n: columns, k: rowsK, a: weight.data, lda: rowsK,
-              b: cols.data, ldb: columns, beta: bias == nil ? 0 : 1, c: y2.data, ldc: columns)
+    gemm(weight.data, cols.data, y2.data, m: cout, n: columns, k: rowsK, beta: bias == nil ? 0 : 1)
     let out = BatchColumns.split(y2, batch: batch)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor.record(out, op: "conv1d", inputs: inputs) { _, g in
@@ -38,8 +37,7 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         var dx: Tensor?, dw: Tensor?
         if x.requiresGrad {
             let dcol = Tensor(uninitialized: [rowsK, columns])
-            BLAS.gemm(transA: true, transB: false, m: rowsK, n: columns, k: cout, a: weight.data, lda: rowsK,
-                      b: g2.data, ldb: columns, c: dcol.data, ldc: columns)
+            gemm(weight.data, transposeA: true, g2.data, dcol.data, m: rowsK, n: columns, k: cout)
             let dxT = Tensor.zeros(x.shape)
             for b in 0..<batch {
                 geometry.col2im(dcol.data + b * outLength, ld: columns, addingInto: dxT.data + b * cin * length)
@@ -48,8 +46,7 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         }
         if weight.requiresGrad {
             let dwT = Tensor(uninitialized: weight.shape)
-            BLAS.gemm(transA: false, transB: true, m: cout, n: rowsK, k: columns, a: g2.data, lda: columns,
-                      b: cols.data, ldb: columns, c: dwT.data, ldc: rowsK)
+            gemm(g2.data, cols.data, transposeB: true, dwT.data, m: cout, n: rowsK, k: columns)
             dw = dwT
         }
         let db = (bias?.requiresGrad ?? false) ? g2.sum(axes: [1]) : nil
@@ -108,8 +105,7 @@ public func convTranspose1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     let out = Tensor.zeros([batch, cout, outLength])
     let col = Tensor(uninitialized: [rowsK, length])
     for b in 0..<batch {
-        BLAS.gemm(transA: true, transB: false, m: rowsK, n: length, k: cin, a: weight.data, lda: rowsK,
-                  b: x.data + b * cin * length, ldb: length, c: col.data, ldc: length)
+        gemm(weight.data, transposeA: true, x.data + b * cin * length, col.data, m: rowsK, n: length, k: cin)
         let y = out.data + b * cout * outLength
         geometry.col2im(col.data, ld: length, addingInto: y)
         if let bias { for o in 0..<cout { for t in 0..<outLength { y[o * outLength + t] += bias.data[o] } } }
@@ -122,12 +118,11 @@ public func convTranspose1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         for b in 0..<batch {
             geometry.im2col(g.data + b * cout * outLength, into: gcol.data, ld: length)
             if let dx {
-                BLAS.gemm(transA: false, transB: false, m: cin, n: length, k: rowsK, a: weight.data, lda: rowsK,
-                          b: gcol.data, ldb: length, c: dx.data + b * cin * length, ldc: length)
+                gemm(weight.data, gcol.data, dx.data + b * cin * length, m: cin, n: length, k: rowsK)
             }
             if let dw {
-                BLAS.gemm(transA: false, transB: true, m: cin, n: rowsK, k: length, a: x.data + b * cin * length,
-                          lda: length, b: gcol.data, ldb: length, beta: 1, c: dw.data, ldc: rowsK)
+                gemm(x.data + b * cin * length, gcol.data, transposeB: true, dw.data, m: cin, n: rowsK, k: length,
+                     beta: 1)
             }
         }
         let db = (bias?.requiresGrad ?? false) ? g.sum(axes: [0, 2]) : nil

@@ -1,7 +1,4 @@
-import CBLAS
-
-/// Matrix products on OpenBLAS `cblas_sgemm`. Transposes are passed to BLAS as flags,
-/// never materialised.
+/// Matrix products on ``gemm(_:transposeA:_:transposeB:_:m:n:k:alpha:beta:)``.
 ///
 /// With `op(X)` = `X` or `Xᵀ` (per the `transpose…` flag) and `C = op(A) · op(B)`:
 /// ```
@@ -9,26 +6,10 @@ import CBLAS
 /// ∂B = op(A)ᵀ · g      (or, if B is transposed, gᵀ · op(A))
 /// ```
 /// each again a single sgemm with transpose flags.
-enum BLAS {
-    /// OpenBLAS computes a product with `m·n·k` up to this on the calling thread
-    /// (`SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD` = 65536 · 4 in its `interface/gemm.c`),
-    /// so such calls may run concurrently from several threads without sharing its pool.
-    static let singleThreadedLimit = 65_536 * 4
-
-    /// `C = alpha · op(A) · op(B) + beta · C`, row-major; `op(A)` is m×k, `op(B)` is k×n.
-    @inline(__always)
-    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
-                    beta, c, blasint(ldc))
-    }
-}
-
-/// OpenBLAS's build description (`openblas_get_config`: version, architecture, thread
-/// limit), recorded with every run: speed and the last bits of every product depend on it.
-public var openBLASVersion: String { String(cString: openblas_get_config()) }
+/// OpenBLAS computes a product with `m·n·k` up to this on the calling thread
+/// (`SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD` = 65536 · 4 in its `interface/gemm.c`),
+/// so such calls may run concurrently from several threads without sharing its pool.
+private let singleThreadedGemmLimit = 65_536 * 4
 
 /// Batched matrix product `op(a) · op(b)` over the last two axes.
 ///
@@ -55,13 +36,12 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
     let batch = batchShape.reduce(1, *)
     let out = Tensor(uninitialized: batchShape + [m, n])
     let strideA = batchA.isEmpty ? 0 : m * k, strideB = batchB.isEmpty ? 0 : k * n
-    let lda = a.shape[a.rank - 1], ldb = b.shape[b.rank - 1]
     let (pa, pb, pc) = (a.data, b.data, out.data)
     let product = { (i: Int) in
-        BLAS.gemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
-                  a: pa + i * strideA, lda: lda, b: pb + i * strideB, ldb: ldb, c: pc + i * m * n, ldc: n)
+        gemm(pa + i * strideA, transposeA: transposeA, pb + i * strideB, transposeB: transposeB, pc + i * m * n,
+             m: m, n: n, k: k)
     }
-    if batch > 1 && m * n * k <= BLAS.singleThreadedLimit {
+    if batch > 1 && m * n * k <= singleThreadedGemmLimit {
         // OpenBLAS runs products this small on the calling thread: split the batch over cores.
         Parallel.forRanges(batch, minimumPerThread: Swift.max(1, (1 << 17) / Swift.max(m * n * k, 1))) { r in
             for i in r { product(i) }
@@ -113,9 +93,8 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     if let bias {
         for r in 0..<rows { (out.data + r * outFeatures).update(from: bias.data, count: outFeatures) }
     }
-    BLAS.gemm(transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures,
-              a: x.data, lda: inFeatures, b: weight.data, ldb: inFeatures,
-              beta: bias == nil ? 0 : 1, c: out.data, ldc: outFeatures)
+    gemm(x.data, weight.data, transposeB: true, out.data, m: rows, n: outFeatures, k: inFeatures,
+         beta: bias == nil ? 0 : 1)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor.record(out, op: "linear", inputs: inputs) { _, g in
         let g2 = g.reshaped([rows, outFeatures])

@@ -41,11 +41,16 @@ extension Tensor {
 }
 
 enum LayerNormBackward {
+    /// At most this many partial sums of ∂γ and ∂β (the cores FunAudio was first tuned on;
+    /// changing it changes the last bits of every trained model).
+    static let partialSums = 2
+
     static func run(x: Tensor, g: Tensor, stats: Tensor, weight: Tensor?, bias: Tensor?) -> [Tensor?] {
         let n = x.shape.last!, rows = x.count / n
         let dx = Tensor(uninitialized: x.shape)
-        let chunks = Swift.max(1, Swift.min(Parallel.threadCount, rows * n / (1 << 14)))
         // Per chunk: partial sums of ∂γ and ∂β (added up after the loop) and two row buffers.
+        // Their number depends on the shape only, so gradients do not change with the threads.
+        let chunks = Swift.max(1, Swift.min(partialSums, rows * n / (1 << 14)))
         let scratch = Tensor.zeros([chunks, 4, n])
         let ones = weight == nil ? Tensor.ones([n]) : nil
         let px = x.data, pg = g.data, pd = dx.data, st = stats.data, ps = scratch.data

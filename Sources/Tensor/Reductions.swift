@@ -129,15 +129,7 @@ enum Reduce {
     /// Σ p[0..<n] with 16 SIMD lanes (vectorised and more accurate than one running sum).
     @inline(__always)
     static func sumContiguous(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMD16<Float>()
-        var i = 0
-        while i + 16 <= n {
-            acc += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
-            i += 16
-        }
-        var s = acc.sum()
-        while i < n { s += p[i]; i += 1 }
-        return s
+        laneSum(n, lanes: { lanes(p, $0) }, scalar: { p[$0] })
     }
 
     /// max p[0..<n] (−∞ for n = 0), eight independent running maxima (the stdlib's
@@ -167,15 +159,27 @@ enum Reduce {
     /// Σ p[i]·q[i] with 16 SIMD lanes.
     @inline(__always)
     static func dotContiguous(_ p: UnsafePointer<Float>, _ q: UnsafePointer<Float>, _ n: Int) -> Float {
+        laneSum(n, lanes: { lanes(p, $0) * lanes(q, $0) }, scalar: { p[$0] * q[$0] })
+    }
+
+    /// Σ f(i) for i in 0..<n: 16 terms at a time from `lanes(i)` (terms i..<i+16) into 16
+    /// running sums, the tail from `scalar(i)`.
+    @inline(__always)
+    private static func laneSum(_ n: Int, lanes: (Int) -> SIMD16<Float>, scalar: (Int) -> Float) -> Float {
         var acc = SIMD16<Float>()
         var i = 0
         while i + 16 <= n {
-            acc += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
-                * UnsafeRawPointer(q + i).loadUnaligned(as: SIMD16<Float>.self)
+            acc += lanes(i)
             i += 16
         }
         var s = acc.sum()
-        while i < n { s += p[i] * q[i]; i += 1 }
+        while i < n { s += scalar(i); i += 1 }
         return s
+    }
+
+    /// p[i..<i+16].
+    @inline(__always)
+    private static func lanes(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {
+        UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
     }
 }

@@ -33,3 +33,30 @@ import Tensor
         #expect(relativeError(masked.scalars, unpadded.scalars) < 1e-6)
     }
 }
+
+/// The one scaled dot-product attention: its weights are what the output is made of.
+@Suite struct ScaledDotProductAttentionTests {
+    @Test func weightsAreSoftmaxRowsThatIgnorePaddingAndMakeTheOutput() {
+        let (q, k, v) = (Tensor.randn([2, 3, 8], seed: 1), Tensor.randn([2, 5, 8], seed: 2), Tensor.randn([2, 5, 8], seed: 3))
+        let mask = Tensor([0, 0, 0, 1, 1, 0, 0, 0, 0, 0], shape: [2, 5])
+        let (output, weights) = scaledDotProductAttention(query: q, key: k, value: v, heads: 2, keyPaddingMask: mask)
+        #expect(output.shape == [2, 3, 8] && weights.shape == [2, 2, 3, 5])
+        let w = weights.scalars
+        for row in 0..<(2 * 2 * 3) {
+            #expect(abs(w[(row * 5)..<(row * 5 + 5)].reduce(0, +) - 1) < 1e-5)
+        }
+        #expect((0..<6).allSatisfy { w[$0 * 5 + 3] < 1e-30 && w[$0 * 5 + 4] < 1e-30 }, "batch 0 pads keys 3 and 4")
+        // Head 0 of query 0 in batch 0 is the weighted sum of the values' first half.
+        let expected = (0..<4).map { j in (0..<5).reduce(Float(0)) { $0 + w[$1] * v.scalars[$1 * 8 + j] } }
+        #expect(relativeError(Array(output.scalars[0..<4]), expected) < 1e-5)
+    }
+
+    @Test func multiHeadAttentionReturnsTheWeightsOfItsOutput() {
+        var generator = SplitMix64(seed: 3)
+        let attention = MultiHeadAttention(dimensions: 8, heads: 2, generator: &generator)
+        let query = Tensor.randn([1, 3, 8], seed: 4), memory = Tensor.randn([1, 5, 8], seed: 5)
+        let (output, weights) = attention.attend(query, key: memory, value: memory)
+        #expect(output.scalars == attention(query, key: memory, value: memory).scalars)
+        #expect(weights.shape == [1, 2, 3, 5])
+    }
+}

@@ -12,7 +12,7 @@ import Tensor
 /// ```
 /// The result is the last layer's hidden states (`last_hidden_state`); the pooler (a
 /// sentence-classification head) is not part of it. Dropout acts in training mode only and
-/// draws from one ``DropoutSource``: the fusion model's when BERT is fine-tuned inside it, so
+/// draws from one `DropoutSource`: the fusion model's when BERT is fine-tuned inside it, so
 /// its masks follow the model's seed and resume with its checkpoint.
 ///
 /// See Also: ``PretrainedBERT`` (folder, tokenizer, word features), ``BERTConfig``.
@@ -65,8 +65,7 @@ public final class BERTEmbeddings: Module {
     @Key("position_embeddings") public var position: Embedding
     @Key("token_type_embeddings") public var tokenType: Embedding
     @Key("LayerNorm") public var norm: LayerNorm
-    let dropout: Float
-    let source: DropoutSource
+    let dropout: Dropout
 
     init(_ config: BERTConfig, source: DropoutSource, generator: inout SplitMix64) {
         let h = config.hiddenSize
@@ -74,8 +73,7 @@ public final class BERTEmbeddings: Module {
         _position.wrappedValue = Embedding(config.maxPositions, h, generator: &generator)
         _tokenType.wrappedValue = Embedding(config.typeVocabSize, h, generator: &generator)
         _norm.wrappedValue = LayerNorm(h, epsilon: config.layerNormEpsilon)
-        dropout = config.hiddenDropout
-        self.source = source
+        dropout = Dropout(config.hiddenDropout, source: source)
     }
 
     /// `ids` `[B, L]` → `[B, L, hidden]`.
@@ -83,7 +81,7 @@ public final class BERTEmbeddings: Module {
         let length = shape[1]
         let positions = position.weight.indexSelect(axis: 0, Array(0..<length))   // [L, h]
         let segment = tokenType.weight.indexSelect(axis: 0, [0])                    // [1, h]
-        return source(norm(word(ids, shape: shape) + positions + segment), dropout, training: training)
+        return dropout(norm(word(ids, shape: shape) + positions + segment))
     }
 }
 
@@ -135,20 +133,18 @@ public final class BERTAttention: Module {
     }
 }
 
-/// Multi-head scaled dot-product self-attention with separate query, key and value
-/// projections (Hugging Face's layout; NN's ``MultiHeadAttention`` fuses them as PyTorch's
-/// `in_proj_weight`):
+/// Multi-head self-attention with separate query, key and value projections (Hugging Face's
+/// layout; NN's ``MultiHeadAttention`` fuses them as PyTorch's `in_proj_weight`):
 ///
 /// ```
 /// q, k, v = x·W_qᵀ + b_q, x·W_kᵀ + b_k, x·W_vᵀ + b_v        each [h, h]
-/// per head (h/H wide):  A = dropout(softmax(q kᵀ / √(h/H), keys at padding → −∞)) v
+/// A = scaledDotProductAttention(q, k, v), dropout on the attention probabilities
 /// ```
 /// The output is the heads concatenated, `[B, L, h]` (projected by ``BERTAttention``).
 public final class BERTSelfAttention: Module {
     public let query: Linear, key: Linear, value: Linear
     let heads: Int
-    let dropout: Float
-    let source: DropoutSource
+    let dropout: Dropout
 
     init(_ config: BERTConfig, source: DropoutSource, generator: inout SplitMix64) {
         let h = config.hiddenSize
@@ -156,24 +152,12 @@ public final class BERTSelfAttention: Module {
         key = Linear(h, h, generator: &generator)
         value = Linear(h, h, generator: &generator)
         heads = config.headCount
-        dropout = config.attentionDropout
-        self.source = source
+        dropout = Dropout(config.attentionDropout, source: source)
     }
 
     func callAsFunction(_ x: Tensor, paddingMask: Tensor?) -> Tensor {
-        let (batch, length, width) = (x.shape[0], x.shape[1], x.shape[2])
-        let headWidth = width / heads
-        func splitHeads(_ t: Tensor) -> Tensor {                        // [B, L, h] → [B, H, L, h/H]
-            t.reshaped([batch, length, heads, headWidth]).permuted([0, 2, 1, 3])
-        }
-        var scores = matmul(splitHeads(query(x)) * (1 / Float(headWidth).squareRoot()),
-                            splitHeads(key(x)), transposeB: true)       // [B, H, L, L]
-        if let paddingMask {
-            scores = scores.maskedFill(paddingMask.reshaped([batch, 1, 1, length]), -.infinity)
-        }
-        let weights = source(scores.softmax(axis: -1), dropout, training: training)
-        let attended = matmul(weights, splitHeads(value(x)))                                // [B, H, L, h/H]
-        return attended.permuted([0, 2, 1, 3]).reshaped([batch, length, width])
+        scaledDotProductAttention(query: query(x), key: key(x), value: value(x), heads: heads,
+                                  keyPaddingMask: paddingMask, dropout: dropout).output
     }
 }
 
@@ -195,17 +179,15 @@ public final class BERTIntermediate: Module {
 public final class BERTResidualOutput: Module {
     public let dense: Linear
     @Key("LayerNorm") public var norm: LayerNorm
-    let dropout: Float
-    let source: DropoutSource
+    let dropout: Dropout
 
     init(from inputSize: Int, _ config: BERTConfig, source: DropoutSource, generator: inout SplitMix64) {
         dense = Linear(inputSize, config.hiddenSize, generator: &generator)
         _norm.wrappedValue = LayerNorm(config.hiddenSize, epsilon: config.layerNormEpsilon)
-        dropout = config.hiddenDropout
-        self.source = source
+        dropout = Dropout(config.hiddenDropout, source: source)
     }
 
     func callAsFunction(_ x: Tensor, residual: Tensor) -> Tensor {
-        norm(residual + source(dense(x), dropout, training: training))
+        norm(residual + dropout(dense(x)))
     }
 }

@@ -1,20 +1,31 @@
 import Tensor
 
 /// Inverted dropout in training mode (each value zeroed with probability `p`, the rest
-/// scaled by `1/(1 − p)`), the identity in evaluation mode. Draws its masks from its own
-/// seeded generator, so a run is reproducible.
+/// scaled by `1/(1 − p)`), the identity in evaluation mode.
+///
+/// Masks come from a ``DropoutSource`` the layer shares with the rest of its module tree:
+/// the model owns one source, hands it to every dropout it builds, and a checkpoint saves
+/// its state, so a resumed run draws the same masks as an uninterrupted one.
 public final class Dropout: Module {
     public let probability: Float
-    private var generator: SplitMix64
+    public let source: DropoutSource
 
-    public init(_ probability: Float, seed: UInt64 = 0) {
+    public init(_ probability: Float, source: DropoutSource) {
         nnCheck(probability >= 0 && probability < 1, "Dropout: probability \(probability) must be in [0, 1)")
         self.probability = probability
-        generator = SplitMix64(seed: seed)
+        self.source = source
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         guard training && probability > 0 else { return x }
-        return x.dropout(probability, generator: &generator)
+        return x.dropout(probability, generator: &source.generator)
     }
+}
+
+/// The one generator every ``Dropout`` of a module tree draws from, in the order they run.
+/// Its ``generator`` state is all a checkpoint needs to restore the masks to come.
+public final class DropoutSource {
+    public var generator: SplitMix64
+
+    public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 }

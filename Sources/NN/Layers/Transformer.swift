@@ -10,7 +10,9 @@ import Tensor
 /// pre-norm:   x = x + SA(norm1(x));          x = x + FF(norm2(x))
 /// FF(x) = linear2(dropout(act(linear1(x))))
 /// ```
-/// Dropout follows SA and FF as in PyTorch (p = 0 disables it).
+/// Dropout follows SA and FF as in PyTorch (p = 0 disables it) and draws from `source`, the
+/// module tree's ``DropoutSource``; without one the layer makes its own, seeded by `generator`
+/// (which gives one draw either way, so the weights do not depend on the choice).
 public final class TransformerEncoderLayer: Module {
     @Key("self_attn") public var selfAttention: MultiHeadAttention
     public let linear1: Linear, linear2: Linear
@@ -21,16 +23,17 @@ public final class TransformerEncoderLayer: Module {
 
     public init(dimensions: Int, heads: Int, feedForward: Int, dropout: Float = 0.1,
                 activation: Activation = .relu, normFirst: Bool = false, epsilon: Float = 1e-5,
-                generator: inout SplitMix64) {
+                source: DropoutSource? = nil, generator: inout SplitMix64) {
         _selfAttention.wrappedValue = MultiHeadAttention(dimensions: dimensions, heads: heads, generator: &generator)
         linear1 = Linear(dimensions, feedForward, generator: &generator)
         linear2 = Linear(feedForward, dimensions, generator: &generator)
         norm1 = LayerNorm(dimensions, epsilon: epsilon)
         norm2 = LayerNorm(dimensions, epsilon: epsilon)
-        let seed = generator.next()
-        self.dropout = Dropout(dropout, seed: seed)
-        dropout1 = Dropout(dropout, seed: seed &+ 1)
-        dropout2 = Dropout(dropout, seed: seed &+ 2)
+        let ownSeed = generator.next()
+        let source = source ?? DropoutSource(seed: ownSeed)
+        self.dropout = Dropout(dropout, source: source)
+        dropout1 = Dropout(dropout, source: source)
+        dropout2 = Dropout(dropout, source: source)
         self.activation = activation
         self.normFirst = normFirst
     }
