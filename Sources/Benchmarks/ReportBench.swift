@@ -86,8 +86,10 @@ public enum ReportBench {
             config: "seed: \(index)\n",
             params: [KeyValue("model.fusion.kind", ["film", "concat", "gated", "cross"][index % 4]),
                      KeyValue("seed", String(index)), KeyValue("train.lr", "0.001")],
-            metrics: [MetricSeries(key: "train.loss", steps: Array(0..<steps), values: train),
-                      MetricSeries(key: "val.loss", steps: valSteps, values: val)],
+            metrics: [MetricSeries(metric: Metric("train.loss", goal: .minimize), steps: Array(0..<steps), values: train,
+                                   final: StepValue(step: steps - 1, value: train[steps - 1])),
+                      MetricSeries(metric: Metric("val.loss", goal: .minimize), steps: valSteps, values: val,
+                                   final: valSteps.last.map { StepValue(step: $0, value: val[val.count - 1]) })],
             artifacts: artifacts)
     }
 
@@ -104,7 +106,7 @@ public enum ReportBench {
                 experiment: data.experiment, config: data.config,
                 params: Dictionary(uniqueKeysWithValues: data.params.map { ($0.key, ParamValue.string($0.value)) })))
             for series in data.metrics {
-                for (step, value) in zip(series.steps, series.values) { run.record(series.key, step: step, value: value) }
+                for (step, value) in zip(series.steps, series.values) { run.record(series.metric, step: step, value: value) }
             }
             for a in data.artifacts {
                 try run.putArtifact(name: a.name, kind: a.kind, mediaType: a.mediaType, data: a.bytes ?? Data())

@@ -63,7 +63,7 @@ public enum TrackingBench {
         let path = directory.appendingPathComponent("bench-\(rowsPerStatement)-\(UUID().uuidString).db").path
         defer { removeDatabase(path) }
         let store = try RunStore(path: path)
-        let keys = (0..<16).map { "bench.metric\($0)" }
+        let keys = (0..<16).map { Metric("bench.metric\($0)", goal: .none) }
         let run = try store.startRun(description("tracking-throughput"),
                                      writerOptions: WriterOptions(rowsPerStatement: rowsPerStatement))
         let start = DispatchTime.now().uptimeNanoseconds
@@ -86,7 +86,7 @@ public enum TrackingBench {
         defer { removeDatabase(path) }
         let store = try RunStore(path: path)
         let run = try store.startRun(description("tracking-step-overhead"))
-        let keys = (0..<pointsPerStep).map { "train.metric\($0)" }
+        let keys = (0..<pointsPerStep).map { Metric("train.metric\($0)", goal: .minimize) }
         try step()  // warm-up: caches, thread pools, page faults
         try run.flush()
         let writerCPUBefore = run.writerCPUSeconds

@@ -64,7 +64,7 @@ struct CellLibrary {
             trainer = try Trainer(model: model, config: settings, train: data.train, validation: data.validation)
             // Step 0: what an untrained model scores, the baseline every later value is read against.
             if !data.validation.isEmpty {
-                TrainingRecorder.recordValidation(try trainer.validate(), step: 0, in: context.run)
+                TrainingRecorder.recordValidation(try trainer.validate(), step: 0, cell: index, in: context.run)
             }
         }
         context.model = trainer.model
@@ -100,7 +100,9 @@ struct CellLibrary {
         var lines: [String] = []
         for (name, set) in [("eval", data.validation), ("eval_unseen", data.unseen)] where !set.isEmpty {
             let result = try model.evaluate(Array(set.prefix(count)))
-            for (key, value) in result.metrics(prefix: name + ".") { context.run.record(key, step: step, value: value) }
+            for (key, value) in result.metrics() {
+                context.run.record(.evaluation(name, key), step: step, value: value, cell: index)
+            }
             lines.append(String(format: "- **%@** (%d utterances): mel L1 %.4f, MCD %.2f dB, spectral convergence %.4f, duration error %.2f frames per phoneme",
                                 name, result.utterances, result.melL1, result.mcd, result.spectralConvergence,
                                 result.durationError))
@@ -144,7 +146,7 @@ struct CellLibrary {
                 .write(samples: result.samples, features: model.config.features, mel: result.mel, attention: result.attention,
                        text: sentence, groundTruth: nil, groundTruthAudio: nil)
             let audioSeconds = Double(result.samples.count) / Double(result.sampleRate)
-            context.run.record("synth.real_time_factor", step: n, value: seconds / max(audioSeconds, 1e-9))
+            context.run.record(.realTimeFactor, step: n, value: seconds / max(audioSeconds, 1e-9), cell: index)
             if !result.skippedSymbols.isEmpty {
                 context.run.log("sentence \(n): left out unknown symbols \(result.skippedSymbols.joined(separator: " "))", level: .warning)
             }

@@ -30,16 +30,16 @@ final class TrainingRecorder: TrainingObserver {
     }
 
     func trainerDidStep(_ report: StepReport) {
-        for (key, value) in report.losses { run.record("train.\(key)", step: report.step, value: value) }
-        run.record("train.lr", step: report.step, value: report.learningRate)
-        run.record("train.grad_norm", step: report.step, value: report.gradientNorm)
-        run.record("train.utterances_per_s", step: report.step, value: report.utterancesPerSecond)
+        for (term, value) in report.losses { run.record(.trainingLoss(term), step: report.step, value: value, cell: cellIndex) }
+        run.record(.learningRate, step: report.step, value: report.learningRate, cell: cellIndex)
+        run.record(.gradientNorm, step: report.step, value: report.gradientNorm, cell: cellIndex)
+        run.record(.trainingThroughput, step: report.step, value: report.utterancesPerSecond, cell: cellIndex)
         let loss = report.losses["loss"].map { String(format: "loss %.4f", $0) } ?? ""
         progress.update(report.step, [loss, lastValidation].filter { !$0.isEmpty }.joined(separator: "; "))
     }
 
     func trainerDidValidate(step: Int, metrics: [String: Double]) {
-        Self.recordValidation(metrics, step: step, in: run)
+        Self.recordValidation(metrics, step: step, cell: cellIndex, in: run)
         lastValidation = Self.validationStatus(metrics, step: step)
         run.log("step \(step): " + metrics.sorted { $0.key < $1.key }
             .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
@@ -77,16 +77,13 @@ final class TrainingRecorder: TrainingObserver {
     /// `val duration 0.0500, mel_l1 0.8123 @20`: the last validation, for the progress line.
     static func validationStatus(_ metrics: [String: Double], step: Int) -> String {
         let values = metrics.sorted { $0.key < $1.key }.map { key, value in
-            (key.hasPrefix("val_") ? String(key.dropFirst(4)) : key) + String(format: " %.4f", value)
+            Metric.validation(key).name + String(format: " %.4f", value)
         }
         return "val " + values.joined(separator: ", ") + " @\(step)"
     }
 
     /// The trainer's `val_mel_l1` as `val.mel_l1`: the report draws `val.*` beside `train.*`.
-    static func recordValidation(_ metrics: [String: Double], step: Int, in run: Run) {
-        for (key, value) in metrics {
-            let name = key.hasPrefix("val_") ? "val." + key.dropFirst(4) : "val.\(key)"
-            run.record(name, step: step, value: value)
-        }
+    static func recordValidation(_ metrics: [String: Double], step: Int, cell: Int, in run: Run) {
+        for (key, value) in metrics { run.record(.validation(key), step: step, value: value, cell: cell) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Tracking
 
 /// The template context of a comparison page (`compare.mustache`).
 struct ComparisonPageContext {
@@ -149,20 +150,18 @@ func comparisonCharts(_ runs: [RunData]) -> [ChartView] {
     var hasValidation: Set<String> = []
     for run in runs {
         for m in run.metrics where m.isCurve {
-            let key = MetricKey(m.key)
-            if !order.contains(key.quantity) { order.append(key.quantity) }
-            if !key.isTraining { hasValidation.insert(key.quantity) }
+            if !order.contains(m.metric.name) { order.append(m.metric.name) }
+            if !m.isTraining { hasValidation.insert(m.metric.name) }
         }
     }
     return order.enumerated().map { n, quantity in
         var series: [ChartSeriesInput] = []
         var legend: [LegendEntry] = []
         for (i, run) in runs.enumerated() {
-            let members = run.metrics.filter { $0.isCurve && MetricKey($0.key).quantity == quantity }
+            let members = run.metrics.filter { $0.isCurve && $0.metric.name == quantity }
             for m in members {
-                let key = MetricKey(m.key)
                 series.append(ChartSeriesInput(label: "#\(run.id) \(m.key)", colour: i % paletteSize,
-                                               dashed: !key.isTraining, steps: m.steps, values: m.values))
+                                               dashed: !m.isTraining, steps: m.steps, values: m.values))
             }
             if !members.isEmpty {
                 legend.append(LegendEntry(label: "#\(run.id) \(run.experiment)", colour: i % paletteSize, dashed: false))
@@ -175,25 +174,29 @@ func comparisonCharts(_ runs: [RunData]) -> [ChartView] {
     }
 }
 
-/// Final and best value of every metric key per run; the best of each column marked.
+/// Final and best value of every metric key per run, as runs.db computed them; in each
+/// column of a metric with a goal, the run that does best is marked. A metric without a goal
+/// (learning rate, gradient norm) has its final values only.
 func metricTable(_ runs: [RunData], columns: [ComparisonPageContext.RunColumn])
     -> ([ComparisonPageContext.MetricColumn], [ComparisonPageContext.MetricRow]) {
-    var keys: [String] = []
-    for run in runs { for m in run.metrics where !keys.contains(m.key) { keys.append(m.key) } }
-    let summaries = runs.map { run in
-        Dictionary(run.metrics.map { ($0.key, SeriesSummary($0)) }, uniquingKeysWith: { a, _ in a })
-    }
+    var metrics: [Metric] = []
+    for run in runs { for m in run.metrics where !metrics.contains(where: { $0.key == m.key }) { metrics.append(m.metric) } }
+    let series = runs.map { run in Dictionary(run.metrics.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }) }
     var headers: [ComparisonPageContext.MetricColumn] = []
     var table: [[ComparisonPageContext.MetricCell]] = Array(repeating: [], count: runs.count)
-    for key in keys {
-        let higher = MetricKey(key).higherIsBetter
-        let arrow = higher ? "↑" : "↓"
-        for (kind, pick) in [("final", { (s: SeriesSummary) in s.finalValue }),
-                             ("best", { (s: SeriesSummary) in s.bestValue })] {
-            headers.append(.init(title: "\(key) \(kind)", direction: "\(arrow) \(higher ? "higher" : "lower") is better"))
-            let values = summaries.map { $0[key].flatMap(pick) }
+    for metric in metrics {
+        let direction = switch metric.goal {
+        case .minimize: "↓ lower is better"
+        case .maximize: "↑ higher is better"
+        case .none: ""
+        }
+        var picks: [(String, (MetricSeries) -> StepValue?)] = [("final", \.final)]
+        if metric.goal != .none { picks.append(("best", \.best)) }
+        for (kind, pick) in picks {
+            headers.append(.init(title: "\(metric.key) \(kind)", direction: direction))
+            let values = series.map { $0[metric.key].flatMap(pick)?.value }
             let finite = values.compactMap { $0 }
-            let target = higher ? finite.max() : finite.min()
+            let target = metric.goal == .maximize ? finite.max() : metric.goal == .minimize ? finite.min() : nil
             for (r, v) in values.enumerated() {
                 table[r].append(.init(text: v.map(NumberText.display) ?? "—",
                                       sortValue: v.map(NumberText.exact) ?? "",

@@ -1,4 +1,5 @@
 import Foundation
+import Tracking
 
 /// One line of reports/index.html: a run or a comparison.
 public struct IndexEntry: Sendable, Codable, Equatable {
@@ -28,9 +29,7 @@ public struct IndexEntry: Sendable, Codable, Equatable {
 
     /// A run's line: validation metrics first, at most `count` of them.
     public init(run: RunData, href: String?, count: Int = 3) {
-        let finals = run.metrics.compactMap { m -> (String, Double)? in
-            SeriesSummary(m).finalValue.map { (m.key, $0) }
-        }
+        let finals = run.metrics.compactMap { m in m.final.map { (key: m.key, value: $0.value) } }
         self.init(kind: .run, title: "#\(run.id) \(run.experiment)", href: href, status: run.status,
                   time: run.startedAt, headline: headlineMetrics(finals, count: count))
     }
@@ -40,9 +39,8 @@ public struct IndexEntry: Sendable, Codable, Equatable {
 /// rest, then by name.
 public func headlineMetrics(_ finals: [(key: String, value: Double)], count: Int = 3) -> [String] {
     func rank(_ key: String) -> Int {
-        let k = MetricKey(key)
-        if k.split == nil { return 2 }
-        return k.isTraining ? 1 : 0
+        guard let split = Metric(key, goal: .none).split else { return 2 }
+        return split.hasPrefix("train") ? 1 : 0
     }
     return finals.sorted { (rank($0.key), $0.key) < (rank($1.key), $1.key) }
         .prefix(count).map { "\($0.key) \(NumberText.short($0.value))" }

@@ -1,4 +1,5 @@
 import Foundation
+import Tracking
 
 // Plain data a report is rendered from. The loader (`RunLoader`) fills these from runs.db;
 // tests and benchmarks build them directly. Nothing here is trusted: every string is escaped
@@ -39,14 +40,14 @@ public struct RunData: Sendable {
     public var cells: [CellData]
     public var metrics: [MetricSeries]
     public var artifacts: [MediaArtifact]
-    public var log: [LogLine]
+    public var log: [LogRecord]
 
     public init(id: Int64, experiment: String, description: String? = nil, file: String? = nil,
                 status: String, error: String? = nil, startedAt: Date, endedAt: Date? = nil,
                 seed: Int64? = nil, sweep: String? = nil, tags: [String] = [],
                 environment: [KeyValue] = [], config: String = "", params: [KeyValue] = [],
                 cells: [CellData] = [], metrics: [MetricSeries] = [],
-                artifacts: [MediaArtifact] = [], log: [LogLine] = []) {
+                artifacts: [MediaArtifact] = [], log: [LogRecord] = []) {
         self.id = id
         self.experiment = experiment
         self.description = description
@@ -97,22 +98,47 @@ public struct CellData: Sendable {
     }
 }
 
-/// The points of one metric key, sorted by step.
+/// The points of one metric of a run, sorted by step, with what runs.db says of them.
 public struct MetricSeries: Sendable {
-    /// `train/loss`, `val/loss`, `lr`, …: a `train/` and a `val/` key with the same rest are
-    /// drawn in one chart (see ``MetricKey``).
-    public var key: String
+    /// The metric as its recorder declared it: `split.name` key, goal, unit. Series of one
+    /// name in several splits (`train.mel_l1`, `val.mel_l1`) are drawn in one chart.
+    public var metric: Metric
     public var steps: [Int]
     public var values: [Double]
     /// The cell that wrote it, if known; its charts are shown in that cell.
     public var cellIndex: Int?
+    /// The value at the highest step, and the best value as the metric's goal defines it
+    /// (nil without a goal), each with its step: what runs.db computed, not the page.
+    public var final: StepValue?
+    public var best: StepValue?
 
-    public init(key: String, steps: [Int], values: [Double], cellIndex: Int? = nil) {
+    public init(metric: Metric, steps: [Int], values: [Double], cellIndex: Int? = nil,
+                final: StepValue? = nil, best: StepValue? = nil) {
         precondition(steps.count == values.count, "a metric series needs one value per step")
-        self.key = key
+        self.metric = metric
         self.steps = steps
         self.values = values
         self.cellIndex = cellIndex
+        self.final = final
+        self.best = best
+    }
+
+    public var key: String { metric.key }
+
+    /// Drawn as a line: more than one point (a final evaluation is shown in the table only).
+    var isCurve: Bool { steps.count > 1 }
+
+    /// Training splits (and keys without a split) are drawn solid, the others dashed.
+    var isTraining: Bool { metric.split.map { $0.hasPrefix("train") } ?? true }
+}
+
+/// A metric's value at a step.
+public struct StepValue: Sendable, Equatable {
+    public var step: Int
+    public var value: Double
+    public init(step: Int, value: Double) {
+        self.step = step
+        self.value = value
     }
 }
 
@@ -139,18 +165,5 @@ public struct MediaArtifact: Sendable {
         self.step = step
         self.cellIndex = cellIndex
         self.bytes = bytes
-    }
-}
-
-/// One captured log line.
-public struct LogLine: Sendable {
-    public var time: Date
-    public var level: String
-    public var message: String
-
-    public init(time: Date, level: String, message: String) {
-        self.time = time
-        self.level = level
-        self.message = message
     }
 }

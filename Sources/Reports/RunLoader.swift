@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Tracking
 
 /// Builds report data from runs.db through the Tracking API.
@@ -23,22 +22,19 @@ public struct RunLoader {
             throw ReportError.runNotFound(id: id, database: store.path)
         }
         let s = detail.summary
-        let extra = try extras(id)
 
         let cells = detail.cells.map {
             CellData(index: $0.index, kind: $0.kind, status: $0.status, reused: $0.reused,
                      startedAt: $0.startedAt, endedAt: $0.endedAt, output: $0.output)
         }
-        var metrics = try detail.metrics.map { m -> MetricSeries in
-            try series(run: id, key: m.key, cellIndex: extra.firstWrite[m.key].flatMap { cell(at: $0, in: detail.cells) })
-        }
+        var metrics = try detail.metrics.map { try series(run: id, $0, cellIndex: $0.cell) }
         // A run that reused another run's model trained nothing itself: its train cell shows
         // the curves of the run that trained the model.
         if let source = detail.modelSourceRunID, let train = detail.cells.first(where: { $0.kind == "train" }) {
             let own = Set(metrics.map(\.key))
             metrics += try store.runDetail(source, logLimit: 0).metrics
-                .filter { !own.contains($0.key) && ["train", "val"].contains(MetricKey($0.key).split) }
-                .map { try series(run: source, key: $0.key, cellIndex: train.index) }
+                .filter { !own.contains($0.key) && ["train", "val"].contains($0.split) }
+                .map { try series(run: source, $0, cellIndex: train.index) }
         }
         // Checkpoints are model state, not media: a page that copied them would weigh tens of
         // megabytes. The train cell names them; `funaudio export` gets them back.
@@ -61,47 +57,33 @@ public struct RunLoader {
         }
 
         return RunData(
-            id: id, experiment: s.experiment, description: extra.description, file: detail.file,
+            id: id, experiment: s.experiment, description: detail.experimentDescription, file: detail.file,
             status: s.status.rawValue, error: s.error, startedAt: s.startedAt, endedAt: s.endedAt,
             seed: s.seed, sweep: s.sweepID, tags: detail.tags, environment: environment,
             config: detail.config,
             params: s.params.sorted { $0.key < $1.key }.map { KeyValue($0.key, $0.value.description) },
             cells: cells, metrics: metrics, artifacts: artifacts,
-            log: detail.logLines.map { LogLine(time: $0.time, level: $0.level, message: $0.message) })
+            log: detail.logLines)
     }
 
-    private func series(run: Int64, key: String, cellIndex: Int?) throws -> MetricSeries {
-        let points = try store.metricSeries(run: run, key: key)
-        return MetricSeries(key: key, steps: points.map(\.step), values: points.map { $0.value ?? .nan },
-                            cellIndex: cellIndex)
+    private func series(run: Int64, _ m: MetricSummary, cellIndex: Int?) throws -> MetricSeries {
+        let points = try store.metricSeries(run: run, key: m.key)
+        return MetricSeries(metric: Metric(m.key, goal: m.goal, unit: m.unit), steps: points.map(\.step),
+                            values: points.map { $0.value ?? .nan }, cellIndex: cellIndex,
+                            final: m.lastValue.map { StepValue(step: m.lastStep, value: $0) },
+                            best: m.bestValue.map { StepValue(step: m.bestStep ?? m.lastStep, value: $0) })
     }
 
     /// The run ids selected by `sql`: its first column, in order, without repeats.
     public func runIDs(query sql: String) throws -> [Int64] {
-        let results: [QueryResult]
+        let ids: [Int64]
         do {
-            results = try store.execute(sql: sql)
+            ids = try store.runIDs(query: sql)
         } catch {
             throw ReportError.queryFailed(sql: sql, reason: "\(error)")
         }
-        guard let result = results.last(where: { !$0.columns.isEmpty }) else {
-            throw ReportError.noRuns(what: "the query \(sql)")
-        }
-        var seen = Set<Int64>()
-        return try result.rows.compactMap { row in
-            guard let first = row.first else { return nil }
-            guard let id = Int64.fromDatabaseValue(first) else {
-                throw ReportError.queryFailed(sql: sql, reason: "its first column holds \(first), not a run id")
-            }
-            return seen.insert(id).inserted ? id : nil
-        }
-    }
-
-    /// The runs of sweep `name`, in id order.
-    public func runIDs(sweep name: String) throws -> [Int64] {
-        try store.pool.read { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM runs WHERE sweep_id = ? ORDER BY id", arguments: [name])
-        }
+        guard !ids.isEmpty else { throw ReportError.noRuns(what: "the query \(sql)") }
+        return ids
     }
 
     /// Index lines for every run in the database (linked when `reports/<id>/index.html`
@@ -115,32 +97,5 @@ public struct RunLoader {
                               status: s.status.rawValue, time: s.startedAt, headline: headlineMetrics(finals))
         }
         return runs + ReportWriter.pageEntries(in: reports).filter { $0.kind != .run }
-    }
-
-    /// What the Tracking API does not return yet: the experiment's description and when each
-    /// metric was first written (to place its chart in the cell that wrote it).
-    private func extras(_ id: Int64) throws -> (description: String?, firstWrite: [String: Date]) {
-        try store.pool.read { db in
-            let description = try String.fetchOne(db, sql: """
-                SELECT e.description FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?
-                """, arguments: [id])
-            var first: [String: Date] = [:]
-            // The first point written of each key: the lowest rowid of its segments.
-            for row in try Row.fetchAll(db, sql: """
-                SELECT k.name AS key, v.wall_time AS t
-                FROM (SELECT key_id, MIN(first_rowid) AS first FROM metric_segments
-                      WHERE run_id = ? GROUP BY key_id) f
-                JOIN metric_keys k ON k.id = f.key_id
-                JOIN metric_values v ON v.rowid = f.first
-                """, arguments: [id]) {
-                first[row["key"]] = Date(timeIntervalSince1970: row["t"])
-            }
-            return (description, first)
-        }
-    }
-
-    /// The cell running at `time`: the last one that started at or before it and had not ended.
-    private func cell(at time: Date, in cells: [CellRecord]) -> Int? {
-        cells.last { $0.startedAt <= time && ($0.endedAt.map { time <= $0 } ?? true) }?.index
     }
 }

@@ -145,12 +145,11 @@ extension RunPageContext.CellView {
         outputHTML = cell.output.map(Markdown.html)
         charts = runCharts(metrics, idPrefix: anchor)
         self.metrics = metrics.map {
-            let s = SeriesSummary($0)
-            return .init(key: $0.key, points: s.points,
-                         final: s.finalValue.map { "\(NumberText.display($0)) @ \(s.finalStep ?? 0)" } ?? "—",
-                         finalExact: s.finalValue.map(NumberText.exact) ?? "",
-                         best: s.bestValue.map { "\(NumberText.display($0)) @ \(s.bestStep ?? 0)" } ?? "—",
-                         bestExact: s.bestValue.map(NumberText.exact) ?? "")
+            .init(key: $0.key, points: $0.values.count,
+                  final: $0.final.map { "\(NumberText.display($0.value)) @ \($0.step)" } ?? "—",
+                  finalExact: $0.final.map { NumberText.exact($0.value) } ?? "",
+                  best: $0.best.map { "\(NumberText.display($0.value)) @ \($0.step)" } ?? "—",
+                  bestExact: $0.best.map { NumberText.exact($0.value) } ?? "")
         }
         let (groups, loose) = sentenceGroups(artifacts)
         sentences = groups.map { group in
@@ -165,23 +164,20 @@ extension RunPageContext.CellView {
     }
 }
 
-/// One chart per quantity (`loss` for `train/loss` and `val/loss`), training first. A metric
-/// with a single point (a final evaluation) draws no line: the metrics table shows it.
+/// One chart per quantity (`mel_l1` for `train.mel_l1` and `val.mel_l1`), training first. A
+/// metric with a single point (a final evaluation) draws no line: the metrics table shows it.
 func runCharts(_ metrics: [MetricSeries], idPrefix: String) -> [ChartView] {
     var order: [String] = []
     var byQuantity: [String: [MetricSeries]] = [:]
     for m in metrics where m.isCurve {
-        let q = MetricKey(m.key).quantity
+        let q = m.metric.name
         if byQuantity[q] == nil { order.append(q) }
         byQuantity[q, default: []].append(m)
     }
     return order.enumerated().map { n, quantity in
-        let members = (byQuantity[quantity] ?? []).sorted {
-            (MetricKey($0.key).isTraining ? 0 : 1, $0.key) < (MetricKey($1.key).isTraining ? 0 : 1, $1.key)
-        }
+        let members = (byQuantity[quantity] ?? []).sorted { ($0.isTraining ? 0 : 1, $0.key) < ($1.isTraining ? 0 : 1, $1.key) }
         let series = members.enumerated().map { i, m in
-            ChartSeriesInput(label: m.key, colour: i, dashed: !MetricKey(m.key).isTraining,
-                             steps: m.steps, values: m.values)
+            ChartSeriesInput(label: m.key, colour: i, dashed: !m.isTraining, steps: m.steps, values: m.values)
         }
         return ChartView(id: "\(idPrefix)-chart-\(n)",
                          input: ChartInput(title: quantity, series: series, legend: nil))
@@ -210,9 +206,4 @@ func missingNotes(_ run: RunData) -> [String] {
     }
     if run.log.isEmpty { notes.append("No log lines were recorded.") }
     return notes
-}
-
-extension MetricSeries {
-    /// Two or more points: something a line can show.
-    var isCurve: Bool { steps.count > 1 }
 }

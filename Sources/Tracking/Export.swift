@@ -45,7 +45,7 @@ extension RunStore {
             try write(Data(detail.config.utf8), to: config)
             let metrics = directory.appendingPathComponent("metrics.csv")
             let rows = try execute(sql: "SELECT key, step, value, wall_time FROM metrics WHERE run_id = \(run) ORDER BY key, step")
-            try write(Data(rows[0].formatted(as: .csv).utf8), to: metrics)
+            try write(Data(rows[0].csv.utf8), to: metrics)
             written += [config, metrics]
         }
         return written

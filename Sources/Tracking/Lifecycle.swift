@@ -73,7 +73,7 @@ extension RunStore {
                                         arguments: [run])
         guard !segments.isEmpty else { return }
         let kept = try Row.fetchAll(db, sql: """
-            SELECT s.key_id, v.step, v.value, v.wall_time FROM metric_segments s
+            SELECT s.key_id, s.cell_index, v.step, v.value, v.wall_time FROM metric_segments s
             JOIN metric_values v ON v.rowid BETWEEN s.first_rowid AND s.last_rowid
             WHERE s.run_id = ? AND v.step <= ? ORDER BY s.id, v.rowid
             """, arguments: [run, step])
@@ -82,19 +82,20 @@ extension RunStore {
                            arguments: [segment["first_rowid"], segment["last_rowid"]])
         }
         try db.execute(sql: "DELETE FROM metric_segments WHERE run_id = ?", arguments: [run])
-        var keyIDs: [Int64] = []
-        var keyIndex: [Int64: Int32] = [:]
+        struct Series: Hashable { var keyID: Int64; var cell: Int? }
+        var series: [Series] = []
+        var index: [Series: Int32] = [:]
         let points = kept.map { row -> MetricPoint in
-            let keyID: Int64 = row["key_id"]
-            let index = keyIndex[keyID] ?? {
-                keyIDs.append(keyID)
-                keyIndex[keyID] = Int32(keyIDs.count - 1)
-                return Int32(keyIDs.count - 1)
+            let key = Series(keyID: row["key_id"], cell: row["cell_index"])
+            let k = index[key] ?? {
+                series.append(key)
+                index[key] = Int32(series.count - 1)
+                return Int32(series.count - 1)
             }()
-            return MetricPoint(key: index, step: row["step"], value: row["value"] ?? .nan, wallTime: row["wall_time"])
+            return MetricPoint(key: k, step: row["step"], value: row["value"] ?? .nan, wallTime: row["wall_time"])
         }
         var inserter = MetricInserter(runID: run, rowsPerStatement: rowsPerStatement)
-        try inserter.insert(points, keyIDs: keyIDs, db)
+        try inserter.insert(points, keyIDs: series.map(\.keyID), cells: series.map(\.cell), db)
     }
 
     /// Marks as `crashed` the `running` runs whose process died without ending them, and
@@ -129,7 +130,7 @@ extension RunStore {
     static func crashReason(_ row: Row, heartbeatOlderThan: TimeInterval = 60, now: Date = Date()) -> String? {
         let heartbeat: Double = row["heartbeat_at"]
         let host = ProcessInfo.processInfo.hostName
-        let last = "; last heartbeat " + RunReport.timestamp(Date(timeIntervalSince1970: heartbeat)) + " UTC"
+        let last = "; last heartbeat " + Date(timeIntervalSince1970: heartbeat).formatted(.iso8601)
         if heartbeat < now.timeIntervalSince1970 - heartbeatOlderThan {
             return "process stopped without ending the run (no heartbeat for \(Int(heartbeatOlderThan)) s)" + last
         }

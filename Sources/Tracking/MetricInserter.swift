@@ -16,7 +16,8 @@ struct MetricInserter {
 
     /// A batch larger than `chunk` points (the writer fell behind) is grouped and inserted a
     /// chunk at a time, so the grouping buffer stays small enough for the cache.
-    mutating func insert(_ batch: [MetricPoint], keyIDs: [Int64], _ db: Database) throws {
+    /// `keyIDs[k]` and `cells[k]`: the metric key and the cell of the points whose `key` is `k`.
+    mutating func insert(_ batch: [MetricPoint], keyIDs: [Int64], cells: [Int?], _ db: Database) throws {
         guard !batch.isEmpty else { return }
         let statements = InsertStatements(db, runID: runID, maxRows: rowsPerStatement)
         defer { statements.finalize() }
@@ -25,14 +26,14 @@ struct MetricInserter {
             var offset = 0
             while offset < all.count {
                 let end = min(offset &+ chunk, all.count)
-                try insertGrouped(UnsafeBufferPointer(rebasing: all[offset..<end]), keyIDs, statements, db)
+                try insertGrouped(UnsafeBufferPointer(rebasing: all[offset..<end]), keyIDs, cells, statements, db)
                 offset = end
             }
         }
     }
 
-    private mutating func insertGrouped(_ batch: UnsafeBufferPointer<MetricPoint>, _ keyIDs: [Int64],
-                               _ statements: InsertStatements, _ db: Database) throws {
+    private mutating func insertGrouped(_ batch: UnsafeBufferPointer<MetricPoint>, _ keyIDs: [Int64], _ cells: [Int?],
+                                        _ statements: InsertStatements, _ db: Database) throws {
         var starts = [Int](repeating: 0, count: keyIDs.count &+ 1)
         for point in batch { starts[Int(point.key) &+ 1] &+= 1 }
         for k in 0..<keyIDs.count { starts[k &+ 1] &+= starts[k] }
@@ -50,12 +51,12 @@ struct MetricInserter {
             for k in 0..<keyIDs.count where starts[k &+ 1] > starts[k] {
                 let points = UnsafeBufferPointer(rebasing: all[starts[k]..<starts[k &+ 1]])
                 let (first, last) = try statements.insert(points, keyID: keyIDs[k])
-                try insertSegment(points, keyID: keyIDs[k], firstRowID: first, lastRowID: last, db)
+                try insertSegment(points, keyID: keyIDs[k], cell: cells[k], firstRowID: first, lastRowID: last, db)
             }
         }
     }
 
-    private func insertSegment(_ points: UnsafeBufferPointer<MetricPoint>, keyID: Int64,
+    private func insertSegment(_ points: UnsafeBufferPointer<MetricPoint>, keyID: Int64, cell: Int?,
                                firstRowID: Int64, lastRowID: Int64, _ db: Database) throws {
         var lastStep = points[0].step
         var lastValue = points[0].value
@@ -73,10 +74,10 @@ struct MetricInserter {
         }
         let hasValues = low <= high
         try db.cachedStatement(sql: """
-            INSERT INTO metric_segments (run_id, key_id, first_rowid, last_rowid, points, first_step,
+            INSERT INTO metric_segments (run_id, key_id, cell_index, first_rowid, last_rowid, points, first_step,
                                          last_step, last_value, min_value, max_value)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [runID, keyID, firstRowID, lastRowID, points.count, points[0].step,
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [runID, keyID, cell, firstRowID, lastRowID, points.count, points[0].step,
                                      lastStep, lastValue.isNaN ? nil : lastValue,
                                      hasValues ? low : nil, hasValues ? high : nil])
     }

@@ -29,7 +29,7 @@ public enum LogLevel: String, Sendable, CaseIterable {
     case debug, info, warning, error
 }
 
-/// One buffered metric point; `key` indexes the writer's list of key names.
+/// One buffered metric point; `key` indexes the writer's list of series (metric and cell).
 struct MetricPoint {
     var key: Int32
     var step: Int64
@@ -37,7 +37,8 @@ struct MetricPoint {
     var wallTime: Double
 }
 
-struct LogLine {
+/// One buffered log line.
+struct BufferedLogLine {
     var wallTime: Double
     var level: LogLevel
     var message: String
@@ -58,14 +59,20 @@ final class MetricWriter: @unchecked Sendable {
 
     // Guarded by `condition`.
     private var points: [MetricPoint] = []
-    private var lines: [LogLine] = []
-    private var keyNames: [String] = []
-    private var keyIndex: [String: Int32] = [:]
+    private var lines: [BufferedLogLine] = []
+    private var series: [Series] = []
+    private var seriesIndex: [Series: Int32] = [:]
     private var requestedFlush = 0
     private var completedFlush = 0
     private var closing = false
     private var failure: Error?
     private var threadCPUSeconds = 0.0
+
+    /// What one `MetricPoint.key` stands for: the points of one metric from one cell.
+    struct Series: Hashable {
+        var metric: Metric
+        var cell: Int?
+    }
 
     // Writer thread only.
     private var keyIDs: [Int64] = []
@@ -83,17 +90,18 @@ final class MetricWriter: @unchecked Sendable {
     }
 
     /// Queues one point. Never blocks on I/O; points recorded after `close` are dropped.
-    func record(_ key: String, step: Int64, value: Double, wallTime: Double) {
+    func record(_ metric: Metric, cell: Int?, step: Int64, value: Double, wallTime: Double) {
         condition.lock()
         defer { condition.unlock() }
         guard !closing else { return }
+        let key = Series(metric: metric, cell: cell)
         let index: Int32
-        if let known = keyIndex[key] {
+        if let known = seriesIndex[key] {
             index = known
         } else {
-            index = Int32(keyNames.count)
-            keyNames.append(key)
-            keyIndex[key] = index
+            index = Int32(series.count)
+            series.append(key)
+            seriesIndex[key] = index
         }
         points.append(MetricPoint(key: index, step: step, value: value, wallTime: wallTime))
         if points.count == options.wakeThreshold { condition.signal() }
@@ -103,7 +111,7 @@ final class MetricWriter: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard !closing else { return }
-        lines.append(LogLine(wallTime: wallTime, level: level, message: message))
+        lines.append(BufferedLogLine(wallTime: wallTime, level: level, message: message))
     }
 
     /// CPU time the writer thread has used, as of its last write: what logging costs beyond
@@ -148,7 +156,7 @@ final class MetricWriter: @unchecked Sendable {
         // Its work is a few milliseconds a second, so it still flushes on time.
         if let tid = currentThreadID() { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, 19) }
         var batch: [MetricPoint] = []
-        var batchLines: [LogLine] = []
+        var batchLines: [BufferedLogLine] = []
         batch.reserveCapacity(1 << 12)
         condition.lock()
         while true {
@@ -158,14 +166,14 @@ final class MetricWriter: @unchecked Sendable {
             }
             swap(&batch, &points)
             swap(&batchLines, &lines)
-            let names = keyNames
+            let known = series
             let generation = requestedFlush
             let stop = closing
             condition.unlock()
 
             var writeError: Error?
             do {
-                try write(batch, batchLines, names)
+                try write(batch, batchLines, known)
             } catch {
                 writeError = error
             }
@@ -190,13 +198,13 @@ final class MetricWriter: @unchecked Sendable {
         finished.signal()
     }
 
-    private func write(_ batch: [MetricPoint], _ batchLines: [LogLine], _ names: [String]) throws {
+    private func write(_ batch: [MetricPoint], _ batchLines: [BufferedLogLine], _ known: [Series]) throws {
         let now = Date().timeIntervalSince1970
         let heartbeatDue = now - lastHeartbeat >= options.heartbeatInterval
         guard !batch.isEmpty || !batchLines.isEmpty || heartbeatDue else { return }
         let resolved = try store.write("recording metrics of run \(runID)") { db in
-            let ids = try resolveKeys(names, db)
-            try inserter.insert(batch, keyIDs: ids, db)
+            let ids = try resolveKeys(known, db)
+            try inserter.insert(batch, keyIDs: ids, cells: known.map(\.cell), db)
             for line in batchLines {
                 try db.execute(
                     sql: "INSERT INTO log_lines (run_id, wall_time, level, message) VALUES (?, ?, ?, ?)",
@@ -211,21 +219,21 @@ final class MetricWriter: @unchecked Sendable {
         if heartbeatDue { lastHeartbeat = now }
     }
 
-    /// Database ids for the key names, creating rows in `metric_keys` for new names.
-    private func resolveKeys(_ names: [String], _ db: Database) throws -> [Int64] {
+    /// Database ids of the series' metric keys, adding new keys to `metric_keys` with their
+    /// split, goal and unit (a key stored without a goal takes one given later).
+    private func resolveKeys(_ known: [Series], _ db: Database) throws -> [Int64] {
         var ids = keyIDs
-        for name in names.dropFirst(ids.count) {
-            try db.execute(sql: "INSERT INTO metric_keys (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
-                           arguments: [name])
-            let id = try Int64.fetchOne(db, sql: "SELECT id FROM metric_keys WHERE name = ?",
-                                        arguments: [name])
-            ids.append(id!)
+        for metric in known.dropFirst(ids.count).map(\.metric) {
+            try db.execute(sql: """
+                INSERT INTO metric_keys (name, split, goal, unit) VALUES (?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET
+                    goal = CASE WHEN excluded.goal = 'none' THEN goal ELSE excluded.goal END,
+                    unit = COALESCE(excluded.unit, unit)
+                """, arguments: [metric.key, metric.split, metric.goal.rawValue, metric.unit])
+            ids.append(try Int64.fetchOne(db, sql: "SELECT id FROM metric_keys WHERE name = ?", arguments: [metric.key])!)
         }
         return ids
     }
-
-    /// Inserts the batch grouped by key (a stable counting sort), so each key's points get one
-    /// contiguous rowid range, recorded with the points' statistics in `metric_segments`.
 }
 
 private func currentThreadCPUSeconds() -> Double {

@@ -35,11 +35,24 @@ public struct RunFilter: Sendable {
 /// Summary statistics of one metric key of a run (a row of the `metric_summary` view).
 public struct MetricSummary: Sendable, Equatable {
     public var key: String
+    /// The key's split (`train`, `val`, …) and goal, as its recorder declared them.
+    public var split: String?
+    public var goal: Metric.Goal
+    public var unit: String?
     public var points: Int
     public var lastStep: Int
     public var lastValue: Double?
     public var minValue: Double?
     public var maxValue: Double?
+    /// The minimum or maximum as `goal` says, and the first step with it; nil for a metric
+    /// with no goal.
+    public var bestValue: Double?
+    public var bestStep: Int?
+    /// The notebook cell that recorded the metric (its first, if several did).
+    public var cell: Int?
+
+    /// The key without its split: series of one quantity in several splits share it.
+    public var quantity: String { Metric(key, goal: goal).name }
 }
 
 /// One row of `cells`.
@@ -59,11 +72,19 @@ public struct LogRecord: Sendable, Equatable {
     public var time: Date
     public var level: String
     public var message: String
+
+    public init(time: Date, level: String, message: String) {
+        self.time = time
+        self.level = level
+        self.message = message
+    }
 }
 
 /// Everything runs.db knows about one run (`funaudio show`).
 public struct RunDetail: Sendable {
     public var summary: RunSummary
+    /// The experiment's description (Markdown), as its file gave it.
+    public var experimentDescription: String?
     public var file: String?
     public var config: String
     public var configSHA256: String
@@ -133,8 +154,12 @@ extension RunStore {
             let versions = (try? JSONSerialization.jsonObject(with: Data(versionsText.utf8))) as? [String: String] ?? [:]
             let metrics = try Row.fetchAll(db, sql: "SELECT * FROM metric_summary WHERE run_id = ? ORDER BY key",
                                            arguments: [id]).map { m in
-                MetricSummary(key: m["key"], points: m["points"], lastStep: m["last_step"],
-                              lastValue: m["last_value"], minValue: m["min_value"], maxValue: m["max_value"])
+                let best: Double? = m["best_value"]
+                return MetricSummary(
+                    key: m["key"], split: m["split"], goal: Metric.Goal(rawValue: m["goal"]) ?? .none,
+                    unit: m["unit"], points: m["points"], lastStep: m["last_step"], lastValue: m["last_value"],
+                    minValue: m["min_value"], maxValue: m["max_value"], bestValue: best,
+                    bestStep: try best.flatMap { try firstStep(of: m["key"], at: $0, run: id, db) }, cell: m["cell"])
             }
             let cells = try Row.fetchAll(db, sql: "SELECT * FROM cells WHERE run_id = ? ORDER BY cell_index",
                                          arguments: [id]).map { c in
@@ -148,8 +173,10 @@ extension RunStore {
                 """, arguments: [id, logLimit]).map { l in
                 LogRecord(time: Date(timeIntervalSince1970: l["wall_time"]), level: l["level"], message: l["message"])
             }
+            let description = try String.fetchOne(db, sql: "SELECT description FROM experiments WHERE id = ?",
+                                                  arguments: [row["experiment_id"] as Int64])
             return RunDetail(
-                summary: try summary(id, db), file: row["file"], config: row["config"],
+                summary: try summary(id, db), experimentDescription: description, file: row["file"], config: row["config"],
                 configSHA256: row["config_sha256"], parentRunID: row["parent_run_id"],
                 modelSourceRunID: row["model_source_run_id"],
                 environment: RunEnvironment(funaudioVersion: row["funaudio_version"], gitCommit: row["git_commit"],
@@ -169,6 +196,36 @@ extension RunStore {
         try read("reading metric \(key) of run \(run)") { db in
             try Row.fetchAll(db, sql: "SELECT step, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, wall_time",
                              arguments: [run, key]).map { (step: $0["step"], value: $0["value"]) }
+        }
+    }
+
+    /// The first step at which metric `key` of `run` took `value`: only the segments whose
+    /// range holds the value are read.
+    private func firstStep(of key: String, at value: Double, run: Int64, _ db: Database) throws -> Int? {
+        try Int.fetchOne(db, sql: """
+            SELECT v.step FROM metric_segments s JOIN metric_keys k ON k.id = s.key_id
+            JOIN metric_values v ON v.rowid BETWEEN s.first_rowid AND s.last_rowid
+            WHERE s.run_id = ? AND k.name = ? AND s.min_value <= ? AND ? <= s.max_value AND v.value = ?
+            ORDER BY v.step LIMIT 1
+            """, arguments: [run, key, value, value, value])
+    }
+
+    /// The runs of sweep `name`, in id order.
+    public func runIDs(sweep name: String) throws -> [Int64] {
+        try read("listing the runs of sweep \(name)") { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM runs WHERE sweep_id = ? ORDER BY id", arguments: [name])
+        }
+    }
+
+    /// The run ids a read-only query selects: its first column, in order, without repeats.
+    /// Throws ``TrackingError/notRunIDs(sql:found:)`` when that column holds something else.
+    public func runIDs(query sql: String) throws -> [Int64] {
+        guard let result = try execute(sql: sql).last(where: { !$0.columns.isEmpty }) else { return [] }
+        var seen = Set<Int64>()
+        return try result.rows.compactMap { row in
+            guard let first = row.first else { return nil }
+            guard let id = first.integer else { throw TrackingError.notRunIDs(sql: sql, found: "\(first)") }
+            return seen.insert(id).inserted ? id : nil
         }
     }
 

@@ -24,12 +24,12 @@ public final class Run: Sendable {
         self.writer = MetricWriter(store: store, runID: id, options: options)
     }
 
-    /// Records `value` of metric `key` (a dotted name such as `train.loss`) at `step`.
-    /// Returns at once; the point reaches runs.db within ``WriterOptions/flushInterval``.
-    /// Recording a key twice at one step keeps both rows; views take the later one. Points
-    /// recorded after the run ended are dropped.
-    public func record(_ key: String, step: Int, value: Double, at time: Date = Date()) {
-        writer.record(key, step: Int64(step), value: value, wallTime: time.timeIntervalSince1970)
+    /// Records `value` of `metric` at `step`, written by notebook cell `cell` (its report
+    /// shows the metric there). Returns at once; the point reaches runs.db within
+    /// ``WriterOptions/flushInterval``. Recording a key twice at one step keeps both rows;
+    /// views take the later one. Points recorded after the run ended are dropped.
+    public func record(_ metric: Metric, step: Int, value: Double, cell: Int? = nil, at time: Date = Date()) {
+        writer.record(metric, cell: cell, step: Int64(step), value: value, wallTime: time.timeIntervalSince1970)
     }
 
     /// Captures one log line of the run (buffered like metrics).

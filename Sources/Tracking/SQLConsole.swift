@@ -5,14 +5,42 @@ import GRDB
 public struct QueryResult: Sendable, Equatable {
     public var sql: String
     public var columns: [String]
-    public var rows: [[DatabaseValue]]
+    public var rows: [[SQLValue]]
     /// Rows changed by a write statement (0 for queries).
     public var changes: Int
 }
 
-/// How `funaudio sql` prints results.
-public enum OutputFormat: String, Sendable, CaseIterable {
-    case table, csv, json
+/// One value of a result row, as SQLite stores it.
+public enum SQLValue: Sendable, Equatable, CustomStringConvertible {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob(Data)
+
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let v): self = .integer(v)
+        case .double(let v): self = .real(v)
+        case .string(let v): self = .text(v)
+        case .blob(let v): self = .blob(v)
+        }
+    }
+
+    /// As a table cell or CSV field shows it: empty for NULL, a byte count for a blob.
+    public var description: String {
+        switch self {
+        case .null: ""
+        case .integer(let v): String(v)
+        case .real(let v): String(v)
+        case .text(let v): v
+        case .blob(let v): "<\(v.count) bytes>"
+        }
+    }
+
+    /// An integer value (a run id, a count), nil otherwise.
+    public var integer: Int64? { if case .integer(let v) = self { v } else { nil } }
 }
 
 extension RunStore {
@@ -35,7 +63,7 @@ extension RunStore {
                     try statement.execute()
                     results.append(QueryResult(sql: text, columns: [], rows: [], changes: db.changesCount))
                 } else {
-                    let rows = try Row.fetchAll(statement).map { row in Array(row.databaseValues) }
+                    let rows = try Row.fetchAll(statement).map { row in Array(row.databaseValues.map(SQLValue.init)) }
                     results.append(QueryResult(sql: text, columns: columns, rows: rows, changes: 0))
                 }
             }
@@ -52,37 +80,30 @@ extension RunStore {
 }
 
 extension QueryResult {
-    /// The result as an aligned text table, CSV (RFC 4180) or a JSON array of objects.
-    public func formatted(as format: OutputFormat) -> String {
-        if columns.isEmpty { return "\(changes) row\(changes == 1 ? "" : "s") changed\n" }
-        switch format {
-        case .table:
-            return TextTable(columns: columns, rows: rows.map { $0.map(Self.text) }).rendered()
-        case .csv:
-            let lines = [columns.map(Self.csvField)] + rows.map { $0.map { Self.csvField(Self.text($0)) } }
-            return lines.map { $0.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-        case .json:
-            let objects = rows.map { row in JSONValue.object(zip(columns, row.map(Self.json)).map { ($0, $1) }) }
-            return JSON.encode(.array(objects)) + "\n"
-        }
+    /// The rows as CSV (RFC 4180), header first; for a write, the count of changed rows.
+    public var csv: String {
+        if columns.isEmpty { return changedRows }
+        let lines = [columns.map(Self.csvField)] + rows.map { $0.map { Self.csvField($0.description) } }
+        return lines.map { $0.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    static func text(_ value: DatabaseValue) -> String {
-        switch value.storage {
-        case .null: ""
-        case .int64(let v): String(v)
-        case .double(let v): String(v)
-        case .string(let v): v
-        case .blob(let v): "<\(v.count) bytes>"
-        }
+    /// The rows as a JSON array of objects keyed by column (blobs in base64); for a write,
+    /// the count of changed rows.
+    public var json: String {
+        if columns.isEmpty { return changedRows }
+        let objects = rows.map { row in JSONValue.object(zip(columns, row.map(Self.json)).map { ($0, $1) }) }
+        return JSON.encode(.array(objects)) + "\n"
     }
 
-    private static func json(_ value: DatabaseValue) -> JSONValue {
-        switch value.storage {
+    /// `3 rows changed`, what a write statement reports.
+    public var changedRows: String { "\(changes) row\(changes == 1 ? "" : "s") changed\n" }
+
+    private static func json(_ value: SQLValue) -> JSONValue {
+        switch value {
         case .null: .null
-        case .int64(let v): .int(v)
-        case .double(let v): .number(v)
-        case .string(let v): .string(v)
+        case .integer(let v): .int(v)
+        case .real(let v): .number(v)
+        case .text(let v): .string(v)
         case .blob(let v): .string(v.base64EncodedString())
         }
     }

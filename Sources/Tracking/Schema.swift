@@ -13,6 +13,9 @@ enum Schema {
         migrator.registerMigration("v2-runs-model-source") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-metric-goals-and-cells") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -24,6 +27,81 @@ enum Schema {
     /// `reused`): its page shows that run's curves.
     static let v2 = """
         ALTER TABLE runs ADD COLUMN model_source_run_id INTEGER REFERENCES runs(id);
+        """
+
+    /// Each metric key carries its split, goal (`minimize`, `maximize` or `none`) and unit, as
+    /// the code that records it declares them; each segment of points the notebook cell that
+    /// wrote it. Views gain the goal: `metric_summary.best_value`, `best_metrics` and
+    /// `run_overview.best_metrics` take the minimum or the maximum as the goal says.
+    ///
+    /// Databases written before: keys take the goals FunAudio's code gives them today (other
+    /// keys have none, so no best), and each segment the cell that was running when its
+    /// first point was written (what reports used to work out from the times on every read).
+    static let v3 = """
+        ALTER TABLE metric_keys ADD COLUMN split TEXT;
+        ALTER TABLE metric_keys ADD COLUMN goal TEXT NOT NULL DEFAULT 'none'
+            CHECK (goal IN ('minimize', 'maximize', 'none'));
+        ALTER TABLE metric_keys ADD COLUMN unit TEXT;
+        UPDATE metric_keys SET
+            split = CASE WHEN instr(name, '.') > 1 THEN substr(name, 1, instr(name, '.') - 1) END,
+            goal = CASE
+                WHEN name = 'train.utterances_per_s' THEN 'maximize'
+                WHEN name IN ('train.lr', 'train.grad_norm') THEN 'none'
+                WHEN name GLOB 'train.*' OR name GLOB 'val.*' OR name GLOB 'eval.*' OR name GLOB 'eval_unseen.*'
+                     OR name = 'synth.real_time_factor' THEN 'minimize'
+                ELSE 'none' END,
+            unit = CASE WHEN name = 'train.utterances_per_s' THEN 'utterances/s'
+                        WHEN name GLOB 'eval*.mcd' THEN 'dB' END;
+
+        ALTER TABLE metric_segments ADD COLUMN cell_index INTEGER;
+        UPDATE metric_segments SET cell_index = (
+            SELECT c.cell_index FROM cells c, metric_values v
+            WHERE v.rowid = metric_segments.first_rowid AND c.run_id = metric_segments.run_id
+              AND c.started_at <= v.wall_time AND (c.ended_at IS NULL OR v.wall_time <= c.ended_at)
+            ORDER BY c.started_at DESC LIMIT 1);
+
+        DROP VIEW metrics;
+        CREATE VIEW metrics AS
+            SELECT s.run_id, k.name AS key, v.step, v.value, v.wall_time, s.cell_index AS cell
+            FROM metric_segments s
+            JOIN metric_keys k ON k.id = s.key_id
+            JOIN metric_values v ON v.rowid BETWEEN s.first_rowid AND s.last_rowid;
+
+        DROP VIEW latest_metrics;
+        DROP VIEW metric_summary;
+        CREATE VIEW metric_summary AS
+            SELECT s.run_id, k.name AS key, k.split, k.goal, k.unit, SUM(s.points) AS points,
+                   MAX(s.last_step) AS last_step,
+                   (SELECT l.last_value FROM metric_segments l
+                     WHERE l.run_id = s.run_id AND l.key_id = s.key_id
+                     ORDER BY l.last_step DESC, l.id DESC LIMIT 1) AS last_value,
+                   MIN(s.min_value) AS min_value, MAX(s.max_value) AS max_value,
+                   CASE k.goal WHEN 'minimize' THEN MIN(s.min_value) WHEN 'maximize' THEN MAX(s.max_value) END
+                       AS best_value,
+                   MIN(s.cell_index) AS cell
+            FROM metric_segments s JOIN metric_keys k ON k.id = s.key_id
+            GROUP BY s.run_id, s.key_id;
+        CREATE VIEW latest_metrics AS
+            SELECT run_id, key, last_step AS step, last_value AS value FROM metric_summary;
+        CREATE VIEW best_metrics AS
+            SELECT run_id, key, goal, best_value AS value FROM metric_summary WHERE goal != 'none';
+
+        DROP VIEW run_overview;
+        CREATE VIEW run_overview AS
+            SELECT r.id AS run_id, e.name AS experiment, r.status, r.seed, r.sweep_id,
+                   r.started_at, r.ended_at,
+                   COALESCE(r.ended_at, r.heartbeat_at) - r.started_at AS duration_s,
+                   (SELECT json_group_object(p.key, p.value) FROM params p WHERE p.run_id = r.id) AS params,
+                   (SELECT json_group_object(m.key, m.last_value) FROM metric_summary m WHERE m.run_id = r.id)
+                       AS final_metrics,
+                   (SELECT json_group_object(m.key, m.best_value) FROM metric_summary m
+                     WHERE m.run_id = r.id AND m.goal != 'none') AS best_metrics,
+                   (SELECT json_group_object(m.key, m.min_value) FROM metric_summary m WHERE m.run_id = r.id)
+                       AS min_metrics,
+                   (SELECT json_group_object(m.key, m.max_value) FROM metric_summary m WHERE m.run_id = r.id)
+                       AS max_metrics,
+                   r.error, r.model_source_run_id
+            FROM runs r JOIN experiments e ON e.id = r.experiment_id;
         """
 
     /// Times are Unix seconds (REAL); booleans are 0/1; hashes are lowercase hex SHA-256.

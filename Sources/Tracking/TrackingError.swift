@@ -34,6 +34,8 @@ public enum TrackingError: Error, Equatable, CustomStringConvertible, LocalizedE
     case statementFailed(sql: String, reason: String)
     /// The run handle was used after `finish`, `fail` or `interrupt`.
     case runClosed(run: Int64)
+    /// A query meant to select run ids gave something else in its first column.
+    case notRunIDs(sql: String, found: String)
 
     public var description: String {
         switch self {
@@ -68,6 +70,8 @@ public enum TrackingError: Error, Equatable, CustomStringConvertible, LocalizedE
             return "artifact '\(name)' of run \(run) is damaged: \(reason)"
         case let .cannotWriteOutput(path, reason):
             return "cannot write \(path): \(reason)"
+        case let .notRunIDs(sql, found):
+            return "the query \(sql) must select run ids in its first column; it gave \(found)"
         case let .writeNotAllowed(sql):
             return "this statement writes to the database: \(sql)\n"
                 + "pass --write to allow it (the database was not changed)"

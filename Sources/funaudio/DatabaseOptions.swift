@@ -22,4 +22,3 @@ struct DatabaseOptions: ParsableArguments {
 }
 
 extension RunStatus: ExpressibleByArgument {}
-extension OutputFormat: ExpressibleByArgument {}

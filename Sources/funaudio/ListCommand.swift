@@ -29,6 +29,6 @@ struct ListRuns: ParsableCommand {
             print("no runs in \(store.path)" + (status != nil || experiment != nil ? " matching the filters" : ""))
             return
         }
-        print(RunReport.table(runs).rendered(), terminator: "")
+        print(RunText.table(runs).rendered(), terminator: "")
     }
 }

@@ -67,7 +67,7 @@ struct CompareRuns: ParsableCommand {
         var ids = try runNames.map(store.resolveRun)
         if let query { ids += try publisher.loader.runIDs(query: query) }
         if let sweep {
-            let found = try publisher.loader.runIDs(sweep: sweep)
+            let found = try store.runIDs(sweep: sweep)
             if found.isEmpty { throw ReportError.noRuns(what: "the sweep \(sweep)") }
             ids += found
         }

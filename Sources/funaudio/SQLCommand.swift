@@ -13,6 +13,7 @@ struct SQLQuery: ParsableCommand {
 
             Examples:
               funaudio sql "SELECT run_id, experiment, status, duration_s FROM run_overview"
+              funaudio sql "SELECT run_id, key, goal, value FROM best_metrics WHERE key = 'val.mel_l1'"
               funaudio sql "SELECT run_id, key, value FROM latest_metrics WHERE key = 'val.mel_l1'"
               funaudio sql "SELECT step, value FROM metrics WHERE run_id = 1 AND key = 'train.loss'" --format csv
               funaudio sql "SELECT run_id, value FROM params WHERE key = 'model.fusion.kind'"
@@ -33,5 +34,21 @@ struct SQLQuery: ParsableCommand {
         let store = try write ? database.open() : database.openForReading()
         let results = try store.execute(sql: sql, allowWrites: write)
         print(results.map { $0.formatted(as: format) }.joined(separator: "\n"), terminator: "")
+    }
+}
+
+/// How `funaudio sql` prints results.
+enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
+    case table, csv, json
+}
+
+extension QueryResult {
+    /// The result as an aligned text table, CSV or JSON.
+    func formatted(as format: OutputFormat) -> String {
+        switch format {
+        case .table: columns.isEmpty ? changedRows : TextTable(columns: columns, rows: rows.map { $0.map(\.description) }).rendered()
+        case .csv: csv
+        case .json: json
+        }
     }
 }

@@ -18,6 +18,6 @@ struct ShowRun: ParsableCommand {
     func run() throws {
         let store = try database.openForReading()
         let detail = try store.runDetail(try store.resolveRun(runName), logLimit: max(0, logLines))
-        print(RunReport.page(detail), terminator: "")
+        print(RunText.page(detail), terminator: "")
     }
 }

@@ -42,7 +42,7 @@ import Testing
         let folder = try outputFolder("partial")
         var run = SampleRuns.run(id: 7, status: "running")
         run.artifacts[1].bytes = nil                        // a spectrogram whose blob is gone
-        run.metrics.append(MetricSeries(key: "grad_norm", steps: [0, 1, 2], values: [1, .infinity, -1], cellIndex: 2))
+        run.metrics.append(MetricSeries.sample("grad_norm", steps: [0, 1, 2], values: [1, .infinity, -1], cellIndex: 2))
         try writer.write(writer.renderRun(run), to: folder)
         try writer.write(writer.renderIndex([IndexEntry(run: run, href: "partial/index.html"),
                                              IndexEntry(run: SampleRuns.run(id: 3), href: nil)]),

@@ -1,4 +1,5 @@
 import Foundation
+import Tracking
 import Testing
 @testable import Reports
 
@@ -28,7 +29,7 @@ import Testing
             return cell
         }
         run.metrics = run.metrics.map { m in
-            MetricSeries(key: "val/" + e, steps: m.steps, values: m.values, cellIndex: m.cellIndex)
+            MetricSeries.sample("val." + e, goal: .minimize, steps: m.steps, values: m.values, cellIndex: m.cellIndex)
         }
         run.artifacts = run.artifacts.map { a in
             var a = a
@@ -37,7 +38,7 @@ import Testing
             if a.isText { a.bytes = Data(e.utf8) }
             return a
         } + [MediaArtifact(name: e, kind: e, mediaType: e, bytes: Data(e.utf8))]
-        run.log = [LogLine(time: SampleRuns.start, level: e, message: e)]
+        run.log = [LogRecord(time: SampleRuns.start, level: e, message: e)]
         return run
     }
 

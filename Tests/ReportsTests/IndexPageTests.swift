@@ -14,7 +14,7 @@ import Testing
         #expect(first.lowerBound < second.lowerBound)
         #expect(html.contains("status-running"))
         #expect(html.contains("(no page yet)"))
-        #expect(html.contains("val/loss 0.") && html.contains("train/loss 0."))
+        #expect(html.contains("val.loss 0.") && html.contains("train.loss 0."))
     }
 
     @Test func pageEntriesAreReadBackFromTheFolders() throws {

@@ -20,8 +20,8 @@ import Tracking
         try run.finishCell(0, output: "# Notes\nFirst try.")
         try run.startCell(1, kind: "train")
         for step in 0..<300 {
-            run.record("train.loss", step: step, value: scale * exp(-Double(step) / 100))
-            if step % 50 == 0 { run.record("val.loss", step: step, value: scale * 1.2 * exp(-Double(step) / 100)) }
+            run.record(Metric("train.loss", goal: .minimize), step: step, value: scale * exp(-Double(step) / 100), cell: 1)
+            if step % 50 == 0 { run.record(Metric("val.loss", goal: .minimize), step: step, value: scale * 1.2 * exp(-Double(step) / 100), cell: 1) }
         }
         run.log("trained 300 steps")
         try run.flush()
@@ -56,7 +56,7 @@ import Tracking
             #expect(run.environment.contains(KeyValue("git commit", "abc123")))
             let train = try #require(run.metrics.first { $0.key == "train.loss" })
             #expect(train.steps.count == 300 && train.values[0] == 1)
-            #expect(train.cellIndex == 1)    // written while the train cell ran
+            #expect(train.cellIndex == 1)    // recorded by the train cell
             #expect(run.artifacts.count == 3 && run.artifacts.allSatisfy { $0.bytes != nil && $0.cellIndex == 2 })
             #expect(run.log.map(\.message) == ["trained 300 steps"])
 

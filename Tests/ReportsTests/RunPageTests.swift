@@ -81,7 +81,7 @@ import Testing
 
     @Test func nonFiniteValuesAreSkippedAndDisableLogScale() {
         var run = SampleRuns.run(withMedia: false)
-        run.metrics = [MetricSeries(key: "grad_norm", steps: [0, 1, 2, 3], values: [1, .nan, 0, -2], cellIndex: 2)]
+        run.metrics = [MetricSeries.sample("grad_norm", steps: [0, 1, 2, 3], values: [1, .nan, 0, -2], cellIndex: 2)]
         let html = writer.renderRun(run).html
         #expect(html.contains("1 NaN or infinite values are not drawn."))
         #expect(html.contains("class=\"log-toggle\" disabled"))
@@ -90,10 +90,10 @@ import Testing
 
     @Test func aSinglePointMetricGoesToTheTableNotToAChart() {
         var run = SampleRuns.run(withMedia: false)
-        let loss = MetricSeries(key: "train.loss", steps: [1, 2], values: [3, 2], cellIndex: 2)
+        let loss = MetricSeries.sample("train.loss", goal: .minimize, steps: [1, 2], values: [3, 2], cellIndex: 2)
         run.metrics = [loss]
         let charts = writer.renderRun(run).html.components(separatedBy: "<svg").count
-        run.metrics = [MetricSeries(key: "eval.mcd", steps: [600], values: [25.2], cellIndex: 2), loss]
+        run.metrics = [MetricSeries.sample("eval.mcd", goal: .minimize, steps: [600], values: [25.2], cellIndex: 2), loss]
         let html = writer.renderRun(run).html
         #expect(html.contains("eval.mcd"))
         #expect(html.components(separatedBy: "<svg").count == charts, "eval.mcd must not add a chart")

@@ -1,4 +1,5 @@
 import Foundation
+import Tracking
 @testable import Reports
 
 /// Small runs to render: a finished run with every kind of output, built from plain data.
@@ -63,17 +64,27 @@ enum SampleRuns {
                 CellData(index: 3, kind: "synthesize"),
             ],
             metrics: [
-                MetricSeries(key: "train/loss", steps: train.steps, values: train.values, cellIndex: 2),
-                MetricSeries(key: "val/loss", steps: val.steps, values: val.values, cellIndex: 2),
+                .sample("train.loss", goal: .minimize, steps: train.steps, values: train.values, cellIndex: 2),
+                .sample("val.loss", goal: .minimize, steps: val.steps, values: val.values, cellIndex: 2),
             ],
             artifacts: artifacts,
-            log: [LogLine(time: start, level: "info", message: "started"),
-                  LogLine(time: start.addingTimeInterval(754), level: "info", message: "finished")])
+            log: [LogRecord(time: start, level: "info", message: "started"),
+                  LogRecord(time: start.addingTimeInterval(754), level: "info", message: "finished")])
     }
 }
 
 extension MetricSeries {
     typealias Points = (steps: [Int], values: [Double])
+
+    /// A series with the final and best values runs.db would give it (last finite point; the
+    /// lowest or highest finite one as `goal` says).
+    static func sample(_ key: String, goal: Metric.Goal = .none, steps: [Int], values: [Double],
+                       cellIndex: Int? = nil) -> MetricSeries {
+        let points = zip(steps, values).filter { $0.1.isFinite }.map { StepValue(step: $0.0, value: $0.1) }
+        let best = goal == .none ? nil : goal == .minimize ? points.min { $0.value < $1.value } : points.max { $0.value < $1.value }
+        return MetricSeries(metric: Metric(key, goal: goal), steps: steps, values: values, cellIndex: cellIndex,
+                            final: points.last, best: best)
+    }
 }
 
 /// Writes pages into a fresh temporary folder, removed by the caller.

@@ -7,6 +7,8 @@ import Foundation
 /// (ViewQueriesTests, RunReportTests, ExportTests).
 enum ExampleDatabase {
     static let fusionKinds = ["concat", "film", "gated", "cross-attention"]
+    static let trainLoss = Metric("train.loss", goal: .minimize)
+    static let validationLoss = Metric("val.loss", goal: .minimize)
 
     @discardableResult
     static func build(at path: String) throws -> RunStore {
@@ -30,9 +32,9 @@ enum ExampleDatabase {
             for step in 0..<50 {
                 let time = start.addingTimeInterval(Double(i * 100 + step))
                 let loss = i == 3 && step > 30 ? Double.nan : 2.0 * exp(-rate * Double(step)) + 0.1
-                run.record("train.loss", step: step, value: loss, at: time)
+                run.record(trainLoss, step: step, value: loss, at: time)
                 if step % 10 == 9 {
-                    run.record("val.loss", step: step, value: loss * 1.1 + 0.02, at: time)
+                    run.record(validationLoss, step: step, value: loss * 1.1 + 0.02, at: time)
                 }
             }
             run.log("training \(kind): 50 steps", at: start.addingTimeInterval(Double(i * 100)))
@@ -53,7 +55,7 @@ enum ExampleDatabase {
             try run.finish()
         }
         let quick = try store.startRun(sampleRun("quickstart", params: ["model.fusion.kind": .string("concat")]))
-        quick.record("train.loss", step: 0, value: 2.1, at: start)
+        quick.record(trainLoss, step: 0, value: 2.1, at: start)
         try quick.finish()
         return store
     }

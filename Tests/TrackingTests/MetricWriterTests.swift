@@ -113,7 +113,7 @@ struct MetricWriterTests {
         await withTaskGroup(of: Void.self) { group in
             for t in 0..<4 {
                 group.addTask {
-                    for step in 0..<2000 { run.record("thread\(t)", step: step, value: Double(step)) }
+                    for step in 0..<2000 { run.record(Metric("thread\(t)", goal: .none), step: step, value: Double(step)) }
                 }
             }
         }

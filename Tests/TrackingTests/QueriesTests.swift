@@ -38,13 +38,14 @@ struct QueriesTests {
         let dir = try TemporaryDirectory()
         let store = try RunStore(path: dir.databasePath)
         let run = try store.startRun(sampleRun())
-        for step in 0..<5 { run.record("train.loss", step: step, value: Double(5 - step)) }
+        for step in 0..<5 { run.record(Metric("train.loss", goal: .minimize), step: step, value: Double(5 - step), cell: 1) }
         run.log("done")
         try run.putArtifact(name: "notes.md", kind: "text", mediaType: "text/markdown", data: Data("# hi".utf8))
         try run.finish()
         let detail = try store.runDetail(run.id)
-        #expect(detail.metrics == [MetricSummary(key: "train.loss", points: 5, lastStep: 4, lastValue: 1,
-                                                 minValue: 1, maxValue: 5)])
+        #expect(detail.metrics == [MetricSummary(key: "train.loss", split: "train", goal: .minimize, points: 5,
+                                                 lastStep: 4, lastValue: 1, minValue: 1, maxValue: 5,
+                                                 bestValue: 1, bestStep: 4, cell: 1)])
         #expect(detail.artifacts.map(\.name) == ["notes.md"])
         #expect(detail.logLines.map(\.message) == ["done"])
         #expect(detail.summary.finalMetrics == ["train.loss": 1])
@@ -64,6 +65,6 @@ struct QueriesTests {
             FROM run_overview WHERE experiment = 'fusion'
             ORDER BY json_extract(final_metrics, '$."val.loss"') LIMIT 1
             """)[0].rows
-        #expect(best == [["film".databaseValue]])
+        #expect(best == [[.text("film")]])
     }
 }

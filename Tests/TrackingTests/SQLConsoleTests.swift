@@ -1,9 +1,8 @@
 import Foundation
-import GRDB
 import Testing
 @testable import Tracking
 
-/// `funaudio sql`: read-only unless asked, clear errors, table / CSV / JSON output.
+/// `funaudio sql`: read-only unless asked, clear errors, CSV and JSON output (the terminal table is the CLI's).
 struct SQLConsoleTests {
     private func storeWithOneRun() throws -> (TemporaryDirectory, RunStore) {
         let dir = try TemporaryDirectory()
@@ -19,7 +18,7 @@ struct SQLConsoleTests {
         let results = try store.execute(sql: "SELECT run_id, key, step, value FROM latest_metrics")
         #expect(results.count == 1)
         #expect(results[0].columns == ["run_id", "key", "step", "value"])
-        #expect(results[0].rows == [[1.databaseValue, "val.loss".databaseValue, 10.databaseValue, 0.25.databaseValue]])
+        #expect(results[0].rows == [[.integer(1), .text("val.loss"), .integer(10), .real(0.25)]])
     }
 
     @Test func writesAreRefusedWithoutWriteAndNothingChanges() throws {
@@ -41,7 +40,7 @@ struct SQLConsoleTests {
         let (_, store) = try storeWithOneRun()
         let results = try store.execute(sql: "INSERT INTO tags (run_id, tag) VALUES (1, 'best')", allowWrites: true)
         #expect(results.map(\.changes) == [1])
-        #expect(results[0].formatted(as: .table) == "1 row changed\n")
+        #expect(results[0].csv == "1 row changed\n")
         #expect(try store.runDetail(1).tags == ["best"])
     }
 
@@ -72,15 +71,8 @@ struct SQLConsoleTests {
             SELECT key, value, NULL AS empty FROM params WHERE run_id = 1
             UNION ALL SELECT 'x', 1.5, NULL
             """)[0]
-        #expect(result.formatted(as: .table) == """
-            key                value        empty
-            -----------------  -----------  -----
-            model.fusion.kind  film, gated
-            x                          1.5
-            
-            """)
-        #expect(result.formatted(as: .csv) == "key,value,empty\r\nmodel.fusion.kind,\"film, gated\",\r\nx,1.5,\r\n")
-        #expect(result.formatted(as: .json)
+        #expect(result.csv == "key,value,empty\r\nmodel.fusion.kind,\"film, gated\",\r\nx,1.5,\r\n")
+        #expect(result.json
                 == #"[{"key":"model.fusion.kind","value":"film, gated","empty":null},{"key":"x","value":1.5,"empty":null}]"# + "\n")
     }
 }

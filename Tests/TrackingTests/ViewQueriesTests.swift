@@ -20,7 +20,7 @@ struct ViewQueriesTests {
     }
 
     private func rows(_ sql: String) throws -> [[String]] {
-        try store.execute(sql: sql)[0].rows.map { $0.map(QueryResult.text) }
+        try store.execute(sql: sql)[0].rows.map { $0.map(\.description) }
     }
 
     @Test func finalValidationLossPerFusionKind() throws {

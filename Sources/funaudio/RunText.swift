@@ -1,11 +1,12 @@
 import Foundation
+import Tracking
 
 /// Text renderings of runs for the terminal: the `funaudio list` table and the `funaudio show` page.
-public enum RunReport {
+enum RunText {
     /// One row per run: id, experiment, status, start, duration, then the params whose values
     /// differ between the listed runs (the ones that tell runs apart, at most `maxParams`) and
     /// the final value of the metrics most runs have (at most `maxMetrics`, by name).
-    public static func table(_ runs: [RunSummary], maxParams: Int = 4, maxMetrics: Int = 4) -> TextTable {
+    static func table(_ runs: [RunSummary], maxParams: Int = 4, maxMetrics: Int = 4) -> TextTable {
         var distinct: [String: Set<String>] = [:]
         for run in runs {
             for (key, value) in run.params { distinct[key, default: []].insert(value.description) }
@@ -28,7 +29,7 @@ public enum RunReport {
     }
 
     /// Everything about one run, in sections.
-    public static func page(_ detail: RunDetail) -> String {
+    static func page(_ detail: RunDetail) -> String {
         let s = detail.summary
         let env = detail.environment
         var out = "Run \(s.id) of \(s.experiment): \(s.status.rawValue)\n"
@@ -58,9 +59,10 @@ public enum RunReport {
 
         out += section("Params", TextTable(columns: ["key", "value", "type"], rows: s.params.sorted { $0.key < $1.key }
             .map { [$0.key, $0.value.description, $0.value.typeName] }), empty: detail.summary.params.isEmpty)
-        out += section("Metrics", TextTable(columns: ["key", "points", "last step", "last", "min", "max"],
+        out += section("Metrics", TextTable(columns: ["key", "goal", "points", "last step", "last", "best", "best step", "unit"],
                                             rows: detail.metrics.map { m in
-            [m.key, String(m.points), String(m.lastStep), optional(m.lastValue), optional(m.minValue), optional(m.maxValue)]
+            [m.key, m.goal.rawValue, String(m.points), String(m.lastStep), optional(m.lastValue),
+             m.bestValue.map(number) ?? "", m.bestStep.map(String.init) ?? "", m.unit ?? ""]
         }), empty: detail.metrics.isEmpty)
         out += section("Cells", TextTable(columns: ["#", "kind", "status", "reused", "duration", "output"],
                                           rows: detail.cells.map { c in
@@ -84,7 +86,7 @@ public enum RunReport {
     }
 
     /// `2026-11-26 14:03:07`, in UTC.
-    public static func timestamp(_ date: Date) -> String {
+    static func timestamp(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -94,12 +96,12 @@ public enum RunReport {
 
     /// How long `run` ran; `<10 s` for a crashed run with no sign of life after its start
     /// (its heartbeat comes every 10 s, so it lived somewhere under that).
-    public static func duration(of run: RunSummary) -> String {
+    static func duration(of run: RunSummary) -> String {
         run.status == .crashed && run.duration < 0.05 ? "<10 s" : duration(run.duration)
     }
 
     /// `0.4 s`, `12 s`, `3m 05s`, `2h 01m`.
-    public static func duration(_ seconds: TimeInterval) -> String {
+    static func duration(_ seconds: TimeInterval) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "—" }
         if seconds < 10 { return String(format: "%.1f s", seconds) }
         let total = Int(seconds.rounded())

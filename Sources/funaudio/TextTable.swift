@@ -1,15 +1,15 @@
 /// A plain-text table with a header and columns padded to their widest cell; numbers are
 /// right-aligned. Used by `funaudio list` and `funaudio sql`.
-public struct TextTable: Sendable {
-    public var columns: [String]
-    public var rows: [[String]]
+struct TextTable: Sendable {
+    var columns: [String]
+    var rows: [[String]]
 
-    public init(columns: [String], rows: [[String]]) {
+    init(columns: [String], rows: [[String]]) {
         self.columns = columns
         self.rows = rows
     }
 
-    public func rendered() -> String {
+    func rendered() -> String {
         let cells = rows.map { row in row.map { $0.replacingOccurrences(of: "\n", with: "⏎") } }
         var widths = columns.map(\.count)
         for row in cells {
