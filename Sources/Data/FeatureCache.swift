@@ -1,8 +1,12 @@
 import Audio
 import Foundation
 
-/// The settings of the log-mel features a model trains on.
+/// The settings of the log-mel features a model trains on. The defaults are the training
+/// defaults, read by the experiment schema (`data.*`) and `funaudio audio mel` alike.
 public struct MelSettings: Codable, Hashable, Sendable {
+    /// The sample rate corpora are read at unless `data.sample_rate` says otherwise.
+    public static let sampleRate = 22050
+
     public var nFFT = 1024
     public var hopLength = 256
     public var winLength = 1024

@@ -1,3 +1,4 @@
+import Audio
 import Config
 import Foundation
 
@@ -65,6 +66,15 @@ extension ExperimentSchema {
                 "must be below data.fmax")
         require((config["data.hop"]?.int ?? 0) <= (config["data.n_fft"]?.int ?? 0), "data.hop",
                 "must not exceed data.n_fft")
+        if issues.isEmpty, let rate = config["data.sample_rate"]?.int, let nFFT = config["data.n_fft"]?.int,
+           let nMels = config["data.n_mels"]?.int, let fmin = config["data.fmin"]?.double,
+           let fmax = config["data.fmax"]?.double {
+            do {
+                _ = try MelFilterbank(sampleRate: rate, nFFT: nFFT, nMels: nMels, fmin: fmin, fmax: fmax)
+            } catch {
+                require(false, "data.n_mels", "\(error)")
+            }
+        }
         let dim = config["model.dim"]?.int ?? 0
         for heads in ["model.text_encoder.heads", "model.fusion.heads"] {
             let h = config[heads]?.int ?? 1
