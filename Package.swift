@@ -95,6 +95,7 @@ let package = Package(
         // --jobs, SIGKILL and resume, a full disk). Depending on it gets it built first.
         .testTarget(name: "CLITests", dependencies: [
             "funaudio", "Tracking", .product(name: "GRDB", package: "GRDB.swift"),
+            "Audio", "Data", "Models", "Text",  // to make the audio, corpora and checkpoints they read
         ]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", "Tracking", .product(name: "GRDB", package: "GRDB.swift"),

@@ -19,6 +19,12 @@ public struct MelSettings: Codable, Hashable, Sendable {
     public var logFloor: Float = 1e-5
 
     public init() {}
+
+    /// The mel analysis of these settings at `sampleRate` (Slaney scale and norm, as training).
+    public func melSpectrogram(sampleRate: Int, scale: MelScale = .slaney) throws -> MelSpectrogram {
+        try MelSpectrogram(sampleRate: sampleRate, nFFT: nFFT, hopLength: hopLength, winLength: winLength,
+                           power: power, nMels: nMels, fmin: fmin, fmax: fmax, scale: scale)
+    }
 }
 
 /// Log-mel spectrograms of every item of a corpus, computed once per corpus and settings.
@@ -120,10 +126,7 @@ public struct MelFeatures: Sendable {
 
     /// Computes every item's features into the empty folder `staging`.
     static func compute(_ corpus: Corpus, settings: MelSettings, key: String, into staging: URL) throws {
-        let mel = try MelSpectrogram(
-            sampleRate: corpus.sampleRate, nFFT: settings.nFFT, hopLength: settings.hopLength,
-            winLength: settings.winLength, power: settings.power, nMels: settings.nMels,
-            fmin: settings.fmin, fmax: settings.fmax)
+        let mel = try settings.melSpectrogram(sampleRate: corpus.sampleRate)
         var bytes = Data()
         var entries: [Index.Entry] = []
         var offset = 0
