@@ -66,7 +66,7 @@ let package = Package(
 
         // Static HTML run and comparison pages (templates in Sources/Reports/Templates).
         .target(name: "Reports", dependencies: [
-            "Tracking", .product(name: "Mustache", package: "swift-mustache"),
+            "Tracking", "Audio", .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], resources: [.copy("Templates")]),
 
