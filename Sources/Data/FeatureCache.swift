@@ -75,7 +75,8 @@ public struct MelFeatures: Sendable {
         self.folder = folder
         var spans: [String: (Int, Int)] = [:]
         for entry in index.items {
-            guard (entry.offset + entry.frames * settings.nMels) * 4 <= storage.count else {
+            guard entry.offset >= 0, entry.frames >= 0,
+                  (entry.offset + entry.frames * settings.nMels) * 4 <= storage.count else {
                 throw CorpusError(message: "\(folder.path)/mels.f32 is shorter than its index; delete the folder")
             }
             spans[entry.id] = (entry.offset, entry.frames)
