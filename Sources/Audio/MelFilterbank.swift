@@ -67,7 +67,7 @@ public struct MelFilterbank: Sendable, Equatable {
                 scale: MelScale = .slaney, norm: MelNorm = .slaney) throws {
         let fmax = fmax ?? Double(sampleRate) / 2
         try AudioError.require(sampleRate > 0, "sample_rate", sampleRate, "must be positive")
-        try AudioError.require(nFFT >= 2, "n_fft", nFFT, "must be at least 2")
+        try STFT.requireFFTSize(nFFT)
         try AudioError.require(nMels >= 1, "n_mels", nMels, "must be at least 1")
         try AudioError.require(fmin >= 0, "fmin", fmin, "must be at least 0 Hz")
         try AudioError.require(fmax <= Double(sampleRate) / 2, "fmax", fmax,

@@ -62,6 +62,17 @@ import Testing
         #expect(counts.ok >= 10 && counts.refused >= 10, "\(counts)")
     }
 
+    /// Sizes that would need gigabytes are refused before anything is allocated.
+    @Test func hugeSizesAreRefusedBeforeAllocating() throws {
+        #expect {
+            try MelSpectrogram(sampleRate: 22050, nFFT: 1 << 40, nMels: 80)
+        } throws: { ($0 as? AudioError)?.message.hasPrefix("invalid parameter n_fft=") == true }
+        let mel = try MelSpectrogram(sampleRate: 22050, nFFT: 4096, hopLength: 1, nMels: 80)
+        #expect {
+            try mel([Float](repeating: 0, count: 200_000))
+        } throws: { ($0 as? AudioError)?.message.contains("use a larger hop") == true }
+    }
+
     /// librosa warns about empty filters; here they are an error that says what to change.
     @Test func emptyMelBandsAreRefusedNamingTheFix() throws {
         #expect {
