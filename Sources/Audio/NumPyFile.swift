@@ -47,8 +47,13 @@ public enum NumPyFile {
         let shape = header[open.upperBound..<close].split(separator: ",")
             .compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let body = data.dropFirst(10 + headerLength)
-        guard body.count == shape.reduce(1, *) * 4 else {
-            throw AudioError("\(url.path): holds \(body.count) bytes of values, its shape \(shape) needs \(shape.reduce(1, *) * 4)")
+        // The product without overflow: the header is untrusted.
+        let count = shape.reduce(Int?(1)) { product, dimension in
+            product.flatMap { dimension < 0 ? nil : $0.multipliedReportingOverflow(by: dimension) }
+                .flatMap { $0.overflow ? nil : $0.partialValue }
+        }
+        guard body.count % 4 == 0, let count, count == body.count / 4 else {
+            throw AudioError("\(url.path): holds \(body.count) bytes of values, not the float32 values of shape \(shape)")
         }
         let values = [Float](unsafeUninitializedCapacity: body.count / 4) { out, initialized in
             _ = body.copyBytes(to: out)
