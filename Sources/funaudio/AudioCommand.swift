@@ -24,10 +24,10 @@ struct STFTOptions: ParsableArguments {
 
     func stft() throws -> STFT { try STFT(nFFT: nFFT, hopLength: hop) }
 
-    /// The file as mono, resampled to `sampleRate ?? defaultRate` if that is given.
-    func load(_ path: String, defaultRate: Int? = nil) throws -> Waveform {
+    /// The file as mono, resampled if asked.
+    func load(_ path: String) throws -> Waveform {
         let waveform = try AudioFile.read(URL(fileURLWithPath: path))
-        return try (sampleRate ?? defaultRate).map { try waveform.resampled(to: $0) } ?? waveform
+        return try sampleRate.map { try waveform.resampled(to: $0) } ?? waveform
     }
 }
 
@@ -90,7 +90,7 @@ struct AudioMel: ParsableCommand {
         (settings.nMels, settings.fmin, settings.power) = (nMels, fmin, power)
         settings.fmax = fmax ?? min(settings.fmax, Double(rate) / 2)
         let mel = try settings.melSpectrogram(sampleRate: rate, scale: melScale)
-        let waveform = try stftOptions.load(file, defaultRate: rate)
+        let waveform = try AudioFile.read(URL(fileURLWithPath: file)).resampled(to: rate)
         let spectrogram = try mel(waveform.samples)
         try NumPyFile.write(log ? spectrogram.logClamped(floor: settings.logFloor) : spectrogram, to: URL(fileURLWithPath: out))
         print("\(out): \(spectrogram.frames) frames × \(nMels) mels\(log ? " (log)" : "")")
