@@ -68,7 +68,7 @@ let package = Package(
 
         // Static HTML run and comparison pages (templates in Sources/Reports/Templates).
         .target(name: "Reports", dependencies: [
-            "Tracking", .product(name: "Mustache", package: "swift-mustache"),
+            "Tracking", "Audio", .product(name: "Mustache", package: "swift-mustache"),
         ], resources: [.copy("Templates")]),
 
         // Timed comparisons with the Python peers (`funaudio bench ...`).
@@ -96,6 +96,7 @@ let package = Package(
         // --jobs, SIGKILL and resume, a full disk). Depending on it gets it built first.
         .testTarget(name: "CLITests", dependencies: [
             "funaudio", "Tracking", .product(name: "GRDB", package: "GRDB.swift"),
+            "Audio", "Data", "Models", "Text",  // to make the audio, corpora and checkpoints they read
         ]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", "Tracking", .product(name: "GRDB", package: "GRDB.swift"),

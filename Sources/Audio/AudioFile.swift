@@ -31,10 +31,40 @@ public enum AudioFileFormat: String, Sendable, CaseIterable {
     case wavFloat
     /// FLAC, 16-bit (lossless for 16-bit sources).
     case flac
+    /// Ogg Vorbis (lossy).
+    case oggVorbis
+    /// MPEG-1/2 Layer III (lossy; libsndfile 1.1 and later, through LAME).
+    case mp3
 
-    /// The format a file name's extension asks for: `.flac` → FLAC, anything else → 16-bit WAV.
-    public static func forExtension(of url: URL) -> AudioFileFormat {
-        url.pathExtension.lowercased() == "flac" ? .flac : .wav16
+    /// The file name extension of this format.
+    public var fileExtension: String {
+        switch self {
+        case .wav16, .wavFloat: "wav"
+        case .flac: "flac"
+        case .oggVorbis: "ogg"
+        case .mp3: "mp3"
+        }
+    }
+
+    /// The format a file name's extension asks for (`.wav` is 16-bit). Any other extension,
+    /// or one this build of libsndfile cannot write, is an error naming those it can: bytes
+    /// of one format under another's name would mislead every player.
+    public static func forExtension(of url: URL) throws -> AudioFileFormat {
+        let writable = allCases.filter { $0 != .wavFloat && $0.isWritable }
+        if let format = writable.first(where: { $0.fileExtension == url.pathExtension.lowercased() }) {
+            return format
+        }
+        throw AudioError("\(url.path): cannot write audio with this extension; use one of "
+            + writable.map { "." + $0.fileExtension }.joined(separator: ", "))
+    }
+
+    /// Whether the libsndfile this process runs with can write this format.
+    var isWritable: Bool {
+        var info = SF_INFO()
+        info.samplerate = 22050
+        info.channels = 1
+        info.format = sndfileFormat
+        return sf_format_check(&info) == SF_TRUE
     }
 
     var sndfileFormat: Int32 {
@@ -42,6 +72,8 @@ public enum AudioFileFormat: String, Sendable, CaseIterable {
         case .wav16: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
         case .wavFloat: Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT)
         case .flac: Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
+        case .oggVorbis: Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS)
+        case .mp3: Int32(SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III)
         }
     }
 }
@@ -57,7 +89,8 @@ public enum AudioFile {
     }
 
     /// All samples of `url` as mono Float32 (the mean of the channels) with the file's
-    /// sample rate. Throws for missing, unreadable or empty files, naming the file.
+    /// sample rate. Throws for missing, unreadable or empty files and for NaN or infinite
+    /// samples (a float file that would turn every feature into NaN), naming the file.
     public static func read(_ url: URL) throws -> Waveform {
         let (file, info) = try open(url)
         defer { sf_close(file) }
@@ -70,6 +103,10 @@ public enum AudioFile {
         guard read > 0 else {
             throw AudioError("\(url.path): cannot decode the samples (\(String(cString: sf_strerror(file))))")
         }
+        if let bad = interleaved.prefix(read * channels).firstIndex(where: { !$0.isFinite }) {
+            throw AudioError("\(url.path): sample \(bad / channels) is \(interleaved[bad]), not a finite number; "
+                + "the file is damaged: re-export or replace it")
+        }
         if channels == 1 { return Waveform(samples: Array(interleaved.prefix(read)), sampleRate: Int(info.samplerate)) }
         var mono = [Float](repeating: 0, count: read)
         let scale = 1 / Float(channels)
@@ -81,25 +118,32 @@ public enum AudioFile {
         return Waveform(samples: mono, sampleRate: Int(info.samplerate))
     }
 
-    /// Writes `waveform` as a mono file in `format` (by default chosen from the extension).
+    /// Writes `waveform` as a mono file in `format` (by default the one its extension names,
+    /// see ``AudioFileFormat/forExtension(of:)``). Whole or not at all (``StagedFile``): a
+    /// failure, such as a full disk, leaves `url` as it was.
     public static func write(_ waveform: Waveform, to url: URL, format: AudioFileFormat? = nil) throws {
-        let format = format ?? .forExtension(of: url)
+        let format = try format ?? .forExtension(of: url)
         try AudioError.require(waveform.sampleRate > 0, "sample_rate", waveform.sampleRate, "must be positive")
         guard !waveform.samples.isEmpty else { throw AudioError("\(url.path): refusing to write an empty signal") }
-        var info = SF_INFO()
-        info.samplerate = Int32(waveform.sampleRate)
-        info.channels = 1
-        info.format = format.sndfileFormat
-        guard let file = sf_open(url.path, Int32(SFM_WRITE), &info) else {
-            throw AudioError("\(url.path): cannot create the \(format.rawValue) file (\(String(cString: sf_strerror(nil))))")
-        }
-        defer { sf_close(file) }
-        sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
-        let written = waveform.samples.withUnsafeBufferPointer {
-            Int(sf_writef_float(file, $0.baseAddress, sf_count_t($0.count)))
-        }
-        guard written == waveform.samples.count else {
-            throw AudioError("\(url.path): wrote \(written) of \(waveform.samples.count) samples (\(String(cString: sf_strerror(file))))")
+        try StagedFile.write(to: url) { staging in
+            var info = SF_INFO()
+            info.samplerate = Int32(waveform.sampleRate)
+            info.channels = 1
+            info.format = format.sndfileFormat
+            guard let file = sf_open(staging.path, Int32(SFM_WRITE), &info) else {
+                throw AudioError("\(url.path): cannot create the \(format.rawValue) file (\(String(cString: sf_strerror(nil))))")
+            }
+            sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
+            let written = waveform.samples.withUnsafeBufferPointer {
+                Int(sf_writef_float(file, $0.baseAddress, sf_count_t($0.count)))
+            }
+            let problem = written == waveform.samples.count ? nil
+                : "wrote \(written) of \(waveform.samples.count) samples (\(String(cString: sf_strerror(file))))"
+            // Closing writes the header's final sizes (and a lossy encoder's last frames).
+            let closing = sf_close(file)
+            if let problem = problem ?? (closing == 0 ? nil : "cannot finish the file (\(String(cString: sf_error_number(closing))))") {
+                throw AudioError("\(url.path): \(problem); nothing was written: free disk space or choose another folder")
+            }
         }
     }
 

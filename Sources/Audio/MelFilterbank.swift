@@ -43,7 +43,9 @@ public enum MelNorm: String, Sendable, CaseIterable {
 ///
 ///     W[m, k] = max(0, min((b[k] - f[m]) / (f[m+1] - f[m]), (f[m+2] - b[k]) / (f[m+2] - f[m+1])))
 ///
-/// times the `MelNorm` factor.
+/// times the `MelNorm` factor. A filter with no bin strictly between `f[m]` and `f[m+2]` would
+/// be all zeros (a band that is always silent; librosa warns "Empty filters detected"): such
+/// parameters are refused, with the largest `n_mels` that has none.
 public struct MelFilterbank: Sendable, Equatable {
     public let sampleRate: Int
     public let nFFT: Int
@@ -65,19 +67,26 @@ public struct MelFilterbank: Sendable, Equatable {
                 scale: MelScale = .slaney, norm: MelNorm = .slaney) throws {
         let fmax = fmax ?? Double(sampleRate) / 2
         try AudioError.require(sampleRate > 0, "sample_rate", sampleRate, "must be positive")
-        try AudioError.require(nFFT >= 2, "n_fft", nFFT, "must be at least 2")
+        try STFT.requireFFTSize(nFFT)
         try AudioError.require(nMels >= 1, "n_mels", nMels, "must be at least 1")
         try AudioError.require(fmin >= 0, "fmin", fmin, "must be at least 0 Hz")
         try AudioError.require(fmax <= Double(sampleRate) / 2, "fmax", fmax,
                                "must be at most sample_rate/2=\(Double(sampleRate) / 2) Hz")
         try AudioError.require(fmax > fmin, "fmax", fmax, "must be above fmin=\(fmin) Hz")
+        if Self.hasEmptyBands(sampleRate: sampleRate, nFFT: nFFT, nMels: nMels, fmin: fmin, fmax: fmax, scale: scale) {
+            let fix = Self.largestNMels(sampleRate: sampleRate, nFFT: nFFT, fmin: fmin, fmax: fmax, scale: scale)
+                .map { "use n_mels at most \($0), a larger n_fft or a wider fmin-fmax range" }
+                ?? "use a larger n_fft or a wider fmin-fmax range"
+            throw AudioError.invalidParameter("n_mels", nMels, "some mel bands would be empty (no FFT bin "
+                + "between their edges, so always silent) at n_fft=\(nFFT), sample_rate=\(sampleRate) Hz, "
+                + "fmin=\(fmin) Hz, fmax=\(fmax) Hz; \(fix)")
+        }
         self.sampleRate = sampleRate; self.nFFT = nFFT; self.nMels = nMels
         self.fmin = fmin; self.fmax = fmax; self.scale = scale; self.norm = norm
 
         let bins = nFFT / 2 + 1
-        let lo = scale.mel(fromHz: fmin), hi = scale.mel(fromHz: fmax)
-        let edges = (0..<(nMels + 2)).map { scale.hz(fromMel: lo + (hi - lo) * Double($0) / Double(nMels + 1)) }
-        let binHz = (0..<bins).map { Double($0) * Double(sampleRate) / Double(nFFT) }
+        let edges = Self.edges(nMels: nMels, fmin: fmin, fmax: fmax, scale: scale)
+        let binHz = (0..<bins).map { Self.binHz($0, sampleRate: sampleRate, nFFT: nFFT) }
         var weights = [Float](repeating: 0, count: nMels * bins)
         for m in 0..<nMels {
             let (left, mid, right) = (edges[m], edges[m + 1], edges[m + 2])
@@ -100,7 +109,49 @@ public struct MelFilterbank: Sendable, Equatable {
     /// Centre frequencies in hertz of the `n_mels` bands (librosa.mel_frequencies without the
     /// two outer edges).
     public var centerFrequencies: [Double] {
+        Array(Self.edges(nMels: nMels, fmin: fmin, fmax: fmax, scale: scale)[1...nMels])
+    }
+
+    /// The largest `n_mels` whose bands are all non-empty at these settings, or nil when even
+    /// one band is empty (an fmin-fmax range narrower than the bin spacing).
+    public static func largestNMels(sampleRate: Int, nFFT: Int, fmin: Double, fmax: Double,
+                                    scale: MelScale = .slaney) -> Int? {
+        func fits(_ nMels: Int) -> Bool {
+            !hasEmptyBands(sampleRate: sampleRate, nFFT: nFFT, nMels: nMels, fmin: fmin, fmax: fmax, scale: scale)
+        }
+        guard fits(1) else { return nil }
+        var (good, bad) = (1, 2 * (nFFT / 2 + 1) + 1)  // `bad` always has an empty band
+        while bad - good > 1 {
+            let middle = (good + bad) / 2
+            if fits(middle) { good = middle } else { bad = middle }
+        }
+        return good
+    }
+
+    /// The `n_mels + 2` band edges `f[m]` in hertz, equally spaced in mel from `fmin` to `fmax`.
+    static func edges(nMels: Int, fmin: Double, fmax: Double, scale: MelScale) -> [Double] {
         let lo = scale.mel(fromHz: fmin), hi = scale.mel(fromHz: fmax)
-        return (1...nMels).map { scale.hz(fromMel: lo + (hi - lo) * Double($0) / Double(nMels + 1)) }
+        return (0..<(nMels + 2)).map { scale.hz(fromMel: lo + (hi - lo) * Double($0) / Double(nMels + 1)) }
+    }
+
+    /// The frequency of FFT bin `k`, `k·sr/n_fft`.
+    static func binHz(_ k: Int, sampleRate: Int, nFFT: Int) -> Double {
+        Double(k) * Double(sampleRate) / Double(nFFT)
+    }
+
+    /// Whether some band has no bin strictly between its outer edges, found from the edges
+    /// alone (no weights are built, so an absurd `n_mels` costs no memory).
+    static func hasEmptyBands(sampleRate: Int, nFFT: Int, nMels: Int, fmin: Double, fmax: Double,
+                              scale: MelScale) -> Bool {
+        let bins = nFFT / 2 + 1
+        // A bin lies strictly inside at most two bands, so more than 2·bins leave one empty.
+        if nMels > 2 * bins { return true }
+        let edges = edges(nMels: nMels, fmin: fmin, fmax: fmax, scale: scale)
+        return (0..<nMels).contains { m in
+            // The first bin above the left edge, then whether it is below the right one.
+            var k = max(0, Int(edges[m] * Double(nFFT) / Double(sampleRate)) - 1)
+            while k < bins && binHz(k, sampleRate: sampleRate, nFFT: nFFT) <= edges[m] { k += 1 }
+            return k >= bins || binHz(k, sampleRate: sampleRate, nFFT: nFFT) >= edges[m + 2]
+        }
     }
 }

@@ -47,13 +47,13 @@ public struct MelSpectrogram: Sendable {
                                 for l in 0..<FFTLanes.scalarCount { re[k][l] = powf(re[k][l], power / 2) }
                             }
                         }
-                        // The mel rows of these frames, collected in `im` (no longer needed).
+                        // Each mel row of these frames goes straight to the output: there may be
+                        // more mels than the `bins` lanes any FFT buffer holds.
                         for m in 0..<nMels {
                             var sum = FFTLanes()
                             for k in supports[m] { sum += w[m &* bins &+ k] * re[k] }
-                            im[m] = sum
+                            storeLanes(&sum, into: o + (m &* frames &+ f0), stride: frames, rows: 1, used: used)
                         }
-                        storeLanes(im, into: o + f0, stride: frames, rows: nMels, used: used)
                     }
                 }
             }

@@ -1,4 +1,5 @@
 import CPNG
+import Foundation
 
 /// An 8-bit RGB raster, rows top to bottom, written and read as PNG with libpng's
 /// simplified API (`png_image_*`, which reports errors in `message` rather than by longjmp).
@@ -23,15 +24,18 @@ public struct RGBImage: Sendable, Equatable {
         if x >= 0, y >= 0, x < width, y < height { self[x, y] = color }
     }
 
+    /// Writes the image as a PNG at `path`, whole or not at all (``StagedFile``).
     public func writePNG(to path: String) throws {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(width); image.height = UInt32(height)
         image.format = UInt32(PNG_FORMAT_RGB)
-        let ok = pixels.withUnsafeBufferPointer {
-            png_image_write_to_file(&image, path, 0, $0.baseAddress, Int32(3 * width), nil)
+        try StagedFile.write(to: URL(fileURLWithPath: path)) { staging in
+            let ok = pixels.withUnsafeBufferPointer {
+                png_image_write_to_file(&image, staging.path, 0, $0.baseAddress, Int32(3 * width), nil)
+            }
+            if ok == 0 { throw AudioError("\(path): cannot write the PNG (\(Self.message(image))); nothing was written") }
         }
-        if ok == 0 { throw AudioError("\(path): cannot write the PNG (\(Self.message(image)))") }
     }
 
     public static func readPNG(from path: String) throws -> RGBImage {

@@ -43,8 +43,11 @@ public struct RealFFT: Sendable {
         let zr: UnsafeMutablePointer<FFTLanes>, zi: UnsafeMutablePointer<FFTLanes>
         let sr: UnsafeMutablePointer<FFTLanes>, si: UnsafeMutablePointer<FFTLanes>
         private let storage: UnsafeMutablePointer<FFTLanes>, count: Int
+        /// The transform size these buffers were made for.
+        let size: Int
 
         init(fft: RealFFT) {
+            size = fft.size
             let n = fft.complex.size, scratch = fft.complex.scratchCount
             count = fft.size + 2 * fft.bins + 2 * n + 2 * scratch
             storage = .allocate(capacity: count)
@@ -60,6 +63,7 @@ public struct RealFFT: Sendable {
 
     /// `buffers.signal` → `buffers.re`, `buffers.im`.
     public func forward(_ b: Buffers) {
+        precondition(b.size == size, "buffers of a size-\(b.size) FFT used with a size-\(size) one")
         let (x, zr, zi) = (b.signal, b.zr, b.zi)
         if size % 2 == 1 {
             zr.update(from: x, count: size)
@@ -102,6 +106,7 @@ public struct RealFFT: Sendable {
     /// `buffers.re`, `buffers.im` → `buffers.signal`, normalised by 1/N. The imaginary parts
     /// of the DC and (even N) Nyquist bins are ignored, as numpy.fft.irfft does.
     public func inverse(_ b: Buffers) {
+        precondition(b.size == size, "buffers of a size-\(b.size) FFT used with a size-\(size) one")
         let (x, zr, zi, re, im) = (b.signal, b.zr, b.zi, b.re, b.im)
         let scale = 1 / Float(size)
         if size % 2 == 1 {

@@ -38,7 +38,7 @@ public struct STFT: Sendable {
                 center: Bool = true, padMode: PadMode = .constant) throws {
         let winLength = winLength ?? nFFT
         let hopLength = hopLength ?? winLength / 4
-        try AudioError.require(nFFT >= 2, "n_fft", nFFT, "must be at least 2")
+        try STFT.requireFFTSize(nFFT)
         try AudioError.require(winLength >= 1 && winLength <= nFFT, "win_length", winLength,
                                "must be between 1 and n_fft=\(nFFT)")
         try AudioError.require(hopLength >= 1, "hop_length", hopLength, "must be at least 1")
@@ -51,6 +51,17 @@ public struct STFT: Sendable {
         }
         self.window = window
         fft = try RealFFT(size: nFFT)
+    }
+
+    /// The largest `n_fft`, 2^20 (47 s at 22.05 kHz): beyond it the window and FFT tables
+    /// alone would take gigabytes.
+    public static let maxFFTSize = 1 << 20
+    /// The most values (frames × bins) one STFT may produce, 2^28 (1 GiB of Float32, an
+    /// hour of audio at hop 256): a tiny hop over a long file would exhaust memory.
+    public static let maxValues = 1 << 28
+
+    static func requireFFTSize(_ nFFT: Int) throws {
+        try AudioError.require(nFFT >= 2 && nFFT <= maxFFTSize, "n_fft", nFFT, "must be between 2 and \(maxFFTSize)")
     }
 
     /// Number of frames for a signal of `length` samples (0 if it is too short).
@@ -67,6 +78,11 @@ public struct STFT: Sendable {
         }
         if center && padMode == .reflect && length <= nFFT / 2 {
             throw AudioError("STFT with reflect padding needs more than n_fft/2=\(nFFT / 2) samples, got \(length); use pad mode constant")
+        }
+        let frames = frameCount(signalLength: length)
+        if frames > Self.maxValues / bins {
+            throw AudioError("STFT of \(length) samples at hop_length=\(hopLength) would hold \(frames) frames × \(bins) bins, "
+                + "more than \(Self.maxValues) values; use a larger hop or a shorter signal")
         }
     }
 

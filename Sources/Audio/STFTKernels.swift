@@ -26,8 +26,9 @@ extension STFT {
     }
 
     /// STFT of `signal` into `out`, which must already have `bins × frameCount(signal.count)`
-    /// shape (call `validate(signalLength:)` first).
-    public func forward(_ signal: UnsafeBufferPointer<Float>, into out: inout ComplexSpectrogram,
+    /// shape (call `validate(signalLength:)` first: an unchecked signal can be read out of
+    /// bounds, hence internal).
+    func forward(_ signal: UnsafeBufferPointer<Float>, into out: inout ComplexSpectrogram,
                         workspace ws: Workspace) {
         let frames = frameCount(signalLength: signal.count)
         precondition(out.bins == bins && out.frames == frames, "output shape mismatch")
@@ -83,8 +84,9 @@ extension STFT {
         }
     }
 
-    /// Inverse STFT of `spectrogram` into `out` (`outputLength(frames:length:)` samples).
-    public func inverse(_ spectrogram: ComplexSpectrogram, into out: UnsafeMutableBufferPointer<Float>,
+    /// Inverse STFT of `spectrogram` (`bins` rows, checked by the public `inverse`) into `out`
+    /// (`outputLength(frames:length:)` samples).
+    func inverse(_ spectrogram: ComplexSpectrogram, into out: UnsafeMutableBufferPointer<Float>,
                         workspace ws: Workspace) {
         let (bins, stride) = (bins, spectrogram.frames)
         spectrogram.real.withUnsafeBufferPointer { real in

@@ -1,8 +1,12 @@
 import Audio
 import Foundation
 
-/// The settings of the log-mel features a model trains on.
+/// The settings of the log-mel features a model trains on. The defaults are the training
+/// defaults, read by the experiment schema (`data.*`) and `funaudio audio mel` alike.
 public struct MelSettings: Codable, Hashable, Sendable {
+    /// The sample rate corpora are read at unless `data.sample_rate` says otherwise.
+    public static let sampleRate = 22050
+
     public var nFFT = 1024
     public var hopLength = 256
     public var winLength = 1024
@@ -15,6 +19,12 @@ public struct MelSettings: Codable, Hashable, Sendable {
     public var logFloor: Float = 1e-5
 
     public init() {}
+
+    /// The mel analysis of these settings at `sampleRate` (Slaney scale and norm, as training).
+    public func melSpectrogram(sampleRate: Int, scale: MelScale = .slaney) throws -> MelSpectrogram {
+        try MelSpectrogram(sampleRate: sampleRate, nFFT: nFFT, hopLength: hopLength, winLength: winLength,
+                           power: power, nMels: nMels, fmin: fmin, fmax: fmax, scale: scale)
+    }
 }
 
 /// Log-mel spectrograms of every item of a corpus, computed once per corpus and settings.
@@ -66,7 +76,8 @@ public struct MelFeatures: Sendable {
         self.folder = folder
         var spans: [String: (Int, Int)] = [:]
         for entry in index.items {
-            guard (entry.offset + entry.frames * settings.nMels) * 4 <= storage.count else {
+            guard entry.offset >= 0, entry.frames >= 0,
+                  (entry.offset + entry.frames * settings.nMels) * 4 <= storage.count else {
                 throw CorpusError(message: "\(folder.path)/mels.f32 is shorter than its index; delete the folder")
             }
             spans[entry.id] = (entry.offset, entry.frames)
@@ -118,10 +129,7 @@ public struct MelFeatures: Sendable {
     /// Computes every item's features into the empty folder `staging`.
     static func compute(_ corpus: Corpus, settings: MelSettings, key: String, into staging: URL,
                         progress: (Int, Int) -> Void) throws {
-        let mel = try MelSpectrogram(
-            sampleRate: corpus.sampleRate, nFFT: settings.nFFT, hopLength: settings.hopLength,
-            winLength: settings.winLength, power: settings.power, nMels: settings.nMels,
-            fmin: settings.fmin, fmax: settings.fmax)
+        let mel = try settings.melSpectrogram(sampleRate: corpus.sampleRate)
         var bytes = Data()
         var entries: [Index.Entry] = []
         var offset = 0

@@ -1,3 +1,4 @@
+import Audio
 import Config
 import Foundation
 
@@ -91,6 +92,14 @@ extension ExperimentSchema {
         require(data.fmax <= nyquist, "data.fmax", "must not exceed half of data.sample_rate (\(nyquist) Hz)")
         require(data.fmin < data.fmax, "data.fmin", "must be below data.fmax")
         require(data.hop <= data.nFft, "data.hop", "must not exceed data.n_fft")
+        if issues.isEmpty {
+            do {
+                _ = try MelFilterbank(sampleRate: data.sampleRate, nFFT: data.nFft, nMels: data.nMels,
+                                      fmin: data.fmin, fmax: data.fmax)
+            } catch {
+                require(false, "data.n_mels", "\(error)")
+            }
+        }
         for (key, heads) in [("model.text_encoder.heads", model.textEncoder.heads), ("model.fusion.heads", model.fusion.heads)] {
             require(model.dim % heads == 0, key, "must divide model.dim (\(model.dim))")
         }

@@ -1,4 +1,5 @@
 import Config
+import Data
 import Models
 
 /// Every key an experiment file may hold, with its default, range and meaning.
@@ -27,12 +28,12 @@ public enum ExperimentSchema {
         ])),
         Field("text", .choice(of: ModelConfig.TextKind.self), default: .string("phonemes"),
               "Model input symbols: espeak-ng IPA phonemes or normalised characters."),
-        Field("sample_rate", .int(8000...48000), default: .int(22050), "Audio is resampled to this rate."),
-        Field("n_fft", .int(64...8192), default: .int(1024), "STFT size."),
-        Field("hop", .int(16...4096), default: .int(256), "STFT hop, in samples (one mel frame)."),
-        Field("n_mels", .int(8...256), default: .int(80), "Mel bins."),
-        Field("fmin", .double(0...24000), default: .double(0), "Lowest mel frequency, Hz."),
-        Field("fmax", .double(0...24000), default: .double(8000), "Highest mel frequency, Hz (≤ sample_rate / 2)."),
+        Field("sample_rate", .int(8000...48000), default: .int(MelSettings.sampleRate), "Audio is resampled to this rate."),
+        Field("n_fft", .int(64...8192), default: .int(MelSettings().nFFT), "STFT size."),
+        Field("hop", .int(16...4096), default: .int(MelSettings().hopLength), "STFT hop, in samples (one mel frame)."),
+        Field("n_mels", .int(8...256), default: .int(MelSettings().nMels), "Mel bins."),
+        Field("fmin", .double(0...24000), default: .double(MelSettings().fmin), "Lowest mel frequency, Hz."),
+        Field("fmax", .double(0...24000), default: .double(MelSettings().fmax), "Highest mel frequency, Hz (≤ sample_rate / 2)."),
         Field("validation", .double(0...0.5), default: .double(0.1), "Fraction of utterances held out."),
         Field("held_out_speakers", .int(0...10), default: .int(1),
               "Speakers kept out of training, used as unseen reference voices."),

@@ -5,9 +5,7 @@ import Foundation
 extension MelFormat {
     /// The mel analysis of ``settings`` at ``sampleRate`` (as Data's feature cache runs it).
     public func melSpectrogram() throws -> MelSpectrogram {
-        try MelSpectrogram(sampleRate: sampleRate, nFFT: settings.nFFT, hopLength: settings.hopLength,
-                           winLength: settings.winLength, power: settings.power, nMels: settings.nMels,
-                           fmin: settings.fmin, fmax: settings.fmax)
+        try settings.melSpectrogram(sampleRate: sampleRate)
     }
 
     /// `ln(max(mel, floor))` of `samples` (at ``sampleRate``), frames-major.

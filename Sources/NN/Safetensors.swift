@@ -162,7 +162,13 @@ public enum Safetensors {
             guard shape.allSatisfy({ $0 >= 0 }) else {
                 throw SafetensorsError(file, "tensor '\(name)': negative dimension in shape \(shape)")
             }
-            let count = shape.reduce(1, *)
+            // Checked products: the header is untrusted, and unchecked builds would wrap around.
+            let count = shape.reduce(Int?(1)) { product, dimension in
+                product.flatMap { $0.multipliedReportingOverflow(by: dimension) }.flatMap { $0.overflow ? nil : $0.partialValue }
+            }
+            guard let count, !count.multipliedReportingOverflow(by: dtype.byteCount).overflow else {
+                throw SafetensorsError(file, "tensor '\(name)': shape \(shape) is too large")
+            }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, end >= begin, end <= dataCount else {
                 throw SafetensorsError(file, "tensor '\(name)': data_offsets [\(begin), \(end)] out of range (data section is \(dataCount) bytes)")

@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 import Mustache
 
@@ -97,20 +98,12 @@ public struct ReportWriter: Sendable {
         }
     }
 
-    /// Written beside the target and renamed over it, so a browser, or another run of a sweep
-    /// rewriting the index at the same moment, never sees half a file. Not Foundation's
-    /// `.atomic`: it also syncs every file to disk, which made writing a comparison folder
-    /// (40 media files) several times slower than rendering it.
+    /// Written beside the target and renamed over it (``StagedFile``), so a browser, or
+    /// another run of a sweep rewriting the index at the same moment, never sees half a file.
     private static func write(_ bytes: Data, to url: URL) throws {
-        let staging = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier)")
         do {
-            try bytes.write(to: staging)
-            guard rename(staging.path, url.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
+            try StagedFile.write(to: url) { try bytes.write(to: $0) }
         } catch {
-            try? FileManager.default.removeItem(at: staging)
             throw ReportError.cannotWrite(path: url.path, reason: error.localizedDescription)
         }
     }

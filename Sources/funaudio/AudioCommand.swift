@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audio
+import Data
 import Foundation
 
 /// `funaudio audio ...`: look at audio files, turn them into mel features and back.
@@ -11,13 +12,14 @@ struct AudioCommand: ParsableCommand {
     )
 }
 
-/// STFT options shared by the audio commands (librosa's names and defaults for TTS).
+/// STFT options shared by the audio commands (librosa's names; the training features' values).
 struct STFTOptions: ParsableArguments {
     @Option(name: .customLong("n-fft"), help: "FFT size in samples.")
-    var nFFT = 1024
+    var nFFT = MelSettings().nFFT
     @Option(help: "Hop between frames in samples.")
-    var hop = 256
-    @Option(name: .customLong("sample-rate"), help: "Resample the file to this rate first (Hz).")
+    var hop = MelSettings().hopLength
+    @Option(name: .customLong("sample-rate"),
+            help: "Resample the file to this rate first (Hz; mel: default \(MelSettings.sampleRate), the training rate; griffin-lim: default the file's own).")
     var sampleRate: Int?
 
     func stft() throws -> STFT { try STFT(nFFT: nFFT, hopLength: hop) }
@@ -56,35 +58,48 @@ struct AudioInfo: ParsableCommand {
 struct AudioMel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mel",
-        abstract: "Write a file's mel spectrogram as a frames × mels float32 .npy (and a PNG).")
+        abstract: "Write a file's mel spectrogram as a frames × mels float32 .npy (and a PNG).",
+        discussion: """
+            The defaults are the features a run trains on (data.* of an experiment): the file \
+            resampled to \(MelSettings.sampleRate) Hz, n_fft \(MelSettings().nFFT), hop \(MelSettings().hopLength), \
+            \(MelSettings().nMels) Slaney mels up to \(Int(MelSettings().fmax)) Hz of the STFT magnitude \
+            (power \(Int(MelSettings().power))), stored as ln(max(mel, \(MelSettings().logFloor))). \
+            librosa.feature.melspectrogram's defaults differ (power 2, fmax sample_rate/2, \
+            no log): pass --power 2 --fmax ... --no-log for those.
+            """)
     @Argument(help: "An audio file.") var file: String
     @Option(help: "Output .npy file (frames × n_mels, float32).") var out: String
     @Option(help: "Also draw the mel spectrogram (dB, magma, with axes) to this PNG.") var png: String?
     @OptionGroup var stftOptions: STFTOptions
-    @Option(name: .customLong("n-mels"), help: "Mel bands.") var nMels = 80
-    @Option(help: "Lowest filter edge (Hz).") var fmin = 0.0
-    @Option(help: "Highest filter edge (Hz, default sample_rate/2).") var fmax: Double?
-    @Option(help: "Exponent of the STFT magnitude: 2 power, 1 magnitude.") var power: Float = 2
+    @Option(name: .customLong("n-mels"), help: "Mel bands.") var nMels = MelSettings().nMels
+    @Option(help: "Lowest filter edge (Hz).") var fmin = MelSettings().fmin
+    @Option(help: "Highest filter edge (Hz; default \(Int(MelSettings().fmax)), or sample_rate/2 if lower).")
+    var fmax: Double?
+    @Option(help: "Exponent of the STFT magnitude: 1 magnitude, 2 power.") var power = MelSettings().power
     @Option(help: "Mel scale: slaney or htk.") var scale = "slaney"
-    @Flag(help: "Store ln(max(mel, 1e-5)) instead of the linear mel.") var log = false
+    @Flag(inversion: .prefixedNo, help: "Store ln(max(mel, 1e-5)) (the training features) rather than the linear mel.")
+    var log = true
 
     func run() throws {
         guard let melScale = MelScale(rawValue: scale) else {
             throw ValidationError("--scale must be slaney or htk, got \(scale)")
         }
-        let waveform = try stftOptions.load(file)
-        let mel = try MelSpectrogram(sampleRate: waveform.sampleRate, nFFT: stftOptions.nFFT,
-                                     hopLength: stftOptions.hop, power: power, nMels: nMels,
-                                     fmin: fmin, fmax: fmax, scale: melScale)
+        let rate = stftOptions.sampleRate ?? MelSettings.sampleRate
+        var settings = MelSettings()
+        (settings.nFFT, settings.winLength, settings.hopLength) = (stftOptions.nFFT, stftOptions.nFFT, stftOptions.hop)
+        (settings.nMels, settings.fmin, settings.power) = (nMels, fmin, power)
+        settings.fmax = fmax ?? min(settings.fmax, Double(rate) / 2)
+        let mel = try settings.melSpectrogram(sampleRate: rate, scale: melScale)
+        let waveform = try AudioFile.read(URL(fileURLWithPath: file)).resampled(to: rate)
         let spectrogram = try mel(waveform.samples)
-        try NumPyFile.write(log ? spectrogram.logClamped() : spectrogram, to: URL(fileURLWithPath: out))
+        try NumPyFile.write(log ? spectrogram.logClamped(floor: settings.logFloor) : spectrogram, to: URL(fileURLWithPath: out))
         print("\(out): \(spectrogram.frames) frames × \(nMels) mels\(log ? " (log)" : "")")
         if let png {
             // The picture is in dB of power whatever `power` is.
             let powerMel = power == 2 ? spectrogram : Spectrogram(
                 rows: spectrogram.rows, frames: spectrogram.frames,
                 values: spectrogram.values.map { Foundation.pow($0, 2 / power) })
-            let axes = SpectrogramPlot.Axes(secondsPerFrame: Double(stftOptions.hop) / Double(waveform.sampleRate),
+            let axes = SpectrogramPlot.Axes(secondsPerFrame: Double(stftOptions.hop) / Double(rate),
                                             rowFrequencies: mel.filterbank.centerFrequencies)
             try SpectrogramPlot(axes: axes).image(powerMel).writePNG(to: png)
             print("\(png): spectrogram image")
@@ -97,7 +112,8 @@ struct AudioGriffinLim: ParsableCommand {
         commandName: "griffin-lim",
         abstract: "Rebuild a file from its STFT magnitude alone (fast Griffin-Lim) and report the fit.")
     @Argument(help: "An audio file.") var file: String
-    @Option(help: "Output audio file (.wav 16-bit or .flac).") var out: String
+    @Option(help: "Output audio file: .wav (16-bit), .flac, .ogg (Vorbis) or .mp3, as this libsndfile can write.")
+    var out: String
     @OptionGroup var stftOptions: STFTOptions
     @Option(help: "Griffin-Lim iterations.") var iterations = 32
     @Option(help: "Momentum (0: classic Griffin-Lim).") var momentum: Float = 0.99
@@ -105,13 +121,15 @@ struct AudioGriffinLim: ParsableCommand {
     @Flag(help: "Start from zero phase instead of random phase.") var zeroPhase = false
 
     func run() throws {
+        let format = try AudioFileFormat.forExtension(of: URL(fileURLWithPath: out))
         let waveform = try stftOptions.load(file)
         let stft = try stftOptions.stft()
         let magnitude = try stft(waveform.samples).magnitude()
         let griffinLim = try GriffinLim(stft: stft, iterations: iterations, momentum: momentum,
                                         initialization: zeroPhase ? .zero : .random(seed: seed))
         let rebuilt = try griffinLim(magnitude, length: waveform.samples.count)
-        try AudioFile.write(Waveform(samples: rebuilt, sampleRate: waveform.sampleRate), to: URL(fileURLWithPath: out))
+        try AudioFile.write(Waveform(samples: rebuilt, sampleRate: waveform.sampleRate), to: URL(fileURLWithPath: out),
+                            format: format)
         let convergence = try SpectralMetrics.spectralConvergence(try stft(rebuilt).magnitude(), magnitude)
         print("\(out): \(rebuilt.count) samples at \(waveform.sampleRate) Hz, spectral convergence \(String(format: "%.4f", convergence)) after \(iterations) iterations")
     }

@@ -11,12 +11,15 @@ struct Synth: ParsableCommand {
     @Option(help: "Model checkpoint (.safetensors written by training).") var checkpoint: String
     @Option(help: "Text to speak, of any length (spoken sentence by sentence).") var text: String
     @Option(help: "Reference recording (wav, flac, ...) of the voice to imitate.") var reference: String
-    @Option(help: "Output wav (not written if anything fails).") var out: String
+    @Option(help: "Output audio: .wav (16-bit), .flac, .ogg or .mp3 (nothing is written if anything fails, a full disk included).")
+    var out: String
     @Option(help: "Also write the predicted mel spectrogram as a PNG here.") var png: String?
     @Option(help: "The BERT folder a model trained with word features needs (model.bert.path of its run; a model that fine-tuned BERT takes only its tokenizer, its weights come from the checkpoint).")
     var bert: String?
 
     func run() throws {
+        let outURL = URL(fileURLWithPath: out)
+        let format = try AudioFileFormat.forExtension(of: outURL)
         let synthesizer = try Synthesizer(checkpoint: URL(fileURLWithPath: checkpoint))
         let rate = synthesizer.model.config.features.sampleRate
         var voice = try AudioFile.read(URL(fileURLWithPath: reference))
@@ -28,11 +31,18 @@ struct Synth: ParsableCommand {
         if !result.skippedSymbols.isEmpty {
             print("skipped symbols the model does not know: \(result.skippedSymbols.joined(separator: " "))")
         }
-        try AudioFile.write(Waveform(samples: result.samples, sampleRate: result.sampleRate), to: URL(fileURLWithPath: out))
-        if let png {
-            let features = synthesizer.model.config.features
+        let features = synthesizer.model.config.features
+        let picture = try png.map { _ in
             try SpectrogramPlot(axes: features.plotAxes()).image(features.powerSpectrogram(result.mel))
-                .writePNG(to: png)
+        }
+        try AudioFile.write(Waveform(samples: result.samples, sampleRate: result.sampleRate), to: outURL, format: format)
+        if let png, let picture {
+            do {
+                try picture.writePNG(to: png)
+            } catch {
+                try? FileManager.default.removeItem(at: outURL)  // all or nothing, as --out promises
+                throw error
+            }
         }
         print("wrote \(out): \(String(format: "%.2f", Double(result.samples.count) / Double(rate))) s, \(result.durations.count) symbols")
     }

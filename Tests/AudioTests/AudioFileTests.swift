@@ -29,10 +29,10 @@ func readsOtherEncodings(file: String) throws {
     #expect(zip(waveform.samples[500..<1000], expected[500..<1000]).allSatisfy { abs($0 - $1) < 0.03 })
 }
 
-@Test(arguments: AudioFileFormat.allCases)
-func writesAndReadsBack(format: AudioFileFormat) throws {
+@Test(arguments: [AudioFileFormat.wav16, .wavFloat, .flac])
+func writesAndReadsBackLosslessly(format: AudioFileFormat) throws {
     let samples = (0..<4410).map { Float(0.5 * sin(Double($0) * 0.05)) }
-    let url = temporaryFile("tone.\(format == .flac ? "flac" : "wav")")
+    let url = temporaryFile("tone.\(format.fileExtension)")
     defer { try? FileManager.default.removeItem(at: url) }
     try AudioFile.write(Waveform(samples: samples, sampleRate: 16000), to: url, format: format)
     let back = try AudioFile.read(url)

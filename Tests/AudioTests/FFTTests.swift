@@ -41,3 +41,11 @@ func realFFTMatchesDirectDFT(size: Int) throws {
 @Test func realFFTRejectsSizesBelowTwo() {
     #expect(throws: AudioError.self) { try RealFFT(size: 1) }
 }
+
+/// Buffers made for another size give a wrong transform, or (smaller buffers) writes out of
+/// bounds: a precondition stops both (here the case that would otherwise pass silently).
+@Test func buffersOfAnotherSizeAreRefused() async {
+    await #expect(processExitsWith: .failure) {
+        try RealFFT(size: 4).forward(RealFFT(size: 64).makeBuffers())
+    }
+}

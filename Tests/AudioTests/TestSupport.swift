@@ -3,19 +3,7 @@ import Testing
 @testable import Audio
 
 /// Reads a little-endian float32, C-order `.npy` fixture: its shape and values.
-func readNumPy(_ url: URL) throws -> (shape: [Int], values: [Float]) {
-    let data = try Data(contentsOf: url)
-    let headerLength = Int(data[8]) | Int(data[9]) << 8
-    let header = String(decoding: data[10..<(10 + headerLength)], as: UTF8.self)
-    guard header.contains("'descr': '<f4'"), header.contains("'fortran_order': False"),
-          let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")")
-    else { throw AudioError("\(url.lastPathComponent): not a float32 C-order .npy (\(header))") }
-    let shape = header[open.upperBound..<close].split(separator: ",")
-        .compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-    let values = data[(10 + headerLength)...].withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-    guard values.count == shape.reduce(1, *) else { throw AudioError("\(url.lastPathComponent): truncated") }
-    return (shape, values)
-}
+func readNumPy(_ url: URL) throws -> (shape: [Int], values: [Float]) { try NumPyFile.read(url) }
 
 /// A committed fixture file (see scripts/fixtures/make_audio_fixtures.py).
 func fixture(_ name: String) throws -> URL {

@@ -75,6 +75,7 @@ import Testing
             (#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, 8, "needs 12 bytes"),
             (#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, 8, "out of range"),
             (#"{"w":{"dtype":"F32","data_offsets":[0,4]}}"#, 4, "needs dtype, shape"),
+            (#"{"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}}"#, 0, "too large"),
         ]
         for (header, bytes, message) in cases {
             let error = #expect(throws: SafetensorsError.self) { try Safetensors.decode(file(header, dataBytes: bytes), file: "bad.safetensors") }

@@ -1,0 +1,21 @@
+import Foundation
+import Testing
+@testable import Data
+
+/// A damaged feature cache is rebuilt, never read outside `mels.f32`.
+@Test func aNegativeOffsetInTheCacheIndexRebuildsTheCache() throws {
+    let corpus = try TemporaryCorpus()
+    defer { corpus.remove() }
+    try corpus.metadata("one|Hello there.|Hello there.\n")
+    try corpus.speech("one", "Hello there.")
+    let loaded = try Corpus.load(corpus.root)
+    let features = try MelFeatures.load(for: loaded)
+    let expected = try features.mel(of: "one")
+
+    let index = features.folder.appendingPathComponent("index.json")
+    let text = try String(contentsOf: index, encoding: .utf8)
+    let damaged = text.replacingOccurrences(of: "\"offset\":0", with: "\"offset\":-100000000")
+    #expect(damaged != text)
+    try Data(damaged.utf8).write(to: index)
+    #expect(try MelFeatures.load(for: loaded).mel(of: "one") == expected)
+}
