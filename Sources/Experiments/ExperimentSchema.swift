@@ -95,7 +95,8 @@ public enum ExperimentSchema {
         Field("checkpoint_every", .int(1...1_000_000), default: .int(500), "Steps between checkpoints."),
         Field("keep_checkpoints", .int(0...1_000_000), default: .int(2),
               "How many of a run's latest checkpoints runs.db keeps: older ones are deleted once a newer one is stored (0: all). Resuming needs only the last."),
-        Field("threads", .int(1...256), default: .int(2), "CPU threads; part of what makes a run reproducible."),
+        Field("threads", .int(1...256), default: .int(2),
+              "CPU threads of the whole run (OpenBLAS and FunAudio's own kernels, in data preparation, training, evaluation and synthesis); part of what makes a run reproducible."),
     ])
 
     static let cell = Kind.tagged(tag: "kind", variants: Cell.Kind.allCases.map { ($0.rawValue, section(of: $0)) })

@@ -18,7 +18,7 @@ final class RunContext {
     /// Optimizer steps the model has had; evaluation metrics are recorded at this step.
     var trainedSteps = 0
     /// FunAudio's version and git commit: part of every cell's cache key.
-    let codeVersion = "funaudio \(FunAudioVersion.string) \(RunEnvironment.current().gitCommit ?? "")"
+    let codeVersion = "funaudio \(FunAudioVersion.string) \(RunEnvironment.gitCommit() ?? "")"
 
     init(experiment: Experiment, run: Run, store: RunStore, options: RunOptions, resumeCheckpoint: Data?) {
         self.experiment = experiment

@@ -105,10 +105,7 @@ public struct ReportPublisher {
     /// `compare-3-7-9`; for more than six runs `compare-3-41-12runs-a1b2c3` (first, last, count, hash).
     static func comparisonFolder(_ ids: [Int64]) -> String {
         if ids.count <= 6 { return "compare-" + ids.map(String.init).joined(separator: "-") }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325    // FNV-1a over the ids, for uniqueness
-        for byte in ids.map(String.init).joined(separator: ",").utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return "compare-\(ids[0])-\(ids[ids.count - 1])-\(ids.count)runs-" + String(hash % 0xffffff, radix: 16)
+        let hash = SHA256.hex(ids.map(String.init).joined(separator: ",")).prefix(6)  // for uniqueness
+        return "compare-\(ids[0])-\(ids[ids.count - 1])-\(ids.count)runs-\(hash)"
     }
 }

@@ -56,7 +56,7 @@ public struct RunDescription: Sendable {
     public init(experiment: String, experimentDescription: String? = nil, file: String? = nil,
                 config: String, seed: Int64? = nil, params: [String: ParamValue] = [:],
                 sweepID: String? = nil, parentRunID: Int64? = nil, tags: [String] = [],
-                environment: RunEnvironment = .current()) {
+                environment: RunEnvironment = .current(funaudioVersion: "unspecified")) {
         self.experiment = experiment
         self.experimentDescription = experimentDescription
         self.file = file
@@ -93,7 +93,7 @@ public struct RunEnvironment: Sendable, Equatable {
     /// This process: host name, CPU model from /proc/cpuinfo, active processor count, the git
     /// commit of the working directory (if any), the versions of SQLite, GRDB and the Swift
     /// compiler plus `libraries` (those of the layers Tracking does not know).
-    public static func current(funaudioVersion: String = "0.1.0", threads: Int? = nil,
+    public static func current(funaudioVersion: String, threads: Int? = nil,
                                libraries: [String: String] = [:]) -> RunEnvironment {
         var versions = libraries
         versions["sqlite"] = sqliteVersion
@@ -137,8 +137,9 @@ public struct RunEnvironment: Sendable, Equatable {
         return "unknown"
     }
 
-    /// `git rev-parse HEAD` of the current directory, with `-dirty` if it has local changes.
-    private static func gitCommit() -> String? {
+    /// `git rev-parse HEAD` of the current directory, with `-dirty` if it has local changes;
+    /// nil outside a checkout. Part of every cell's cache key.
+    public static func gitCommit() -> String? {
         guard let head = run("/usr/bin/git", ["rev-parse", "HEAD"]), !head.isEmpty else { return nil }
         let status = run("/usr/bin/git", ["status", "--porcelain", "--untracked-files=no"]) ?? ""
         return status.isEmpty ? head : head + "-dirty"

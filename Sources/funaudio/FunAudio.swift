@@ -1,5 +1,6 @@
 import ArgumentParser
 import Config
+import Experiments
 import Foundation
 
 /// `funaudio`: train, evaluate and compare text + audio speech synthesis experiments.
@@ -19,7 +20,7 @@ struct FunAudio: ParsableCommand {
             batch job is never held by a hung process). For Swift's backtrace, run again with \
             SWIFT_BACKTRACE=enable=yes,interactive=no in the environment.
             """,
-        version: "0.1.0",
+        version: FunAudioVersion.string,
         groupedSubcommands: [
             CommandGroup(name: "Runs", subcommands: [
                 RunExperiment.self, RerunExperiment.self, ResumeExperiment.self,

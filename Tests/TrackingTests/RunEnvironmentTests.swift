@@ -5,7 +5,7 @@ import Testing
 /// What Tracking itself records about the code a run executes with.
 struct RunEnvironmentTests {
     @Test func sqliteGRDBAndSwiftAreRecorded() {
-        let versions = RunEnvironment.current().libraryVersions
+        let versions = RunEnvironment.current(funaudioVersion: "test").libraryVersions
         for key in ["sqlite", "grdb", "swift"] {
             #expect(!(versions[key] ?? "").isEmpty, "no \(key) in \(versions)")
         }
