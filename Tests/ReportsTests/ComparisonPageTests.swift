@@ -37,6 +37,28 @@ import Testing
         #expect(rows[0].contains("best\"") == false && rows[2].contains("best\"") == false)
     }
 
+    /// "Best" is what the metric's goal says, as runs.db declared it: a throughput's best is
+    /// its maximum, a learning rate (no goal) has final values only.
+    @Test func bestFollowsTheMetricsGoal() throws {
+        let throughputs = [30.0, 45.0, 40.0], lrs = [1e-3, 5e-4, 2e-3]
+        let compared = runs.enumerated().map { i, run in
+            var run = run
+            run.metrics = [
+                .sample("train.utterances_per_s", goal: .maximize, steps: [1, 2], values: [throughputs[i] - 5, throughputs[i]]),
+                .sample("train.lr", steps: [1, 2], values: [lrs[i], lrs[i]]),
+            ]
+            return run
+        }
+        let html = writer.renderComparison(compared, title: "speed").html
+        let table = try #require(html.firstMatch(of: /<table class="metrics sortable">(?s:.*?)<\/table>/)).0
+        #expect(table.contains("train.utterances_per_s best") && table.contains("↑ higher is better"))
+        #expect(table.contains("train.lr final") && !table.contains("train.lr best"))
+        let rows = table.matches(of: /<tr><td data-sort="(\d+)">(?s:.*?)<\/tr>/).map { String($0.0) }
+        // Run 2 (45 utterances/s) is best in both throughput columns; no lr cell is marked.
+        #expect(rows[1].components(separatedBy: "best\"").count - 1 == 2)
+        #expect(!rows[0].contains("best\"") && !rows[2].contains("best\""))
+    }
+
     @Test func sentencesSideBySide() throws {
         let page = writer.renderComparison(runs, title: "fusion")
         let html = page.html
