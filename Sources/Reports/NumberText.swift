@@ -1,7 +1,7 @@
 import Foundation
 
 /// Number formatting for pages, fast enough for tens of thousands of chart points.
-enum NumberText {
+public enum NumberText {
     /// Shortest text that reads back as exactly `value`: Float precision when the value is a
     /// Float widened to Double (metrics are mostly Float32), so `0.1` and not
     /// `0.10000000149011612`.
@@ -58,17 +58,18 @@ enum NumberText {
         out.append(UInt8(ascii: "0") &+ UInt8(value % 10))
     }
 
-    /// `2026-11-26 14:10 UTC`.
-    static func time(_ date: Date) -> String {
+    /// `2026-11-26 14:10:07 UTC` (without ` UTC` when `zone` is false: a column says it once).
+    /// Pages and the terminal show times this way.
+    public static func time(_ date: Date, zone: Bool = true) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        formatter.dateFormat = zone ? "yyyy-MM-dd HH:mm:ss 'UTC'" : "yyyy-MM-dd HH:mm:ss"
         return formatter.string(from: date)
     }
 
-    /// `3.2 s`, `4 min 05 s`, `2 h 07 min`.
-    static func duration(_ seconds: Double) -> String {
+    /// `3.2 s`, `4 min 05 s`, `2 h 07 min`; `?` for a negative or unknown time.
+    public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }
         if seconds < 60 { return String(format: "%.1f s", seconds) }
         let total = Int(seconds.rounded())

@@ -86,7 +86,7 @@ extension RunPageContext {
         title = "Run \(run.id) · \(run.experiment)"
         self.generated = NumberText.time(generated)
         refreshSeconds = run.status == "running" ? 30 : nil
-        let ended = run.endedAt.map(NumberText.time)
+        let ended = run.endedAt.map { NumberText.time($0) }
         let duration = run.endedAt.map { NumberText.duration($0.timeIntervalSince(run.startedAt)) }
         self.run = Header(
             id: run.id, experiment: run.experiment,

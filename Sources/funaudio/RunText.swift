@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Tracking
 
 /// Text renderings of runs for the terminal: the `funaudio list` table and the `funaudio show` page.
@@ -21,7 +22,7 @@ enum RunText {
 
         let columns = ["id", "experiment", "status", "started (UTC)", "duration"] + params + metrics
         let rows = runs.map { run in
-            [String(run.id), run.experiment, run.status.rawValue, timestamp(run.startedAt), duration(of: run)]
+            [String(run.id), run.experiment, run.status.rawValue, NumberText.time(run.startedAt, zone: false), duration(of: run)]
                 + params.map { run.params[$0]?.description ?? "" }
                 + metrics.map { key in run.finalMetrics[key].map { $0.map(number) ?? "NaN" } ?? "" }
         }
@@ -35,10 +36,10 @@ enum RunText {
         var out = "Run \(s.id) of \(s.experiment): \(s.status.rawValue)\n"
         if let error = s.error { out += "  error: \(error)\n" }
         var facts: [(String, String)] = [
-            ("started", timestamp(s.startedAt) + " UTC"),
-            ("ended", s.endedAt.map { timestamp($0) + " UTC" } ?? "—"),
+            ("started", NumberText.time(s.startedAt)),
+            ("ended", s.endedAt.map { NumberText.time($0) } ?? "—"),
             ("duration", duration(of: s)),
-            ("last heartbeat", timestamp(detail.heartbeatAt) + " UTC"),
+            ("last heartbeat", NumberText.time(detail.heartbeatAt)),
             ("file", detail.file ?? "—"),
             ("seed", s.seed.map(String.init) ?? "—"),
             ("config sha256", detail.configSHA256),
@@ -67,7 +68,7 @@ enum RunText {
         out += section("Cells", TextTable(columns: ["#", "kind", "status", "reused", "duration", "output"],
                                           rows: detail.cells.map { c in
             [String(c.index), c.kind, c.status, c.reused ? "yes" : "no",
-             c.endedAt.map { duration($0.timeIntervalSince(c.startedAt)) } ?? "—", shorten(c.output ?? "", 60)]
+             c.endedAt.map { NumberText.duration($0.timeIntervalSince(c.startedAt)) } ?? "—", shorten(c.output ?? "", 60)]
         }), empty: detail.cells.isEmpty)
         out += section("Artifacts", TextTable(columns: ["id", "name", "kind", "media type", "size", "cell", "step", "sha256"],
                                               rows: detail.artifacts.map { a in
@@ -77,7 +78,7 @@ enum RunText {
         if !detail.logLines.isEmpty {
             out += "\nLog (last \(detail.logLines.count) lines)\n"
             for line in detail.logLines {
-                out += "  \(timestamp(line.time)) \(line.level.uppercased()) \(line.message)\n"
+                out += "  \(NumberText.time(line.time, zone: false)) \(line.level.uppercased()) \(line.message)\n"
             }
         }
         out += "\nConfig\n" + detail.config.split(separator: "\n", omittingEmptySubsequences: false)
@@ -85,29 +86,10 @@ enum RunText {
         return out.hasSuffix("\n") ? out : out + "\n"
     }
 
-    /// `2026-11-26 14:03:07`, in UTC.
-    static func timestamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: date)
-    }
-
     /// How long `run` ran; `<10 s` for a crashed run with no sign of life after its start
     /// (its heartbeat comes every 10 s, so it lived somewhere under that).
     static func duration(of run: RunSummary) -> String {
-        run.status == .crashed && run.duration < 0.05 ? "<10 s" : duration(run.duration)
-    }
-
-    /// `0.4 s`, `12 s`, `3m 05s`, `2h 01m`.
-    static func duration(_ seconds: TimeInterval) -> String {
-        guard seconds.isFinite, seconds >= 0 else { return "—" }
-        if seconds < 10 { return String(format: "%.1f s", seconds) }
-        let total = Int(seconds.rounded())
-        if total < 60 { return "\(total) s" }
-        if total < 3600 { return String(format: "%dm %02ds", total / 60, total % 60) }
-        return String(format: "%dh %02dm", total / 3600, (total % 3600) / 60)
+        run.status == .crashed && run.duration < 0.05 ? "<10 s" : NumberText.duration(run.duration)
     }
 
     /// Six significant digits: enough to tell losses apart, short enough for a table.
