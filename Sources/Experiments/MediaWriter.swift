@@ -1,6 +1,7 @@
 import Audio
 import Foundation
 import Models
+import Reports
 import Tracking
 
 /// Stores one synthesised sentence as a group of artifacts the report lays out together:
@@ -15,7 +16,7 @@ struct MediaWriter {
                groundTruth: LogMel?, groundTruthAudio: [Float]?) throws {
         let rate = features.sampleRate
         try put("predicted.wav", "audio", "audio/wav", wav(samples, rate: rate))
-        let plot = try SpectrogramPlot(axes: features.plotAxes())
+        let plot = try SpectrogramPlot(axes: .init(of: features.melSpectrogram()))
         let predicted = features.powerSpectrogram(mel)
         let image = try groundTruth.map { try plot.image(prediction: predicted, groundTruth: features.powerSpectrogram($0)) }
             ?? plot.image(predicted)

@@ -1,3 +1,4 @@
+import Audio
 import CPNG
 import Foundation
 
@@ -34,7 +35,7 @@ public struct RGBImage: Sendable, Equatable {
             let ok = pixels.withUnsafeBufferPointer {
                 png_image_write_to_file(&image, staging.path, 0, $0.baseAddress, Int32(3 * width), nil)
             }
-            if ok == 0 { throw AudioError("\(path): cannot write the PNG (\(Self.message(image))); nothing was written") }
+            if ok == 0 { throw ReportError.picture("\(path): cannot write the PNG (\(Self.message(image))); nothing was written") }
         }
     }
 
@@ -42,16 +43,19 @@ public struct RGBImage: Sendable, Equatable {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_file(&image, path) != 0 else {
-            throw AudioError("\(path): not a readable PNG (\(message(image)))")
+            throw ReportError.picture("\(path): not a readable PNG (\(message(image)))")
         }
         image.format = UInt32(PNG_FORMAT_RGB)
         var out = RGBImage(width: Int(image.width), height: Int(image.height))
         let ok = out.pixels.withUnsafeMutableBufferPointer {
             png_image_finish_read(&image, nil, $0.baseAddress, Int32(3 * out.width), nil)
         }
-        guard ok != 0 else { throw AudioError("\(path): cannot decode the PNG (\(message(image)))") }
+        guard ok != 0 else { throw ReportError.picture("\(path): cannot decode the PNG (\(message(image)))") }
         return out
     }
+
+    /// The libpng this process runs with (`png_get_libpng_ver`), recorded with every run.
+    public static var libpngVersion: String { String(cString: png_get_libpng_ver(nil)) }
 
     private static func message(_ image: png_image) -> String {
         withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
