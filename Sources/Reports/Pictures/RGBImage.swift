@@ -25,17 +25,38 @@ public struct RGBImage: Sendable, Equatable {
         if x >= 0, y >= 0, x < width, y < height { self[x, y] = color }
     }
 
-    /// Writes the image as a PNG at `path`, whole or not at all (``StagedFile``).
-    public func writePNG(to path: String) throws {
+    /// The image encoded as PNG, in memory (`png_image_write_to_memory`): what a run stores
+    /// as an artifact, with no file on the way.
+    public func pngData() throws -> Data {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(width); image.height = UInt32(height)
         image.format = UInt32(PNG_FORMAT_RGB)
-        try StagedFile.write(to: URL(fileURLWithPath: path)) { staging in
-            let ok = pixels.withUnsafeBufferPointer {
-                png_image_write_to_file(&image, staging.path, 0, $0.baseAddress, Int32(3 * width), nil)
+        let stride = Int32(3 * width)
+        return try pixels.withUnsafeBufferPointer { pixels in
+            // A first call without a buffer asks for the size, the second encodes into it.
+            var size: png_alloc_size_t = 0
+            guard png_image_write_to_memory(&image, nil, &size, 0, pixels.baseAddress, stride, nil) != 0 else {
+                throw ReportError.picture("cannot encode a \(width)×\(height) PNG (\(Self.message(image)))")
             }
-            if ok == 0 { throw ReportError.picture("\(path): cannot write the PNG (\(Self.message(image))); nothing was written") }
+            var bytes = [UInt8](repeating: 0, count: Int(size))
+            let ok = bytes.withUnsafeMutableBufferPointer {
+                png_image_write_to_memory(&image, $0.baseAddress, &size, 0, pixels.baseAddress, stride, nil)
+            }
+            guard ok != 0, Int(size) <= bytes.count else {
+                throw ReportError.picture("cannot encode a \(width)×\(height) PNG (\(Self.message(image)))")
+            }
+            return Data(bytes.prefix(Int(size)))
+        }
+    }
+
+    /// Writes the image as a PNG at `path`, whole or not at all (``StagedFile``).
+    public func writePNG(to path: String) throws {
+        let data = try pngData()
+        do {
+            try StagedFile.write(to: URL(fileURLWithPath: path)) { try data.write(to: $0) }
+        } catch {
+            throw ReportError.picture("\(path): cannot write the PNG (\(error.localizedDescription)); nothing was written")
         }
     }
 
