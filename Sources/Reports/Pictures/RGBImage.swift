@@ -33,19 +33,18 @@ public struct RGBImage: Sendable, Equatable {
         image.width = UInt32(width); image.height = UInt32(height)
         image.format = UInt32(PNG_FORMAT_RGB)
         let stride = Int32(3 * width)
+        let failure = { ReportError.picture("cannot encode a \(width)×\(height) PNG (\(Self.message(image)))") }
         return try pixels.withUnsafeBufferPointer { pixels in
             // A first call without a buffer asks for the size, the second encodes into it.
             var size: png_alloc_size_t = 0
             guard png_image_write_to_memory(&image, nil, &size, 0, pixels.baseAddress, stride, nil) != 0 else {
-                throw ReportError.picture("cannot encode a \(width)×\(height) PNG (\(Self.message(image)))")
+                throw failure()
             }
             var bytes = [UInt8](repeating: 0, count: Int(size))
             let ok = bytes.withUnsafeMutableBufferPointer {
                 png_image_write_to_memory(&image, $0.baseAddress, &size, 0, pixels.baseAddress, stride, nil)
             }
-            guard ok != 0, Int(size) <= bytes.count else {
-                throw ReportError.picture("cannot encode a \(width)×\(height) PNG (\(Self.message(image)))")
-            }
+            guard ok != 0, Int(size) <= bytes.count else { throw failure() }
             return Data(bytes.prefix(Int(size)))
         }
     }
