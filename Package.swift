@@ -45,7 +45,7 @@ let package = Package(
         // Audio, text and data.
         // Optimised in debug builds too: its FFT loops run ~100x slower unoptimised, which
         // would make the Griffin-Lim parity tests take minutes.
-        .target(name: "Audio", dependencies: ["Tensor", "CSndFile", "CSampleRate", "CPNG", "Seeded"],
+        .target(name: "Audio", dependencies: ["Tensor", "CSndFile", "CSampleRate", "Seeded"],
                 swiftSettings: kernelSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Text", dependencies: ["CEspeakNG", "CEspeakNoAudio"]),
         .target(name: "Data", dependencies: ["Audio", "Text", "Seeded"], resources: [.copy("Resources/sentences.txt")]),
@@ -66,9 +66,10 @@ let package = Package(
         // Experiment files, the notebook-style runner, sweeps, rerun and resume.
         .target(name: "Experiments", dependencies: ["Config", "Audio", "Data", "Models", "Tracking", "Reports"]),
 
-        // Static HTML run and comparison pages (templates in Sources/Reports/Templates).
+        // Static HTML run and comparison pages (templates in Sources/Reports/Templates), and
+        // the pictures and PNGs they show.
         .target(name: "Reports", dependencies: [
-            "Tracking", "Audio", .product(name: "Mustache", package: "swift-mustache"),
+            "Tracking", "Audio", "CPNG", .product(name: "Mustache", package: "swift-mustache"),
         ], resources: [.copy("Templates")]),
 
         // Timed comparisons with the Python peers (`funaudio bench ...`).

@@ -123,27 +123,50 @@ public enum AudioFile {
     /// failure, such as a full disk, leaves `url` as it was.
     public static func write(_ waveform: Waveform, to url: URL, format: AudioFileFormat? = nil) throws {
         let format = try format ?? .forExtension(of: url)
-        try AudioError.require(waveform.sampleRate > 0, "sample_rate", waveform.sampleRate, "must be positive")
-        guard !waveform.samples.isEmpty else { throw AudioError("\(url.path): refusing to write an empty signal") }
         try StagedFile.write(to: url) { staging in
-            var info = SF_INFO()
-            info.samplerate = Int32(waveform.sampleRate)
-            info.channels = 1
-            info.format = format.sndfileFormat
-            guard let file = sf_open(staging.path, Int32(SFM_WRITE), &info) else {
-                throw AudioError("\(url.path): cannot create the \(format.rawValue) file (\(String(cString: sf_strerror(nil))))")
+            try encode(waveform, format: format, name: url.path,
+                       fix: "; nothing was written: free disk space or choose another folder") {
+                sf_open(staging.path, Int32(SFM_WRITE), &$0)
             }
-            sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
-            let written = waveform.samples.withUnsafeBufferPointer {
-                Int(sf_writef_float(file, $0.baseAddress, sf_count_t($0.count)))
+        }
+    }
+
+    /// `waveform` as the bytes of a mono file in `format`, encoded in memory (libsndfile's
+    /// virtual I/O): what ``write(_:to:format:)`` puts in a file, for a caller that stores
+    /// the bytes elsewhere (a run's artifacts).
+    public static func encode(_ waveform: Waveform, format: AudioFileFormat) throws -> Data {
+        let memory = MemoryFile()
+        try withExtendedLifetime(memory) {
+            try encode(waveform, format: format, name: "\(format.rawValue) audio in memory", fix: "") {
+                memory.open(mode: Int32(SFM_WRITE), &$0)
             }
-            let problem = written == waveform.samples.count ? nil
-                : "wrote \(written) of \(waveform.samples.count) samples (\(String(cString: sf_strerror(file))))"
-            // Closing writes the header's final sizes (and a lossy encoder's last frames).
-            let closing = sf_close(file)
-            if let problem = problem ?? (closing == 0 ? nil : "cannot finish the file (\(String(cString: sf_error_number(closing))))") {
-                throw AudioError("\(url.path): \(problem); nothing was written: free disk space or choose another folder")
-            }
+        }
+        return Data(memory.bytes)
+    }
+
+    /// The one encoder behind `write` and `encode`: `open` opens the destination for writing
+    /// with the given header; errors name `name` and end with `fix`.
+    private static func encode(_ waveform: Waveform, format: AudioFileFormat, name: String, fix: String,
+                               open: (inout SF_INFO) -> OpaquePointer?) throws {
+        try AudioError.require(waveform.sampleRate > 0, "sample_rate", waveform.sampleRate, "must be positive")
+        guard !waveform.samples.isEmpty else { throw AudioError("\(name): refusing to write an empty signal") }
+        var info = SF_INFO()
+        info.samplerate = Int32(waveform.sampleRate)
+        info.channels = 1
+        info.format = format.sndfileFormat
+        guard let file = open(&info) else {
+            throw AudioError("\(name): cannot create the \(format.rawValue) file (\(String(cString: sf_strerror(nil))))")
+        }
+        sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
+        let written = waveform.samples.withUnsafeBufferPointer {
+            Int(sf_writef_float(file, $0.baseAddress, sf_count_t($0.count)))
+        }
+        let problem = written == waveform.samples.count ? nil
+            : "wrote \(written) of \(waveform.samples.count) samples (\(String(cString: sf_strerror(file))))"
+        // Closing writes the header's final sizes (and a lossy encoder's last frames).
+        let closing = sf_close(file)
+        if let problem = problem ?? (closing == 0 ? nil : "cannot finish the file (\(String(cString: sf_error_number(closing))))") {
+            throw AudioError("\(name): \(problem)\(fix)")
         }
     }
 

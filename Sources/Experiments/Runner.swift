@@ -1,6 +1,7 @@
 import Audio
 import Config
 import Foundation
+import Reports
 import Tensor
 import Text
 import Tracking
@@ -176,6 +177,7 @@ public enum FunAudioVersion {
     /// and Swift.
     static var libraries: [String: String] {
         var versions = AudioLibraries.versions
+        versions["libpng"] = RGBImage.libpngVersion
         versions["openblas"] = openBLASVersion
         versions["espeak-ng"] = Espeak.shared.version()
         return versions

@@ -20,11 +20,4 @@ extension MelFormat {
         return Spectrogram(rows: s.rows, frames: s.frames, values: s.values.map { Foundation.exp($0 * k) })
     }
 
-    /// Seconds and mel-band frequencies, for labelled pictures of these features.
-    public func plotAxes() throws -> SpectrogramPlot.Axes {
-        let bank = try MelFilterbank(sampleRate: sampleRate, nFFT: settings.nFFT, nMels: settings.nMels,
-                                     fmin: settings.fmin, fmax: settings.fmax)
-        return SpectrogramPlot.Axes(secondsPerFrame: Double(settings.hopLength) / Double(sampleRate),
-                                    rowFrequencies: bank.centerFrequencies)
-    }
 }

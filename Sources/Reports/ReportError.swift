@@ -8,6 +8,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
     case runNotFound(id: Int64, database: String)
     case noRuns(what: String)
     case queryFailed(sql: String, reason: String)
+    /// A picture that cannot be drawn, encoded or decoded; the message names what and why.
+    case picture(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,15 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
             "\(what) selects no runs; give run ids or a query whose first column is a run id"
         case .queryFailed(let sql, let reason):
             "the query \(sql) failed: \(reason); it must be a SELECT whose first column is a run id"
+        case .picture(let message):
+            message
         }
+    }
+}
+
+extension ReportError {
+    /// Throws ``picture(_:)`` with `message` unless `condition` holds.
+    static func requirePicture(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+        if !condition { throw picture(message()) }
     }
 }

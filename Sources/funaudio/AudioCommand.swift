@@ -2,6 +2,7 @@ import ArgumentParser
 import Audio
 import Data
 import Foundation
+import Reports
 
 /// `funaudio audio ...`: look at audio files, turn them into mel features and back.
 struct AudioCommand: ParsableCommand {
@@ -99,9 +100,7 @@ struct AudioMel: ParsableCommand {
             let powerMel = power == 2 ? spectrogram : Spectrogram(
                 rows: spectrogram.rows, frames: spectrogram.frames,
                 values: spectrogram.values.map { Foundation.pow($0, 2 / power) })
-            let axes = SpectrogramPlot.Axes(secondsPerFrame: Double(stftOptions.hop) / Double(rate),
-                                            rowFrequencies: mel.filterbank.centerFrequencies)
-            try SpectrogramPlot(axes: axes).image(powerMel).writePNG(to: png)
+            try SpectrogramPlot(axes: .init(of: mel)).image(powerMel).writePNG(to: png)
             print("\(png): spectrogram image")
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Audio
 import Foundation
 import Models
+import Reports
 
 /// `funaudio synth`: text + reference recording → speech, with a trained checkpoint.
 struct Synth: ParsableCommand {
@@ -33,7 +34,7 @@ struct Synth: ParsableCommand {
         }
         let features = synthesizer.model.config.features
         let picture = try png.map { _ in
-            try SpectrogramPlot(axes: features.plotAxes()).image(features.powerSpectrogram(result.mel))
+            try SpectrogramPlot(axes: .init(of: features.melSpectrogram())).image(features.powerSpectrogram(result.mel))
         }
         try AudioFile.write(Waveform(samples: result.samples, sampleRate: result.sampleRate), to: outURL, format: format)
         if let png, let picture {

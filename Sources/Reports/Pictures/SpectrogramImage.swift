@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 
 /// Spectrogram pictures: decibels through a colormap, low frequencies at the bottom, time to
@@ -16,6 +17,12 @@ public struct SpectrogramPlot: Sendable {
 
         public init(secondsPerFrame: Double, rowFrequencies: [Double]) {
             self.secondsPerFrame = secondsPerFrame; self.rowFrequencies = rowFrequencies
+        }
+
+        /// The axes of what `mel` computes: its hop in seconds and its bands' centres.
+        public init(of mel: MelSpectrogram) {
+            self.init(secondsPerFrame: Double(mel.stft.hopLength) / Double(mel.filterbank.sampleRate),
+                      rowFrequencies: mel.filterbank.centerFrequencies)
         }
     }
 
@@ -45,19 +52,20 @@ public struct SpectrogramPlot: Sendable {
     /// so equal colours mean equal levels.
     public func image(prediction: Spectrogram, groundTruth: Spectrogram) throws -> RGBImage {
         guard prediction.rows == groundTruth.rows else {
-            throw AudioError("a spectrogram pair needs the same rows, got prediction \(prediction.rows) and ground truth \(groundTruth.rows)")
+            throw ReportError.picture("a spectrogram pair needs the same rows, got prediction \(prediction.rows) and ground truth \(groundTruth.rows)")
         }
         return try image(panels: [prediction, groundTruth])
     }
 
     private func image(panels: [Spectrogram]) throws -> RGBImage {
         let rows = panels[0].rows, frames = panels.map(\.frames).max()!
-        guard rows > 0, frames > 0 else { throw AudioError("cannot draw an empty spectrogram (\(rows)×\(frames))") }
-        try AudioError.require(pixelsPerFrame >= 1 && pixelsPerRow >= 1, "pixels per frame/row",
-                               "\(pixelsPerFrame)/\(pixelsPerRow)", "must be at least 1")
-        try AudioError.require(topDB > 0, "top_db", topDB, "must be positive")
-        if let axes { try AudioError.require(axes.rowFrequencies.count == rows, "row frequencies",
-                                             axes.rowFrequencies.count, "need one per row (\(rows))") }
+        guard rows > 0, frames > 0 else { throw ReportError.picture("cannot draw an empty spectrogram (\(rows)×\(frames))") }
+        try ReportError.requirePicture(pixelsPerFrame >= 1 && pixelsPerRow >= 1, "pixels per frame/row \(pixelsPerFrame)/\(pixelsPerRow) must be at least 1")
+        try ReportError.requirePicture(topDB > 0, "top_db \(topDB) must be positive")
+        if let axes {
+            try ReportError.requirePicture(axes.rowFrequencies.count == rows,
+                                           "\(axes.rowFrequencies.count) row frequencies given for \(rows) rows; need one per row")
+        }
         let panelWidth = frames * pixelsPerFrame, panelHeight = rows * pixelsPerRow
         let height = margin + panels.count * panelHeight + (panels.count - 1) * Self.gap + bottom
         var image = RGBImage(width: left + panelWidth + margin, height: height)

@@ -1,6 +1,7 @@
+import Audio
 import Foundation
 import Testing
-@testable import Audio
+@testable import Reports
 
 private func temporaryPNG() -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("funaudio-\(UUID().uuidString).png").path
@@ -43,7 +44,7 @@ private func temporaryPNG() -> String {
     #expect(labelPixels.count > 50, "frequency labels are drawn in the left margin")
     let timeAxis = (44..<150).flatMap { x in (96..<116).map { (x, $0) } }.filter { image[$0.0, $0.1] == (0, 0, 0) }
     #expect(timeAxis.count > 30, "time labels are drawn under the bottom panel")
-    #expect(throws: AudioError.self) { try plot.image(prediction: Spectrogram(rows: 3, frames: 2), groundTruth: groundTruth) }
+    #expect(throws: ReportError.self) { try plot.image(prediction: Spectrogram(rows: 3, frames: 2), groundTruth: groundTruth) }
 }
 
 @Test func silenceIsDrawnDark() throws {
@@ -52,5 +53,5 @@ private func temporaryPNG() -> String {
 }
 
 @Test func readingAMissingPNGFails() {
-    #expect(throws: AudioError.self) { try RGBImage.readPNG(from: "/nonexistent/x.png") }
+    #expect(throws: ReportError.self) { try RGBImage.readPNG(from: "/nonexistent/x.png") }
 }
