@@ -61,4 +61,21 @@ import Text
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("run 1: finished (reused cells 0)"), "\(run.output)")  // features from the check
     }
+
+    @Test func aSweepWithJobsIsCheckedBeforeAnyRun() throws {
+        let folder = try TestFolder(["x.yaml": """
+            name: x
+            data:
+              builtin: {speakers: 1}
+            cells: [{kind: prepare}]
+            sweep:
+              grid:
+                model.fusion.kind: [film, concat]
+            """])
+        let run = try FunAudioProcess.run(["run", "x.yaml", "--jobs", "2"], in: folder.url)
+        #expect(run.status != 0)
+        #expect(run.output.contains("set `data.held_out_speakers: 0`"), "\(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("sweeps")))
+        #expect(try FunAudioProcess.run(["list"], in: folder.url).output.contains("no runs"))
+    }
 }

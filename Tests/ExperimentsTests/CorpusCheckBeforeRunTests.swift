@@ -45,8 +45,17 @@ import Tracking
     @Test func cellsThatReadNoCorpusNeedNone() throws {
         let folder = try temporaryFolder(["x.yaml": "name: x\ndata:\n  builtin: {speakers: 1}\ncells: [{kind: markdown, text: hi}]\n"])
         let store = try RunStore(path: folder + "/runs.db")
-        let outcomes = try Runner(store: store, options: RunOptions(reportsDirectory: nil))
+        let outcomes = try Runner(store: store, options: RunOptions(reportsDirectory: nil, cacheDirectory: URL(fileURLWithPath: folder + "/corpora")))
             .run(Experiment.load(folder + "/x.yaml"))
         #expect(outcomes.map(\.status) == [.finished])
+    }
+
+    @Test func aRerunIsCheckedBeforeItsRunToo() throws {
+        let folder = try temporaryFolder(["x.yaml": "name: x\ndata:\n  builtin: {speakers: 1}\ncells: [{kind: markdown, text: hi}]\n"])
+        let store = try RunStore(path: folder + "/runs.db")
+        let runner = Runner(store: store, options: RunOptions(reportsDirectory: nil, cacheDirectory: URL(fileURLWithPath: folder + "/corpora")))
+        let first = try runner.run(Experiment.load(folder + "/x.yaml"))[0]
+        #expect(throws: (any Error).self) { try runner.rerun(first.runID, overrides: ["cells=[{kind: prepare}]"]) }
+        #expect(try store.runs().count == 1)
     }
 }
