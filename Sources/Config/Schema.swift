@@ -44,6 +44,8 @@ public indirect enum Kind: Sendable {
     case choice([String])
     /// A file path, relative to the file that names it (`~/` is the home folder); it must exist.
     case path
+    /// `keyword`, or a path as ``path`` (`data.corpus`: `builtin` or a corpus folder).
+    case keywordOrPath(String)
     case list(Kind)
     case section(Section)
     /// A mapping whose `tag` key picks one of several sections (notebook cells by `kind`).
@@ -58,6 +60,7 @@ public indirect enum Kind: Sendable {
         case .string: "text"
         case .choice(let options): "one of " + options.joined(separator: ", ")
         case .path: "file path (relative to the experiment file)"
+        case .keywordOrPath(let keyword): "`\(keyword)` or a path (relative to the experiment file)"
         case .list(let item): "list of \(item.summary)"
         case .section: "section"
         case .tagged(let tag, let variants):

@@ -161,13 +161,15 @@ private struct Validator {
                 return .string(text)
             }
             return .string(text)
-        case .path:
+        case .keywordOrPath(let keyword) where text == keyword:
+            return .string(text)
+        case .path, .keywordOrPath:
             // Paths in a file are relative to that file; those given with --set, to the shell.
             let base = location.line > 0
                 ? URL(fileURLWithPath: location.file).deletingLastPathComponent()
                 : URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             let expanded = (text as NSString).expandingTildeInPath
-            let resolved = expanded.hasPrefix("/") ? expanded : base.appendingPathComponent(expanded).path
+            let resolved = expanded.hasPrefix("/") ? expanded : base.appendingPathComponent(expanded).standardizedFileURL.path
             if !FileManager.default.fileExists(atPath: resolved) {
                 report(location, path, "file '\(text)' does not exist (looked for \(resolved))")
             }

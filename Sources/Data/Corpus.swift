@@ -7,7 +7,8 @@ public struct CorpusItem: Sendable, Equatable {
     public var id: String
     public var text: String
     public var normalizedText: String
-    public var speaker: String?
+    /// The fourth column of metadata.csv, or the corpus folder's name when it has none.
+    public var speaker: String
     public var audioURL: URL
     /// Line of the item in metadata.csv.
     public var line: Int
@@ -27,12 +28,14 @@ public struct CorpusItem: Sendable, Equatable {
 ///     wavs/<id>.wav       one file per line of metadata.csv (any format libsndfile reads)
 ///     durations.jsonl     optional per-phoneme durations (see DurationsFile)
 ///
-/// ``load(_:sampleRate:voice:skipBad:)`` checks every item: the metadata line, the wav (it
-/// exists, libsndfile reads its header, it has samples), the transcript (it has something
-/// espeak-ng pronounces) and its durations (they sum to the wav's length). The first bad
-/// item is an error naming the file and line; with `skipBad` bad items are left out and
-/// counted in ``summary``. Wavs at another sample rate are resampled when read
-/// (``waveform(of:)``), and ``notes`` says so once.
+/// ``load(_:sampleRate:voice:skipBad:requireDurations:)`` checks every item: the metadata
+/// line, its durations (they sum to the wav's length; with `requireDurations`, they exist),
+/// the wav (it exists, libsndfile reads its header, it has samples) and the transcript (it
+/// has something espeak-ng pronounces). The first bad item is an error naming the file and
+/// line; with `skipBad` bad items are left out and counted in ``summary``. Wavs at another
+/// sample rate are resampled when read (``waveform(of:)``), and ``notes`` says so once.
+/// Lines without a speaker column are one speaker named after the folder (LJSpeech is
+/// `LJSpeech-1.1`). The format, for users, is in docs/corpora.md.
 public struct Corpus: Sendable {
     public let root: URL
     /// The sample rate every item is read at.
@@ -42,11 +45,16 @@ public struct Corpus: Sendable {
     public var skipped: [CorpusProblem]
     /// Things to know that are not errors (resampling).
     public var notes: [String]
+    /// The corpus's durations.jsonl, nil when it has none.
+    public var durationsFile: URL?
 
     public static let metadataName = "metadata.csv"
 
+    /// `requireDurations`: every item needs a line in durations.jsonl (what training needs
+    /// until the learned aligner lands); a corpus without the file is refused before any
+    /// wav is read.
     public static func load(_ root: URL, sampleRate: Int = 22050, voice: String = "en-us",
-                            skipBad: Bool = false) throws -> Corpus {
+                            skipBad: Bool = false, requireDurations: Bool = false) throws -> Corpus {
         let metadataURL = root.appendingPathComponent(metadataName)
         guard let metadata = try? Data(contentsOf: metadataURL) else {
             throw CorpusError(message: "\(metadataURL.path): cannot read it; a corpus folder holds "
@@ -62,11 +70,20 @@ public struct Corpus: Sendable {
 
         var alignments: [String: [TimedPhoneme]] = [:]
         let durationsURL = root.appendingPathComponent(DurationsFile.name)
-        if let durations = try? Data(contentsOf: durationsURL) {
+        let hasDurations = FileManager.default.fileExists(atPath: durationsURL.path)
+        if hasDurations {
+            guard let durations = try? Data(contentsOf: durationsURL) else {
+                throw CorpusError(message: "\(durationsURL.path): cannot read it; make it readable or remove it")
+            }
             let parsed = DurationsFile.parse(durations, path: durationsURL.path)
             for problem in parsed.problems { try fail(problem) }
             alignments = parsed.alignments
+        } else if requireDurations {
+            throw CorpusError(message: "\(durationsURL.path): no such file: this corpus has no phoneme durations, "
+                + "and training needs them until the learned aligner lands; write durations.jsonl beside "
+                + "metadata.csv (its format is in docs/corpora.md) or train on `data.corpus: builtin`")
         }
+        let defaultSpeaker = root.standardizedFileURL.lastPathComponent
 
         let phonemizer = Phonemizer(voice: voice)
         var items: [CorpusItem] = []
@@ -74,6 +91,12 @@ public struct Corpus: Sendable {
         for entry in entries {
             let audioURL = root.appendingPathComponent("wavs/\(entry.id).wav")
             let place = "\(metadataURL.path):\(entry.line)"
+            let alignment = alignments[entry.id]
+            if requireDurations && alignment == nil {
+                try fail(CorpusProblem(.missingDurations, file: durationsURL.path, line: nil,
+                    "no line for '\(entry.id)' (\(place)); training needs its phoneme durations: add them or remove the item"))
+                continue
+            }
             guard FileManager.default.fileExists(atPath: audioURL.path) else {
                 try fail(CorpusProblem(.missingAudio, file: audioURL.path, line: nil,
                     "no such file for '\(entry.id)' (\(place)); add the wav or remove the line"))
@@ -92,7 +115,6 @@ public struct Corpus: Sendable {
                     "it has no samples, for '\(entry.id)' (\(place)); re-record it or remove the line"))
                 continue
             }
-            let alignment = alignments[entry.id]
             if let alignment {
                 let total = alignment.reduce(0) { $0 + $1.duration }
                 guard total == info.frames else {
@@ -117,7 +139,7 @@ public struct Corpus: Sendable {
             if info.sampleRate != sampleRate { otherRates[info.sampleRate, default: 0] += 1 }
             items.append(CorpusItem(
                 id: entry.id, text: entry.text, normalizedText: entry.normalizedText,
-                speaker: entry.speaker, audioURL: audioURL, line: entry.line, phonemes: phonemes,
+                speaker: entry.speaker ?? defaultSpeaker, audioURL: audioURL, line: entry.line, phonemes: phonemes,
                 alignment: alignment, audioFrames: info.frames, audioSampleRate: info.sampleRate))
         }
         var notes: [String] = []
@@ -129,26 +151,54 @@ public struct Corpus: Sendable {
             throw CorpusError(message: "\(metadataURL.path): no usable item"
                 + (problems.first.map { " (first problem: \($0))" } ?? ""))
         }
-        return Corpus(root: root, sampleRate: sampleRate, items: items, skipped: problems, notes: notes)
+        return Corpus(root: root, sampleRate: sampleRate, items: items, skipped: problems, notes: notes,
+                      durationsFile: hasDurations ? durationsURL : nil)
     }
 
-    /// The speakers in item order of first appearance (empty when there is no speaker column).
+    /// The speakers in item order of first appearance.
     public var speakers: [String] {
         var seen = Set<String>()
-        return items.compactMap(\.speaker).filter { seen.insert($0).inserted }
+        return items.map(\.speaker).filter { seen.insert($0).inserted }
     }
 
-    /// One line: how many items were loaded and, if any were skipped, how many of each kind
-    /// and the first one.
+    /// One line: how many items and speakers were loaded and, if any were skipped, how many
+    /// of each kind and the first one.
     public var summary: String {
-        let loaded = "\(root.path): \(items.count) items"
-            + (speakers.isEmpty ? "" : ", \(speakers.count) speakers")
+        let loaded = "\(root.path): \(items.count) items, "
+            + (speakers.count == 1 ? "1 speaker (\(speakers[0]))" : "\(speakers.count) speakers")
         guard let first = skipped.first else { return loaded }
         let counts = CorpusProblem.Kind.allCases.compactMap { kind -> String? in
             let n = skipped.filter { $0.kind == kind }.count
             return n == 0 ? nil : "\(n) \(kind.rawValue)"
         }
         return "\(loaded); skipped \(skipped.count) bad (\(counts.joined(separator: ", "))); first: \(first)"
+    }
+
+    /// Which phoneme durations training reads, for `funaudio corpus check`.
+    public var durations: String {
+        guard let durationsFile else {
+            return "none: this corpus has no phoneme durations; training needs them until the learned "
+                + "aligner lands — see docs/corpora.md"
+        }
+        let covered = items.filter { $0.alignment != nil }.count
+        return "\(durationsFile.lastPathComponent), covering \(covered) of \(items.count) utterances"
+    }
+
+    /// Throws unless holding out the last `heldOut` speakers (`data.held_out_speakers`)
+    /// leaves one to train on; the message says which value to set.
+    public func checkHeldOutSpeakers(_ heldOut: Int) throws {
+        try Self.checkHeldOutSpeakers(heldOut, speakers: speakers, corpus: root.path)
+    }
+
+    /// The same check for a corpus known by its speakers only (the built-in corpus before it
+    /// is built); `corpus` names it in the message.
+    public static func checkHeldOutSpeakers(_ heldOut: Int, speakers: [String], corpus: String) throws {
+        guard heldOut >= speakers.count else { return }
+        let names = speakers.prefix(4).joined(separator: ", ") + (speakers.count > 4 ? ", …" : "")
+        let fix = max(speakers.count - 1, 0)
+        throw CorpusError(message: "data.held_out_speakers is \(heldOut) but \(corpus) has \(speakers.count) "
+            + "speaker\(speakers.count == 1 ? "" : "s") (\(names)), and at least one must remain for training: "
+            + "set `data.held_out_speakers: \(fix)` in the experiment file (or `--set data.held_out_speakers=\(fix)`)")
     }
 
     /// The samples of `item` at ``sampleRate`` (resampled when the file has another rate).

@@ -10,6 +10,7 @@ public struct CorpusProblem: Error, Sendable, Equatable, CustomStringConvertible
         case emptyAudio = "empty audio"
         case unpronounceable = "nothing to pronounce"
         case badDurations = "bad durations"
+        case missingDurations = "missing durations"
     }
 
     public var kind: Kind

@@ -29,7 +29,8 @@ public struct MelSettings: Codable, Hashable, Sendable {
 
 /// Log-mel spectrograms of every item of a corpus, computed once per corpus and settings.
 ///
-/// The cache is a folder `mel-<key>` (by default under `<corpus>/features/`), where `key`
+/// The cache is a folder `<cache>/features/mel-<key>` (`<cache>` is `corpora/` or the
+/// `--cache` of `funaudio run` and `funaudio corpus`, so both use one cache), where `key`
 /// hashes the settings, the corpus sample rate, metadata.csv and durations.jsonl and each
 /// audio file's name, size and modification time: any change makes a new key. It holds
 ///
@@ -49,13 +50,12 @@ public struct MelFeatures: Sendable {
         var items: [Entry]
     }
 
-    /// The features of `corpus`, from the cache when they are there, else computed and stored;
-    /// `progress` is called with (done, total) after each item computed.
+    /// The features of `corpus`, from the cache under `cache` when they are there, else
+    /// computed and stored; `progress` is called with (done, total) after each item computed.
     public static func load(for corpus: Corpus, settings: MelSettings = MelSettings(),
-                            cache: URL? = nil, progress: (Int, Int) -> Void = { _, _ in }) throws -> MelFeatures {
+                            cache: URL, progress: (Int, Int) -> Void = { _, _ in }) throws -> MelFeatures {
         let key = try cacheKey(corpus, settings)
-        let folder = (cache ?? corpus.root.appendingPathComponent("features"))
-            .appendingPathComponent("mel-\(key)")
+        let folder = folder(in: cache).appendingPathComponent("mel-\(key)")
         func cached(_ folder: URL) -> MelFeatures? {
             guard let features = try? MelFeatures(folder: folder, key: key),
                   corpus.items.allSatisfy({ features.spans[$0.id] != nil }) else { return nil }
@@ -66,6 +66,9 @@ public struct MelFeatures: Sendable {
                                build: { try compute(corpus, settings: settings, key: key, into: $0, progress: progress) })
         return try MelFeatures(folder: folder, key: key)
     }
+
+    /// The folder of every corpus's cached features under a cache folder (`corpora/`).
+    public static func folder(in cache: URL) -> URL { cache.appendingPathComponent("features") }
 
     private init(folder: URL, key: String) throws {
         let index = try JSONDecoder().decode(

@@ -11,7 +11,7 @@ public struct TrainingBatch: Sendable {
     public var mels: PaddedBatch<Float>
     /// Frames per phoneme, padded with 0; each row sums to the item's frame count.
     public var durations: PaddedBatch<Int>?
-    /// Index of each item's speaker in ``CorpusBatcher/speakers`` (0 without a speaker column).
+    /// Index of each item's speaker in ``CorpusBatcher/speakers``.
     public var speakers: [Int]
 }
 
@@ -55,6 +55,6 @@ public struct CorpusBatcher: Sendable {
             phonemes: PaddedBatch(items.map { vocabulary.encode($0.phonemes) }, padValue: SymbolVocabulary.paddingID),
             mels: PaddedBatch(mels, width: settings.nMels, padValue: log(settings.logFloor)),
             durations: durations.map { PaddedBatch($0, padValue: 0) },
-            speakers: items.map { $0.speaker.flatMap { speakerIndex[$0] } ?? 0 })
+            speakers: items.map { speakerIndex[$0.speaker] ?? 0 })
     }
 }

@@ -20,8 +20,8 @@ public enum ExperimentSchema {
     ])
 
     static let data = Section("The corpus and its features.", [
-        Field("corpus", .string, default: .string("builtin"),
-              "`builtin` (espeak-ng speech built on demand) or the path of an LJSpeech-layout folder."),
+        Field("corpus", .keywordOrPath("builtin"), default: .string("builtin"),
+              "`builtin` (espeak-ng speech built on demand) or an LJSpeech-layout folder (see docs/corpora.md)."),
         .section("builtin", Section("Size of the built-in corpus.", [
             Field("utterances", .int(10...100_000), default: .int(600), "Utterances to synthesise."),
             Field("speakers", .int(1...80), default: .int(4), "espeak-ng voices, one per speaker."),
@@ -36,7 +36,7 @@ public enum ExperimentSchema {
         Field("fmax", .double(0...24000), default: .double(MelSettings().fmax), "Highest mel frequency, Hz (≤ sample_rate / 2)."),
         Field("validation", .double(0...0.5), default: .double(0.1), "Fraction of utterances held out."),
         Field("held_out_speakers", .int(0...10), default: .int(1),
-              "Speakers kept out of training, used as unseen reference voices."),
+              "Speakers kept out of training, used as unseen reference voices; at least one must remain (a single-speaker corpus needs 0)."),
         Field("skip_bad", .bool, default: .bool(false),
               "Skip unreadable or malformed items (counted once) instead of stopping."),
     ])

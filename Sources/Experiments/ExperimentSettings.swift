@@ -1,5 +1,6 @@
 import Config
 import Data
+import Foundation
 import Models
 
 /// One resolved experiment, typed: the tree the rest of FunAudio reads its settings from.
@@ -34,7 +35,8 @@ public struct ExperimentSettings: Decodable, Sendable {
 
 /// `data:`: the corpus and its features.
 public struct DataSettings: Decodable, Sendable {
-    /// `builtin` or the path of an LJSpeech-layout folder.
+    /// `builtin` or the absolute path of an LJSpeech-layout folder (the schema resolves a
+    /// relative one against the experiment file, or the current folder for `--set`).
     public var corpus: String
     public var builtin: BuiltIn
     public var text: ModelConfig.TextKind
@@ -54,6 +56,13 @@ public struct DataSettings: Decodable, Sendable {
         public var utterances: Int
         public var speakers: Int
     }
+
+    /// The corpus folder; nil for the built-in corpus, whose folder is built on demand.
+    public var corpusFolder: URL? { corpus == "builtin" ? nil : URL(fileURLWithPath: corpus) }
+
+    /// Whether training reads phoneme durations from the corpus: always, until the learned
+    /// aligner lands.
+    public var needsDurations: Bool { true }
 
     /// The mel analysis these settings ask for (window = `n_fft`; power and floor are Data's).
     public var mel: MelSettings {

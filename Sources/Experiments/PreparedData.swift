@@ -33,10 +33,12 @@ struct PreparedData {
         let data = settings.data
         let seed = UInt64(settings.seed)
         let root: URL
-        let featureCache = cacheDirectory.appendingPathComponent("features")
+        let featureCache = MelFeatures.folder(in: cacheDirectory)
         let cachedBefore = Set((try? FileManager.default.contentsOfDirectory(atPath: featureCache.path)) ?? [])
         var corpusBuilt = false
-        if data.corpus == "builtin" {
+        if let folder = data.corpusFolder {
+            root = folder
+        } else {
             let recipe = try BuiltInCorpus.Recipe(utterances: data.builtin.utterances, speakers: data.builtin.speakers,
                                                   seed: seed)
             let progress = Progress("corpus", total: recipe.utterances, unit: "utterances")
@@ -44,14 +46,13 @@ struct PreparedData {
                 corpusBuilt = true
                 progress.update(done)
             }
-        } else {
-            root = URL(fileURLWithPath: (data.corpus as NSString).expandingTildeInPath)
         }
-        let corpus = try Corpus.load(root, sampleRate: data.sampleRate, skipBad: data.skipBad)
+        let corpus = try Corpus.load(root, sampleRate: data.sampleRate, skipBad: data.skipBad,
+                                     requireDurations: data.needsDurations)
         corpus.notes.forEach(log)
         let mel = data.mel
         let featureProgress = Progress("features", total: corpus.items.count, unit: "utterances")
-        let features = try MelFeatures.load(for: corpus, settings: mel, cache: featureCache) { done, _ in
+        let features = try MelFeatures.load(for: corpus, settings: mel, cache: cacheDirectory) { done, _ in
             featureProgress.update(done)
         }
         let fromCache = !corpusBuilt && cachedBefore.contains(features.folder.lastPathComponent)

@@ -14,6 +14,8 @@ extension ExperimentSchema {
           sections merge key by key, lists and scalars are replaced whole.
         - `--set model.fusion.kind=film` overrides one key from the command line; the value is
           read as YAML (`--set train.lr=3e-4`, `--set data.speakers=[a,b]`).
+        - A relative path (`data.corpus`, `model.bert.path`, a cell's `reference`) is read relative
+          to the file that names it; one given with `--set`, relative to the current folder.
         - `sweep:` runs many configurations of one file: `grid` (every combination of the listed
           values) and/or `random` (`count` draws from `uniform`, `log_uniform`, `int` or `choice`,
           reproducible with `seed`):

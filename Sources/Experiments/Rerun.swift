@@ -34,6 +34,7 @@ extension Runner {
         options.parentRunID = id
         options.tags += overrides.map { "set: \($0)" }
         options.force = true  // computed again, not taken from the run it repeats
+        try Self.checkCorpora([experiment])
         return try Runner(store: store, options: options).run(experiment)
     }
 

@@ -55,8 +55,10 @@ public struct Runner {
     }
 
     /// Runs each experiment in turn (a sweep shares one sweep id, and its plan is written
-    /// first: see ``SweepPlan``) and returns how each ended.
+    /// first: see ``SweepPlan``) and returns how each ended. A corpus that cannot serve is
+    /// an error before any run is created (``checkCorpora(_:)``).
     public func run(_ experiments: [Experiment]) throws -> [RunOutcome] {
+        try Self.checkCorpora(experiments)
         let sweepID = experiments.count > 1 || experiments.first?.sweepLabel != nil
             ? try planSweep(experiments) : nil
         var outcomes: [RunOutcome] = []

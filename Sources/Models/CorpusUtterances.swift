@@ -21,13 +21,10 @@ public struct CorpusUtterances {
         let batcher = CorpusBatcher(corpus: corpus, features: mels)
         symbols = batcher.vocabulary.symbols
         features = MelFormat(sampleRate: corpus.sampleRate, settings: mels.settings)
-        let speakers = corpus.speakers
-        guard heldOutSpeakers < speakers.count else {
-            throw ModelError("data.held_out_speakers is \(heldOutSpeakers) but the corpus has \(speakers.count) speakers; at least one must remain for training")
-        }
-        let unseen = Set(speakers.suffix(heldOutSpeakers))
+        try corpus.checkHeldOutSpeakers(heldOutSpeakers)
+        let unseen = Set(corpus.speakers.suffix(heldOutSpeakers))
         var bySpeaker: [String: [Int]] = [:]
-        for (i, item) in corpus.items.enumerated() { bySpeaker[item.speaker ?? "", default: []].append(i) }
+        for (i, item) in corpus.items.enumerated() { bySpeaker[item.speaker, default: []].append(i) }
         let n = mels.settings.nMels
         func logMel(_ i: Int) throws -> LogMel {
             let values = try mels.mel(of: corpus.items[i].id)
@@ -39,15 +36,15 @@ public struct CorpusUtterances {
             guard let durations = batch.durations?.values else {
                 throw ModelError("corpus item \(item.id) has no phoneme durations (durations.jsonl); the duration predictor needs them")
             }
-            let same = bySpeaker[item.speaker ?? ""]!
+            let same = bySpeaker[item.speaker]!
             let reference = same[(same.firstIndex(of: i)! + 1) % same.count]
-            return Utterance(id: item.id, speaker: item.speaker ?? "", tokens: batch.phonemes.values,
+            return Utterance(id: item.id, speaker: item.speaker, tokens: batch.phonemes.values,
                              durations: durations, mel: try logMel(i), reference: try logMel(reference))
         }
-        let seen = corpus.items.indices.filter { !unseen.contains(corpus.items[$0].speaker ?? "") }
+        let seen = corpus.items.indices.filter { !unseen.contains(corpus.items[$0].speaker) }
         let split = Batching.split(count: seen.count, validationFraction: validationFraction, seed: seed)
         train = try split.train.map { try utterance(seen[$0]) }
         validation = try split.validation.map { try utterance(seen[$0]) }
-        unseenSpeakers = try corpus.items.indices.filter { unseen.contains(corpus.items[$0].speaker ?? "") }.map(utterance)
+        unseenSpeakers = try corpus.items.indices.filter { unseen.contains(corpus.items[$0].speaker) }.map(utterance)
     }
 }

@@ -31,7 +31,7 @@ struct CorpusBuild: ParsableCommand {
     @Option(help: "Seed of the sentence choice.")
     var seed: UInt64 = 1
 
-    @Option(help: "Cache folder for built corpora.")
+    @Option(help: "Cache folder for built corpora and features (as `funaudio run --cache`).")
     var cache = "corpora"
 
     @Flag(help: "Also compute the log-mel features cache.")
@@ -51,7 +51,7 @@ struct CorpusBuild: ParsableCommand {
         print("\(built ? "built" : "cached"): \(folder.path) (\(String(format: "%.1f", seconds)) s)")
         if features {
             let corpus = try Corpus.load(folder)
-            let mels = try MelFeatures.load(for: corpus)
+            let mels = try MelFeatures.load(for: corpus, cache: URL(fileURLWithPath: cache))
             print("features: \(mels.folder.path)")
         }
     }
@@ -61,7 +61,12 @@ struct CorpusBuild: ParsableCommand {
 struct CorpusCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check a corpus folder (metadata.csv, wavs/, optional durations.jsonl).")
+        abstract: "Check a corpus folder (metadata.csv, wavs/, optional durations.jsonl).",
+        discussion: """
+            Says how many utterances and speakers the folder has, which phoneme durations \
+            training will use, and the first bad item (or, with --skip-bad, how many of each \
+            kind). The layout is described in docs/corpora.md.
+            """)
 
     @Argument(help: "The corpus folder.")
     var folder: String
@@ -72,15 +77,19 @@ struct CorpusCheck: ParsableCommand {
     @Flag(help: "Skip bad items and count them instead of stopping at the first.")
     var skipBad = false
 
-    @Flag(help: "Also compute (or find cached) log-mel features.")
+    @Flag(help: "Also compute (or find cached) log-mel features at the default data.* settings, where `funaudio run` reads them.")
     var features = false
+
+    @Option(help: "Cache folder of the features (as `funaudio run --cache`).")
+    var cache = "corpora"
 
     func run() throws {
         let corpus = try Corpus.load(URL(fileURLWithPath: folder), sampleRate: sampleRate, skipBad: skipBad)
         for note in corpus.notes { print("note: \(note)") }
         print(corpus.summary)
+        print("durations: \(corpus.durations)")
         if features {
-            let mels = try MelFeatures.load(for: corpus)
+            let mels = try MelFeatures.load(for: corpus, cache: URL(fileURLWithPath: cache))
             print("features: \(mels.folder.path)")
         }
     }

@@ -83,6 +83,7 @@ struct RunExperiment: ParsableCommand {
         var arguments = [file] + overrides.flatMap { ["--set", $0] } + ["--db", database.db,
                          "--reports", output.reports, "--cache", output.cache]
         if force { arguments.append("--force") }
+        try Runner.checkCorpora(experiments)  // once here, not in each child
         let sweepID = try runner.planSweep(experiments)
         let sweep = SweepJobs(arguments: arguments, labels: experiments.map { $0.sweepLabel ?? $0.name },
                               jobs: jobs, sweepID: sweepID,

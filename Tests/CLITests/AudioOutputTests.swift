@@ -47,7 +47,7 @@ import Text
         try FileManager.default.copyItem(at: folder.url.appendingPathComponent("good.wav"),
                                          to: corpus.appendingPathComponent("wavs/tone.wav"))
         try Data("tone|A rising tone.|A rising tone.\n".utf8).write(to: corpus.appendingPathComponent("metadata.csv"))
-        let features = try MelFeatures.load(for: try Corpus.load(corpus, sampleRate: MelSettings.sampleRate))
+        let features = try MelFeatures.load(for: try Corpus.load(corpus, sampleRate: MelSettings.sampleRate), cache: corpus)
 
         let result = try funaudio(["audio", "mel", "good.wav", "--out", "x.npy"])
         #expect(result.status == 0, "\(result.output)")

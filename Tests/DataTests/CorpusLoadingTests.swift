@@ -67,7 +67,7 @@ private func badCorpus() throws -> TemporaryCorpus {
     #expect(byKind[.malformedLine]?.first?.line == 7)
     #expect(byKind[.unpronounceable]?.first?.line == 8)
     #expect(!loaded.summary.contains("\n"))
-    #expect(loaded.summary.contains("2 items; skipped 7 bad (1 malformed metadata line, 1 transcript not UTF-8, "
+    #expect(loaded.summary.contains("2 items, 1 speaker (\(corpus.root.lastPathComponent)); skipped 7 bad (1 malformed metadata line, 1 transcript not UTF-8, "
                                     + "1 empty transcript, 1 missing audio, 1 unreadable audio, 1 empty audio, "
                                     + "1 nothing to pronounce)"), "\(loaded.summary)")
     // The 16 kHz wav is kept, resampled on reading, and said once.

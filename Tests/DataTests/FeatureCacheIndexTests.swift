@@ -9,7 +9,7 @@ import Testing
     try corpus.metadata("one|Hello there.|Hello there.\n")
     try corpus.speech("one", "Hello there.")
     let loaded = try Corpus.load(corpus.root)
-    let features = try MelFeatures.load(for: loaded)
+    let features = try MelFeatures.load(for: loaded, cache: corpus.root)
     let expected = try features.mel(of: "one")
 
     let index = features.folder.appendingPathComponent("index.json")
@@ -17,5 +17,5 @@ import Testing
     let damaged = text.replacingOccurrences(of: "\"offset\":0", with: "\"offset\":-100000000")
     #expect(damaged != text)
     try Data(damaged.utf8).write(to: index)
-    #expect(try MelFeatures.load(for: loaded).mel(of: "one") == expected)
+    #expect(try MelFeatures.load(for: loaded, cache: corpus.root).mel(of: "one") == expected)
 }

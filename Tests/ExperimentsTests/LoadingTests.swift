@@ -3,13 +3,15 @@ import Foundation
 import Testing
 @testable import Experiments
 
-/// Writes files into a fresh temporary folder and returns its path.
+/// Writes files (`name` or `folder/name`) into a fresh temporary folder and returns its path.
 func temporaryFolder(_ files: [String: String]) throws -> String {
     let folder = FileManager.default.temporaryDirectory
         .appendingPathComponent("funaudio-experiments-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     for (name, text) in files {
-        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        let file = folder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: file, atomically: true, encoding: .utf8)
     }
     return folder.path
 }
