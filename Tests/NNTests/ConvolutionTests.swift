@@ -13,6 +13,22 @@ import Tensor
         try r.check(conv, inputs: ["x"]) { ["y": conv($0["x"]!)] }
     }
 
+    @Test(arguments: ["conv1d_depthwise", "conv1d_grouped"])
+    func groupedMatchesPyTorch(_ name: String) throws {
+        let r = try Reference(name)
+        var generator = SplitMix64(seed: 1)
+        let conv = Conv1d(try r.int("inChannels"), try r.int("outChannels"), kernelSize: try r.int("kernel"),
+                          padding: try r.int("padding"), dilation: try r.int("dilation"), groups: try r.int("groups"),
+                          generator: &generator)
+        try r.check(conv, inputs: ["x"]) { ["y": conv($0["x"]!)] }
+    }
+
+    @Test func depthwiseWeightHasPyTorchsShape() {
+        var generator = SplitMix64(seed: 1)
+        #expect(Conv1d(512, 512, kernelSize: 7, padding: 3, groups: 512, generator: &generator).weight.shape == [512, 1, 7])
+        #expect(Conv1d(8, 6, kernelSize: 3, groups: 2, generator: &generator).weight.shape == [6, 4, 3])
+    }
+
     @Test func namesItsParametersLikePyTorch() {
         var generator = SplitMix64(seed: 1)
         let conv = Conv1d(80, 128, kernelSize: 3, padding: 1, generator: &generator)
