@@ -71,7 +71,7 @@ public func istft(real: Tensor, imag: Tensor, nFFT: Int, hop: Int, winLength: In
     let scale = basis.irfftWeights()
     let g = basis.synthesize(real.scaled(columns: scale), imag.scaled(columns: scale))
     let summed = basis.overlapAdd(g, batch: batch, length: full)
-    let inverse = basis.inverseWindowSum(frames: frames)
+    let inverse = inverseWindowSumSquare(hannWindow(basis.winLength, paddedTo: nFFT), hop: hop, frames: frames)
     let out = Tensor(uninitialized: [batch, length])
     for b in 0..<batch {
         let src = summed.data + b * full, dst = out.data + b * length
@@ -103,7 +103,7 @@ struct SpectralBasis {
         self.nFFT = nFFT; self.hop = hop; self.winLength = winLength
         offset = (nFFT - winLength) / 2
         bins = nFFT / 2 + 1
-        window = (0..<winLength).map { Float(0.5 - 0.5 * Foundation.cos(2 * Double.pi * Double($0) / Double(winLength))) }
+        window = Array(hannWindow(winLength, paddedTo: nFFT)[offset ..< offset + winLength])
         // cos and sin of 2πm/nFFT for every m, indexed by (o+n)·k mod nFFT: exact zeros where due.
         let angle = (0..<nFFT).map { 2 * Double.pi * Double($0) / Double(nFFT) }
         let cosTable = angle.map { Foundation.cos($0) }
@@ -172,16 +172,29 @@ struct SpectralBasis {
     func irfftWeights() -> [Float] {
         (0..<bins).map { k in (k == 0 || 2 * k == nFFT ? 1 : 2) / Float(nFFT) }
     }
+}
 
-    /// `1 / Σ_t w²[p − t·hop]` over `nFFT + hop·(frames − 1)` samples, or 1 where the sum is
-    /// below the smallest normal float (librosa leaves those samples undivided).
-    func inverseWindowSum(frames: Int) -> [Float] {
-        var sum = [Double](repeating: 0, count: nFFT + hop * (frames - 1))
-        for t in 0..<frames {
-            for n in 0..<winLength { sum[t * hop + offset + n] += Double(window[n] * window[n]) }
-        }
-        return sum.map { Float($0) > Float.leastNormalMagnitude ? Float(1 / $0) : 1 }
+/// The periodic Hann window of `winLength` samples, `w[n] = ½ − ½cos(2πn/winLength)`, zero-padded
+/// to `nFFT` in the middle (offset `(nFFT − winLength)/2`, as librosa and torch pad it): the
+/// window of Tensor's ``stft(_:nFFT:hop:winLength:center:)`` and of Audio's `STFT`.
+public func hannWindow(_ winLength: Int, paddedTo nFFT: Int) -> [Float] {
+    var window = [Float](repeating: 0, count: nFFT)
+    let offset = (nFFT - winLength) / 2
+    for n in 0..<winLength {
+        window[offset + n] = Float(0.5 - 0.5 * Foundation.cos(2 * Double.pi * Double(n) / Double(winLength)))
     }
+    return window
+}
+
+/// `1 / Σ_t w²[p − t·hop]` over the `window.count + hop·(frames − 1)` samples that `frames`
+/// overlap-added frames cover, or 1 where the sum is below the smallest normal float (librosa
+/// leaves those samples undivided): the normalisation of every inverse STFT.
+public func inverseWindowSumSquare(_ window: [Float], hop: Int, frames: Int) -> [Float] {
+    var sum = [Double](repeating: 0, count: window.count + hop * (frames - 1))
+    for t in 0..<frames {
+        for (n, w) in window.enumerated() where w != 0 { sum[t * hop + n] += Double(w * w) }
+    }
+    return sum.map { Float($0) > Float.leastNormalMagnitude ? Float(1 / $0) : 1 }
 }
 
 /// Reflect padding of `[B, L]` signals by `pad` samples on each side (`numpy.pad(mode="reflect")`:
