@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Tensor
 
 /// `funaudio bench ops`: Tensor kernels timed at the shapes of the bench model 'ref-small'
@@ -50,6 +51,9 @@ public enum OpsBenchmark {
         },
         Case(name: "stft [16,8192] n2048 h240 w1200", flops: 2 * 2 * 16 * 35 * 1200 * 1025,
              inputs: [[16, 8192]]) { stft($0[0], nFFT: 2048, hop: 240, winLength: 1200).real },
+        Case(name: "MR-STFT loss [16,8192] PWG", flops: nil, inputs: [[16, 8192], [16, 8192]]) {
+            try! multiResolutionSTFTLoss($0[0], $0[1].detached()).total
+        },
         Case(name: "layerNorm [16,64,256]", flops: nil,
              inputs: [[16, 64, 256], [256], [256]]) { $0[0].layerNorm(weight: $0[1], bias: $0[2]) },
         Case(name: "softmax [16,4,64,128]", flops: nil, inputs: [[16, 4, 64, 128]]) { $0[0].softmax() },

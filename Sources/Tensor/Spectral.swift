@@ -23,10 +23,13 @@ import Foundation
 /// `padᵀ` adds each padded sample's gradient to the sample it mirrors; `cropᵀ` puts `∂y` back
 /// at its place in the overlap-added length, zero elsewhere.
 ///
-/// Why GEMMs and not Audio's FFT: one sgemm each way is short, exact in its own right and its
-/// backward is the same two products transposed; the FFT lives in Audio, which depends on
-/// Tensor. The cost is `O(winLength)` per bin instead of `O(log nFFT)`, fine for the
-/// `nFFT ≤ 2048` of vocoder losses and heads (measured in `funaudio bench ops`).
+/// Why GEMMs and not Audio's FFT: two sgemms each way, whose backward is the same products
+/// transposed, short and exact; the FFT lives in Audio (which depends on Tensor and is built
+/// with `-O` even in debug, which its SIMD code needs). The cost is `O(winLength)` per bin
+/// instead of `O(log nFFT)`, but BLAS runs it near peak: `funaudio bench ops` (release,
+/// 2 threads) times stft→istft of `[16, 8192]` at nFFT 1024, hop 256 at 14 ms forward and
+/// 25 ms forward + backward (PyTorch's FFT: 4 ms), Parallel WaveGAN's 3-resolution STFT loss
+/// at 116 ms (PyTorch: 74 ms).
 ///
 /// - Returns: real and imaginary parts, `[B, frames, nFFT/2 + 1]` each: frames-major like
 ///   the `[B, T, C]` a Linear head produces, and two tensors because every consumer
