@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// How `STFT` extends the signal by `n_fft / 2` samples on each side when `center` is on.
 public enum PadMode: String, Sendable, CaseIterable {
@@ -44,12 +45,7 @@ public struct STFT: Sendable {
         try AudioError.require(hopLength >= 1, "hop_length", hopLength, "must be at least 1")
         self.nFFT = nFFT; self.hopLength = hopLength; self.winLength = winLength
         self.center = center; self.padMode = padMode
-        var window = [Float](repeating: 0, count: nFFT)
-        let offset = (nFFT - winLength) / 2
-        for n in 0..<winLength {
-            window[offset + n] = Float(0.5 - 0.5 * cos(2 * Double.pi * Double(n) / Double(winLength)))
-        }
-        self.window = window
+        window = hannWindow(winLength, paddedTo: nFFT)
         fft = try RealFFT(size: nFFT)
     }
 

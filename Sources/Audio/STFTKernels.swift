@@ -158,15 +158,10 @@ extension STFT {
         }
     }
 
-    /// `1 / Σ_t w²[n - t·hop]` over the overlap-added length, or 1 where the sum is below the
-    /// smallest normal float (librosa leaves those samples undivided). Cached per frame count.
+    /// Tensor's `inverseWindowSumSquare` of the window, cached per frame count.
     private func inverseWindowSum(frames: Int, _ ws: Workspace) -> [Float] {
         if ws.inverseWindowSumFrames == frames { return ws.inverseWindowSum }
-        var sum = [Double](repeating: 0, count: nFFT + hopLength * (frames - 1))
-        for t in 0..<frames {
-            for j in 0..<nFFT { sum[t * hopLength + j] += Double(window[j] * window[j]) }
-        }
-        ws.inverseWindowSum = sum.map { Float($0) > Float.leastNormalMagnitude ? Float(1 / $0) : 1 }
+        ws.inverseWindowSum = inverseWindowSumSquare(window, hop: hopLength, frames: frames)
         ws.inverseWindowSumFrames = frames
         return ws.inverseWindowSum
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Tensor
 
 /// `funaudio bench ops`: Tensor kernels timed at the shapes of the bench model 'ref-small'
@@ -43,6 +44,16 @@ public enum OpsBenchmark {
              inputs: [[16, 256, 256], [256, 256, 5], [256]]) { conv1d($0[0], weight: $0[1], bias: $0[2], padding: 2) },
         Case(name: "conv1d 80->128 k3 T128", flops: 2 * 16 * 128 * 80 * 3 * 128,
              inputs: [[16, 80, 128], [128, 80, 3], [128]]) { conv1d($0[0], weight: $0[1], bias: $0[2], padding: 1) },
+        Case(name: "stft->istft [16,8192] n1024 h256", flops: 2 * 2 * 2 * 16 * 33 * 1024 * 513,
+             inputs: [[16, 8192]]) {
+            let (re, im) = stft($0[0], nFFT: 1024, hop: 256)
+            return istft(real: re, imag: im, nFFT: 1024, hop: 256, length: 8192)
+        },
+        Case(name: "stft [16,8192] n2048 h240 w1200", flops: 2 * 2 * 16 * 35 * 1200 * 1025,
+             inputs: [[16, 8192]]) { stft($0[0], nFFT: 2048, hop: 240, winLength: 1200).real },
+        Case(name: "MR-STFT loss [16,8192] PWG", flops: nil, inputs: [[16, 8192], [16, 8192]]) {
+            try! multiResolutionSTFTLoss($0[0], $0[1].detached()).total
+        },
         Case(name: "layerNorm [16,64,256]", flops: nil,
              inputs: [[16, 64, 256], [256], [256]]) { $0[0].layerNorm(weight: $0[1], bias: $0[2]) },
         Case(name: "softmax [16,4,64,128]", flops: nil, inputs: [[16, 4, 64, 128]]) { $0[0].softmax() },

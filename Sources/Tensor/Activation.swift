@@ -1,6 +1,6 @@
 import Foundation
 
-/// Activations: ReLU, sigmoid, GELU (erf and tanh forms).
+/// Activations: ReLU, sigmoid, GELU (erf and tanh forms), WaveNet's gated tanh.
 /// ```
 /// relu:      y = max(x, 0)                 ∂x = g·[x > 0]
 /// sigmoid:   y = σ(x) = 1/(1 + e⁻ˣ)        ∂x = g·y(1 − y)
@@ -8,6 +8,8 @@ import Foundation
 ///            ∂x = g·(Φ(x) + x·φ(x)),  φ(x) = e^(−x²/2)/√(2π)
 /// geluTanh:  y = ½x(1 + tanh u),  u = √(2/π)(x + 0.044715x³)
 ///            ∂x = g·(½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²))
+/// gatedTanh: x = [a; b] split in halves along an axis,  y = tanh(a) ⊙ σ(b)
+///            ∂a = g·σ(b)·(1 − tanh²a),  ∂b = g·tanh(a)·σ(b)(1 − σ(b))
 /// ```
 extension Tensor {
     public func relu() -> Tensor {
@@ -37,6 +39,41 @@ extension Tensor {
         let out = Kernels.map(GeluTanhFn.self, self)
         return Tensor.record(out, op: "geluTanh", inputs: [self]) { _, g in
             [BinaryKernel.apply(GeluTanhGrad.self, g, self, op: "geluTanh backward")]
+        }
+    }
+}
+
+extension Tensor {
+    /// WaveNet's gated activation `tanh(a) ⊙ σ(b)`, `a` the first and `b` the second half of
+    /// `axis` (Parallel WaveGAN splits the channels of `[B, 2C, T]` into `[B, C, T]`). One pass
+    /// each way, reading the halves in place: composing split, tanh, sigmoid and a product
+    /// would copy both halves and keep four intermediates for the backward.
+    public func gatedTanh(axis: Int = 1) -> Tensor {
+        let axis = normalizedAxis(axis, op: "gatedTanh")
+        tensorCheck(shape[axis] % 2 == 0, "gatedTanh: axis \(axis) of \(shape) has an odd size")
+        var outShape = shape
+        outShape[axis] /= 2
+        let half = outShape[axis...].reduce(1, *), outer = count / (2 * half)
+        let out = Tensor(uninitialized: outShape)
+        let (x, y) = (data, out.data)
+        Parallel.forRanges(outer * half, minimumPerThread: 1 << 13) { r in
+            for i in r {
+                let a = x + (i / half) * 2 * half + i % half
+                y[i] = Kernels.tanh(a[0]) * Kernels.sigmoid(a[half])
+            }
+        }
+        return Tensor.record(out, op: "gatedTanh", inputs: [self]) { _, g in
+            let dx = Tensor(uninitialized: self.shape)
+            let (gd, d) = (g.data, dx.data)
+            Parallel.forRanges(outer * half, minimumPerThread: 1 << 13) { r in
+                for i in r {
+                    let j = (i / half) * 2 * half + i % half
+                    let t = Kernels.tanh(x[j]), s = Kernels.sigmoid(x[j + half])
+                    d[j] = gd[i] * s * (1 - t * t)
+                    d[j + half] = gd[i] * t * s * (1 - s)
+                }
+            }
+            return [dx]
         }
     }
 }

@@ -1,35 +1,55 @@
 /// 1-D convolution and transposed convolution as im2col + sgemm.
 ///
-/// Shapes (PyTorch layout): conv1d input `[B, Cin, T]`, weight `[Cout, Cin, K]`, bias
-/// `[Cout]`, output `[B, Cout, T']` with `T' = ⌊(T + 2p − d(K−1) − 1)/s⌋ + 1`.
+/// Shapes (PyTorch layout): conv1d input `[B, Cin, T]`, weight `[Cout, Cin/G, K]` for `G`
+/// groups, bias `[Cout]`, output `[B, Cout, T']` with `T' = ⌊(T + 2p − d(K−1) − 1)/s⌋ + 1`.
 /// With `col[(c,k), (b,t)] = x[b, c, t·s + k·d − p]` (0 outside), a `[Cin·K, B·T']` matrix
-/// holding every batch item side by side, each product is one large GEMM:
+/// holding every batch item side by side, each product is one large GEMM per group (group
+/// `g` owns the `Cin/G` input and `Cout/G` output channels at `g·Cin/G` and `g·Cout/G`, so its
+/// rows of `col`, `W` and `Y` are contiguous blocks):
 /// ```
-/// Y = W · col (+ bias)            W viewed as [Cout, Cin·K], Y is [Cout, B·T']
-/// ∂W = G · colᵀ                   G = ∂L/∂Y, gathered from ∂L/∂y [B, Cout, T']
-/// ∂x = col2im(Wᵀ · G)             col2im adds each column entry back to its x position
+/// Y_g = W_g · col_g (+ bias)      W_g viewed as [Cout/G, Cin/G·K], Y is [Cout, B·T']
+/// ∂W_g = G_g · col_gᵀ             G = ∂L/∂Y, gathered from ∂L/∂y [B, Cout, T']
+/// ∂x = col2im(∂col),  ∂col_g = W_gᵀ · G_g     col2im adds each column entry back to its x position
 /// ∂bias = Σ_{b,t} G
 /// ```
-/// `Y` to `[B, Cout, T']` (and `∂L/∂y` back) is a copy of contiguous rows of `T'`.
+/// Depthwise convolution (ConvNeXt's) is `G = Cin = Cout`. `Y` to `[B, Cout, T']` (and
+/// `∂L/∂y` back) is a copy of contiguous rows of `T'`.
 /// The transposed convolution is the adjoint: input `[B, Cin, T]`, weight `[Cin, Cout, K]`,
 /// output `[B, Cout, T']`, `T' = (T−1)s − 2p + d(K−1) + 1`; `y[b] = col2im(Wᵀ · x[b])`.
 public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
-                   stride: Int = 1, padding: Int = 0, dilation: Int = 1) -> Tensor {
-    tensorCheck(x.rank == 3 && weight.rank == 3 && x.shape[1] == weight.shape[1],
-                "conv1d: input \(x.shape) ([B, Cin, T]) does not match weight \(weight.shape) ([Cout, Cin, K])")
+                   stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) -> Tensor {
+    tensorCheck(groups >= 1 && x.rank == 3 && weight.rank == 3 && x.shape[1] % groups == 0
+                    && weight.shape[0] % groups == 0 && x.shape[1] == weight.shape[1] * groups,
+                "conv1d: input \(x.shape) ([B, Cin, T]) does not match weight \(weight.shape) ([Cout, Cin/\(groups), K]) "
+                    + "with \(groups) groups (Cin and Cout must be multiples of the groups)")
     let (batch, cin, length) = (x.shape[0], x.shape[1], x.shape[2])
     let (cout, kernel) = (weight.shape[0], weight.shape[2])
     let geometry = ConvGeometry(channels: cin, length: length, kernel: kernel, stride: stride,
                                 padding: padding, dilation: dilation, op: "conv1d of \(x.shape)")
     if let bias { tensorCheck(bias.shape == [cout], "conv1d: bias \(bias.shape) should be [\(cout)]") }
     let outLength = geometry.outLength, rowsK = cin * kernel, columns = batch * outLength
+    let groupOut = cout / groups, groupK = rowsK / groups
+    /// `body(g)` for every group, split over cores when OpenBLAS would run each on one thread.
+    func eachGroup(_ body: (Int) -> Void) {
+        let size = groupOut * groupK * columns
+        if groups > 1 && size <= singleThreadedGemmLimit {
+            Parallel.forRanges(groups, minimumPerThread: Swift.max(1, (1 << 17) / Swift.max(size, 1))) { r in
+                for g in r { body(g) }
+            }
+        } else {
+            for g in 0..<groups { body(g) }
+        }
+    }
     let cols = Tensor(uninitialized: [rowsK, columns])
     for b in 0..<batch {
         geometry.im2col(x.data + b * cin * length, into: cols.data + b * outLength, ld: columns)
     }
     let y2 = Tensor(uninitialized: [cout, columns])
     if let bias { for o in 0..<cout { (y2.data + o * columns).update(repeating: bias.data[o], count: columns) } }
-    gemm(weight.data, cols.data, y2.data, m: cout, n: columns, k: rowsK, beta: bias == nil ? 0 : 1)
+    eachGroup { g in
+        gemm(weight.data + g * groupOut * groupK, cols.data + g * groupK * columns, y2.data + g * groupOut * columns,
+             m: groupOut, n: columns, k: groupK, beta: bias == nil ? 0 : 1)
+    }
     let out = BatchColumns.split(y2, batch: batch)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor.record(out, op: "conv1d", inputs: inputs) { _, g in
@@ -37,7 +57,10 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         var dx: Tensor?, dw: Tensor?
         if x.requiresGrad {
             let dcol = Tensor(uninitialized: [rowsK, columns])
-            gemm(weight.data, transposeA: true, g2.data, dcol.data, m: rowsK, n: columns, k: cout)
+            eachGroup { g in
+                gemm(weight.data + g * groupOut * groupK, transposeA: true, g2.data + g * groupOut * columns,
+                     dcol.data + g * groupK * columns, m: groupK, n: columns, k: groupOut)
+            }
             let dxT = Tensor.zeros(x.shape)
             for b in 0..<batch {
                 geometry.col2im(dcol.data + b * outLength, ld: columns, addingInto: dxT.data + b * cin * length)
@@ -46,7 +69,10 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         }
         if weight.requiresGrad {
             let dwT = Tensor(uninitialized: weight.shape)
-            gemm(g2.data, cols.data, transposeB: true, dwT.data, m: cout, n: rowsK, k: columns)
+            eachGroup { g in
+                gemm(g2.data + g * groupOut * columns, cols.data + g * groupK * columns, transposeB: true,
+                     dwT.data + g * groupOut * groupK, m: groupOut, n: groupK, k: columns)
+            }
             dw = dwT
         }
         let db = (bias?.requiresGrad ?? false) ? g2.sum(axes: [1]) : nil
@@ -87,7 +113,7 @@ enum BatchColumns {
 }
 
 /// Transposed 1-D convolution (PyTorch `conv_transpose1d`, no output padding or groups);
-/// see ``conv1d(_:weight:bias:stride:padding:dilation:)`` for the formulas.
+/// see ``conv1d(_:weight:bias:stride:padding:dilation:groups:)`` for the formulas.
 public func convTranspose1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                             stride: Int = 1, padding: Int = 0, dilation: Int = 1) -> Tensor {
     tensorCheck(x.rank == 3 && weight.rank == 3 && x.shape[1] == weight.shape[0],

@@ -9,7 +9,7 @@
 /// OpenBLAS computes a product with `m·n·k` up to this on the calling thread
 /// (`SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD` = 65536 · 4 in its `interface/gemm.c`),
 /// so such calls may run concurrently from several threads without sharing its pool.
-private let singleThreadedGemmLimit = 65_536 * 4
+let singleThreadedGemmLimit = 65_536 * 4
 
 /// Batched matrix product `op(a) · op(b)` over the last two axes.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Elementwise maths: exp, log, sqrt, pow, tanh, abs.
+/// Elementwise maths: exp, log, sqrt, pow, tanh, abs, clamp.
 /// ```
 /// exp:    y = eˣ          ∂x = g·y
 /// log:    y = ln x        ∂x = g/x
@@ -8,6 +8,7 @@ import Foundation
 /// pow:    y = xᵖ          ∂x = g·p·xᵖ⁻¹
 /// tanh:   y = tanh x      ∂x = g·(1 − y²)
 /// abs:    y = |x|         ∂x = g·sign(x)   (0 at x = 0, as in PyTorch)
+/// clamp:  y = max(x, m)   ∂x = g·[x ≥ m]   (PyTorch's `clamp(min=m)`)
 /// ```
 extension Tensor {
     public func exp() -> Tensor {
@@ -50,6 +51,23 @@ extension Tensor {
         let out = Kernels.map(AbsFn.self, self)
         return Tensor.record(out, op: "abs", inputs: [self]) { _, g in
             [BinaryKernel.apply(AbsGrad.self, g, self, op: "abs backward")]
+        }
+    }
+
+    /// `max(x, minimum)`: keeps a magnitude off zero before `sqrt` or `log`.
+    public func clamped(min minimum: Float) -> Tensor {
+        let out = Tensor(uninitialized: shape)
+        let x = data, o = out.data
+        Parallel.forRanges(count, minimumPerThread: 1 << 14) { r in
+            for i in r { o[i] = Swift.max(x[i], minimum) }
+        }
+        return Tensor.record(out, op: "clamp", inputs: [self]) { _, g in
+            let dx = Tensor(uninitialized: g.shape)
+            let (gd, d) = (g.data, dx.data)
+            Parallel.forRanges(g.count, minimumPerThread: 1 << 14) { r in
+                for i in r { d[i] = x[i] >= minimum ? gd[i] : 0 }
+            }
+            return [dx]
         }
     }
 }

@@ -55,3 +55,22 @@ struct ConvolutionTests {
         #expect(convTranspose1d(Tensor.zeros([1, 2, 5]), weight: .zeros([2, 3, 4]), stride: 2, padding: 1).shape == [1, 3, 10])
     }
 }
+
+@Suite("Grouped convolution")
+struct GroupedConvolutionTests {
+    /// Each group `g` convolves its own input channels with its own filters: the same as
+    /// conv1d on the group's slice of channels.
+    @Test("conv1d with groups is conv1d per group, and its gradients check", arguments: [(2, 4, 6, 1), (3, 3, 3, 2)])
+    func perGroup(shape: (Int, Int, Int, Int)) {
+        let (groups, cin, cout, dilation) = shape
+        let x = randn([2, cin, 9], seed: 8), w = randn([cout, cin / groups, 3], seed: 9), b = randn([cout], seed: 10)
+        let y = conv1d(x, weight: w, bias: b, padding: 2, dilation: dilation, groups: groups)
+        let perGroup = (0..<groups).map { g in
+            conv1d(x.slice(axis: 1, g * cin / groups ..< (g + 1) * cin / groups),
+                   weight: w.slice(axis: 0, g * cout / groups ..< (g + 1) * cout / groups),
+                   bias: b.slice(axis: 0, g * cout / groups ..< (g + 1) * cout / groups), padding: 2, dilation: dilation)
+        }
+        expectClose(y.scalars, Tensor.concat(perGroup, axis: 1).scalars)
+        expectGradients([x, w, b]) { conv1d($0[0], weight: $0[1], bias: $0[2], padding: 2, dilation: dilation, groups: groups) }
+    }
+}

@@ -31,6 +31,21 @@ struct UnaryMathTests {
         #expect(e[2] == 1)
     }
 
+    @Test("clamped(min:) keeps values at or above the floor; its gradient passes there only")
+    func clamp() {
+        let x = Tensor([-2, 0.5, 1e-9, 3])
+        #expect(x.clamped(min: 1e-7).scalars == [1e-7, 0.5, 1e-7, 3])
+        expectGradients([awayFromZero([2, 5], seed: 4)]) { $0[0].clamped(min: 0.1) }
+    }
+
+    @Test("gatedTanh is tanh of the first half times σ of the second, along any axis", arguments: [1, 2, -1])
+    func gated(axis: Int) {
+        let x = randn([2, 4, 6], seed: 12)
+        let halves = x.split(axis: axis, sizes: [x.shape[axis < 0 ? 3 + axis : axis] / 2, x.shape[axis < 0 ? 3 + axis : axis] / 2])
+        expectClose(x.gatedTanh(axis: axis).scalars, (halves[0].tanh() * halves[1].sigmoid()).scalars, tolerance: 1e-6)
+        expectGradients([randn([2, 4, 6], seed: 13)]) { $0[0].gatedTanh(axis: axis) }
+    }
+
     @Test("gradients", arguments: [[1], [3, 7], [2, 1, 5]])
     func gradients(shape: [Int]) {
         let x = awayFromZero(shape, seed: 11)

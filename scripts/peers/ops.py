@@ -16,12 +16,32 @@ def cases():
     def linear(x, w, b):
         return F.linear(x, w, b)
 
+    def stft(x, n_fft, hop, win):
+        return torch.stft(x, n_fft, hop, win, torch.hann_window(win), center=True, pad_mode="reflect",
+                          return_complex=True)
+
+    def round_trip(x):
+        return torch.istft(stft(x, 1024, 256, 1024), 1024, 256, 1024, torch.hann_window(1024), length=8192)
+
+    def mr_stft_loss(predicted, target):
+        target = target.detach()
+        sc = mag = 0
+        for n_fft, hop, win in ((1024, 120, 600), (2048, 240, 1200), (512, 50, 240)):
+            p, t = (torch.sqrt(torch.clamp(s.real ** 2 + s.imag ** 2, min=1e-7))
+                    for s in (stft(predicted, n_fft, hop, win), stft(target, n_fft, hop, win)))
+            sc = sc + torch.linalg.norm(t - p) / torch.linalg.norm(t)
+            mag = mag + F.l1_loss(torch.log(t), torch.log(p))
+        return (sc + mag) / 3
+
     return [
         ("linear [1024,256]x[1024,256]^T+b", [[16, 64, 256], [1024, 256], [1024]], linear),
         ("linear [1024,1024]x[256,1024]^T+b", [[16, 64, 1024], [256, 1024], [256]], linear),
         ("matmul QK^T [64x(64,64)]", [[16, 4, 64, 64], [16, 4, 64, 64]], lambda q, k: q @ k.transpose(-1, -2)),
         ("conv1d 256->256 k5 T256", [[16, 256, 256], [256, 256, 5], [256]], lambda x, w, b: F.conv1d(x, w, b, padding=2)),
         ("conv1d 80->128 k3 T128", [[16, 80, 128], [128, 80, 3], [128]], lambda x, w, b: F.conv1d(x, w, b, padding=1)),
+        ("stft->istft [16,8192] n1024 h256", [[16, 8192]], round_trip),
+        ("stft [16,8192] n2048 h240 w1200", [[16, 8192]], lambda x: stft(x, 2048, 240, 1200).real),
+        ("MR-STFT loss [16,8192] PWG", [[16, 8192], [16, 8192]], mr_stft_loss),
         ("layerNorm [16,64,256]", [[16, 64, 256], [256], [256]], lambda x, w, b: F.layer_norm(x, (256,), w, b)),
         ("softmax [16,4,64,128]", [[16, 4, 64, 128]], lambda x: x.softmax(-1)),
         ("relu [16,256,256]", [[16, 256, 256]], lambda x: x.relu()),
