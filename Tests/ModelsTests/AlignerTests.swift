@@ -73,5 +73,11 @@ import Tensor
         #expect(throws: AlignmentError.tooFewFrames(utterance: 1, textLength: 5, melLength: 4)) {
             try aligner(text: text, mels: mels, textLengths: [5, 5], melLengths: [9, 4])
         }
+        #expect(throws: AlignmentError.badShapes(text: [2, 5, 4], mels: [2, 9, 2], textChannels: 4, melChannels: 3)) {
+            try aligner(text: text, mels: Tensor.zeros([2, 9, 2]), textLengths: [5, 3], melLengths: [9, 6])
+        }
+        #expect(throws: AlignmentError.badShapes(text: [5, 4], mels: [2, 9, 3], textChannels: 4, melChannels: 3)) {
+            try aligner(text: Tensor.zeros([5, 4]), mels: mels, textLengths: [5, 3], melLengths: [9, 6])
+        }
     }
 }

@@ -51,13 +51,16 @@ public final class Aligner: Module {
     /// Aligns a padded batch: `text` `[B, N, C_text]`, `mels` `[B, T, n_mels]`.
     ///
     /// - Throws: ``AlignmentError`` when the lengths do not fit the tensors, or an utterance
-    ///   has fewer frames than phonemes (MAS cannot give every phoneme a frame).
+    ///   has fewer frames than phonemes (MAS cannot give every phoneme a frame), or the
+    ///   tensors' shapes do not fit the aligner.
     public func callAsFunction(text: Tensor, mels: Tensor, textLengths: [Int], melLengths: [Int],
                                binarizationWeight: Float = 0) throws(AlignmentError) -> AlignmentOutput {
-        let shape = [text.shape[0], mels.shape[1], text.shape[1]]
-        guard text.rank == 3, mels.rank == 3, mels.shape[0] == text.shape[0] else {
-            throw .batchMismatch(textLengths: textLengths.count, melLengths: melLengths.count, shape: shape)
+        let (textChannels, melChannels) = encoder.channels
+        guard text.rank == 3, mels.rank == 3, mels.shape[0] == text.shape[0],
+              text.shape[2] == textChannels, mels.shape[2] == melChannels else {
+            throw .badShapes(text: text.shape, mels: mels.shape, textChannels: textChannels, melChannels: melChannels)
         }
+        let shape = [text.shape[0], mels.shape[1], text.shape[1]]
         try AlignmentError.check(textLengths: textLengths, melLengths: melLengths, shape: shape)
         let prior = priorWeight == 0 ? nil
             : BetaBinomialPrior.batch(textLengths: textLengths, melLengths: melLengths, maxText: shape[2], maxMel: shape[1])

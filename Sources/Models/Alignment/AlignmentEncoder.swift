@@ -34,6 +34,9 @@ public final class AlignmentEncoder: Module {
         _queryProject.wrappedValue = Conv1d(melChannels, attentionChannels, kernelSize: 1, generator: &generator)
     }
 
+    /// The input channels (text, mels) it was built for.
+    public var channels: (text: Int, mels: Int) { (keyExpand.weight.shape[1], queryExpand.weight.shape[1]) }
+
     /// The attention log-probabilities `x` `[B, T, N]` (the forward-sum loss's input) and
     /// the log of the soft attention, `logSoftmax_n(x)` (MAS's and the binarization loss's).
     ///

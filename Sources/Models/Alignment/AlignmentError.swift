@@ -3,6 +3,8 @@ public enum AlignmentError: Error, Equatable, CustomStringConvertible {
     /// An utterance has fewer mel frames than phonemes: no alignment gives every phoneme a
     /// frame. Drop it from the corpus (or use a shorter hop).
     case tooFewFrames(utterance: Int, textLength: Int, melLength: Int)
+    /// The text or mel tensor is not `[B, N, C_text]` / `[B, T, n_mels]` with the aligner's channels.
+    case badShapes(text: [Int], mels: [Int], textChannels: Int, melChannels: Int)
     /// The lengths are not one per utterance of a `[B, T, N]` tensor.
     case batchMismatch(textLengths: Int, melLengths: Int, shape: [Int])
     /// An utterance's lengths do not fit the padded batch tensor.
@@ -13,6 +15,9 @@ public enum AlignmentError: Error, Equatable, CustomStringConvertible {
         case let .tooFewFrames(b, n, t):
             "utterance \(b) of the batch has \(t) mel frames for \(n) phonemes; every phoneme needs "
                 + "at least one frame: drop such utterances from the corpus or use a shorter hop"
+        case let .badShapes(text, mels, textChannels, melChannels):
+            "the aligner takes text [batch, phonemes, \(textChannels)] and mels [batch, frames, \(melChannels)], "
+                + "got text \(text) and mels \(mels)"
         case let .batchMismatch(texts, mels, shape):
             "\(texts) text lengths and \(mels) mel lengths for attention scores of shape \(shape): "
                 + "expected [batch, frames, phonemes] and one length of each per utterance"
