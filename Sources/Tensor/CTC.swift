@@ -61,11 +61,12 @@ extension Tensor {
 
 /// The forward-backward recursion of one sequence.
 enum CTCKernel {
-    /// `log(e^a + e^b)`, exact for −∞ operands.
+    /// `log(e^a + e^b + e^c)`, exact for −∞ operands (one log, two exps).
     @inline(__always)
-    static func logAddExp(_ a: Double, _ b: Double) -> Double {
-        let m = Swift.max(a, b)
-        return m == -.infinity ? m : m + Foundation.log(Foundation.exp(a - m) + Foundation.exp(b - m))
+    static func logSumExp(_ a: Double, _ b: Double, _ c: Double = -.infinity) -> Double {
+        let m = Swift.max(a, b, c)
+        guard m > -.infinity else { return m }
+        return m + Foundation.log(Foundation.exp(a - m) + Foundation.exp(b - m) + Foundation.exp(c - m))
     }
 
     /// The loss of one sequence (0 if impossible); writes `∂loss/∂y` into `gradient` rows
@@ -83,16 +84,15 @@ enum CTCKernel {
         alpha[0] = emission(0, 0)
         if states > 1 { alpha[1] = emission(0, 1) }
         for t in 1..<frames {
+            let previous = (t - 1) * states
             for s in 0..<states {
-                var total = alpha[(t - 1) * states + s]
-                if s >= 1 { total = logAddExp(total, alpha[(t - 1) * states + s - 1]) }
-                if skips[s] { total = logAddExp(total, alpha[(t - 1) * states + s - 2]) }
+                let total = logSumExp(alpha[previous + s], s >= 1 ? alpha[previous + s - 1] : -.infinity,
+                                      skips[s] ? alpha[previous + s - 2] : -.infinity)
                 alpha[t * states + s] = total == -.infinity ? total : total + emission(t, s)
             }
         }
         let last = (frames - 1) * states
-        let logLikelihood = states > 1 ? logAddExp(alpha[last + states - 1], alpha[last + states - 2])
-                                       : alpha[last]
+        let logLikelihood = logSumExp(alpha[last + states - 1], states > 1 ? alpha[last + states - 2] : -.infinity)
         guard logLikelihood > -.infinity else { return 0 }
         guard let gradient else { return Float(-logLikelihood) }
 
@@ -100,10 +100,10 @@ enum CTCKernel {
         beta[last + states - 1] = emission(frames - 1, states - 1)
         if states > 1 { beta[last + states - 2] = emission(frames - 1, states - 2) }
         for t in stride(from: frames - 2, through: 0, by: -1) {
+            let next = (t + 1) * states
             for s in 0..<states {
-                var total = beta[(t + 1) * states + s]
-                if s + 1 < states { total = logAddExp(total, beta[(t + 1) * states + s + 1]) }
-                if s + 2 < states && skips[s + 2] { total = logAddExp(total, beta[(t + 1) * states + s + 2]) }
+                let total = logSumExp(beta[next + s], s + 1 < states ? beta[next + s + 1] : -.infinity,
+                                      s + 2 < states && skips[s + 2] ? beta[next + s + 2] : -.infinity)
                 beta[t * states + s] = total == -.infinity ? total : total + emission(t, s)
             }
         }
