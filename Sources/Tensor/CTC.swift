@@ -1,0 +1,119 @@
+import Foundation
+
+extension Tensor {
+    /// Connectionist temporal classification loss per sequence (Graves et al. 2006;
+    /// `torch.nn.functional.ctc_loss(reduction: "none", zero_infinity: true)`): the negative
+    /// log of the total probability of all frame-level paths that collapse to the target.
+    ///
+    /// `self` holds log-probabilities `y` `[B, T, C]` (normally a log-softmax over classes);
+    /// sequence `b` uses its first `inputLengths[b]` frames and has target `l` (classes other
+    /// than `blank`). With the extended target `l′ = (blank, l₁, blank, l₂, …, l_L, blank)`,
+    /// `S = 2L + 1`, the forward-backward recursion runs in log space (Double):
+    /// ```
+    /// α₀(0) = y₀(blank),  α₀(1) = y₀(l₁)
+    /// α_t(s) = y_t(l′ₛ) + logΣexp(α_{t−1}(s), α_{t−1}(s−1), α_{t−1}(s−2) if l′ₛ ≠ blank, l′ₛ ≠ l′ₛ₋₂)
+    /// β likewise from the last frame, emissions included
+    /// loss_b = −logΣexp(α_{T−1}(S−1), α_{T−1}(S−2))
+    /// ∂loss_b/∂y_t(k) = −Σ_{s: l′ₛ = k} exp(α_t(s) + β_t(s) − y_t(k) + loss_b)     (t < T_b)
+    /// ```
+    /// The gradient is the true one for any `y` (PyTorch's own backward returns
+    /// `exp(y) − γ`, which equals this only after a log-softmax's backward). A sequence too
+    /// short for its target has an infinite loss: it counts as 0 with no gradient, like
+    /// `zero_infinity`. Cost O(B·T·L); sequences run in parallel.
+    ///
+    /// - Returns: the losses `[B]`.
+    public func ctcLoss(targets: [[Int]], inputLengths: [Int], blank: Int = 0) -> Tensor {
+        tensorCheck(rank == 3, "ctcLoss: log-probabilities must be [batch, frames, classes], got \(shape)")
+        let (batch, frames, classes) = (shape[0], shape[1], shape[2])
+        tensorCheck(targets.count == batch && inputLengths.count == batch,
+                    "ctcLoss: \(targets.count) targets and \(inputLengths.count) lengths for a batch of \(batch)")
+        tensorCheck(0 <= blank && blank < classes, "ctcLoss: blank \(blank) is not a class of \(classes)")
+        for (b, target) in targets.enumerated() {
+            tensorCheck(0 <= inputLengths[b] && inputLengths[b] <= frames,
+                        "ctcLoss: sequence \(b) has \(inputLengths[b]) frames, the tensor \(frames)")
+            tensorCheck(target.allSatisfy { 0 <= $0 && $0 < classes && $0 != blank },
+                        "ctcLoss: target \(b) has a label that is the blank or not one of \(classes) classes")
+        }
+        let wantsGradient = GradMode.isEnabled && requiresGrad
+        let losses = Tensor.zeros([batch])
+        let gradient = wantsGradient ? Tensor.zeros(shape) : nil
+        let y = data, lossData = losses.data, gradData = gradient?.data
+        Parallel.forChunks(batch, minimumChunk: 1) { _, range in
+            for b in range {
+                let offset = b * frames * classes
+                lossData[b] = CTCKernel.sequence(y + offset, classes: classes, frames: inputLengths[b],
+                                                 target: targets[b], blank: blank,
+                                                 gradient: gradData.map { $0 + offset })
+            }
+        }
+        return Tensor.record(losses, op: "ctcLoss", inputs: [self]) { _, g in
+            guard let gradient else { return [nil] }
+            let out = gradient.copy()
+            let frameValues = frames * classes
+            for b in 0..<batch {
+                let scale = g.data[b]
+                for i in 0..<frameValues { out.data[b * frameValues + i] *= scale }
+            }
+            return [out]
+        }
+    }
+}
+
+/// The forward-backward recursion of one sequence.
+enum CTCKernel {
+    /// `log(e^a + e^b + e^c)`, exact for −∞ operands (one log, two exps).
+    @inline(__always)
+    static func logSumExp(_ a: Double, _ b: Double, _ c: Double = -.infinity) -> Double {
+        let m = Swift.max(a, b, c)
+        guard m > -.infinity else { return m }
+        return m + Foundation.log(Foundation.exp(a - m) + Foundation.exp(b - m) + Foundation.exp(c - m))
+    }
+
+    /// The loss of one sequence (0 if impossible); writes `∂loss/∂y` into `gradient` rows
+    /// `0..<frames` when given (already zero).
+    static func sequence(_ y: UnsafePointer<Float>, classes: Int, frames: Int, target: [Int], blank: Int,
+                         gradient: UnsafeMutablePointer<Float>?) -> Float {
+        let states = 2 * target.count + 1
+        guard frames > 0 else { return 0 }
+        let label = (0..<states).map { $0 % 2 == 0 ? blank : target[$0 / 2] }
+        // Whether state s may be entered from s − 2 (skipping a blank between two different labels).
+        let skips = (0..<states).map { $0 >= 2 && label[$0] != blank && label[$0] != label[$0 - 2] }
+        func emission(_ t: Int, _ s: Int) -> Double { Double(y[t * classes + label[s]]) }
+
+        var alpha = [Double](repeating: -.infinity, count: frames * states)
+        alpha[0] = emission(0, 0)
+        if states > 1 { alpha[1] = emission(0, 1) }
+        for t in 1..<frames {
+            let previous = (t - 1) * states
+            for s in 0..<states {
+                let total = logSumExp(alpha[previous + s], s >= 1 ? alpha[previous + s - 1] : -.infinity,
+                                      skips[s] ? alpha[previous + s - 2] : -.infinity)
+                alpha[t * states + s] = total == -.infinity ? total : total + emission(t, s)
+            }
+        }
+        let last = (frames - 1) * states
+        let logLikelihood = logSumExp(alpha[last + states - 1], states > 1 ? alpha[last + states - 2] : -.infinity)
+        guard logLikelihood > -.infinity else { return 0 }
+        guard let gradient else { return Float(-logLikelihood) }
+
+        var beta = [Double](repeating: -.infinity, count: frames * states)
+        beta[last + states - 1] = emission(frames - 1, states - 1)
+        if states > 1 { beta[last + states - 2] = emission(frames - 1, states - 2) }
+        for t in stride(from: frames - 2, through: 0, by: -1) {
+            let next = (t + 1) * states
+            for s in 0..<states {
+                let total = logSumExp(beta[next + s], s + 1 < states ? beta[next + s + 1] : -.infinity,
+                                      s + 2 < states && skips[s + 2] ? beta[next + s + 2] : -.infinity)
+                beta[t * states + s] = total == -.infinity ? total : total + emission(t, s)
+            }
+        }
+        for t in 0..<frames {
+            for s in 0..<states {
+                let path = alpha[t * states + s] + beta[t * states + s] - emission(t, s) - logLikelihood
+                // Unreachable states give −∞ (or NaN from −∞ − −∞): no share of the gradient.
+                if path > -.infinity { gradient[t * classes + label[s]] -= Float(Foundation.exp(path)) }
+            }
+        }
+        return Float(-logLikelihood)
+    }
+}
