@@ -93,6 +93,14 @@ private struct VocosFixture {
         #expect(try vocoder(mel: mel.slice(axis: 1, 0 ..< 1), length: 4).shape == [2, 4])
     }
 
+    @Test func theConfigRoundTripsThroughJSONAndLayerScaleDefaultsToOneOverLayers() throws {
+        let config = VocosConfig(nMels: 16, dim: 32, intermediate: 64, layers: 4, nFFT: 64, hop: 16)
+        let decoded = try JSONDecoder().decode(VocosConfig.self, from: JSONEncoder().encode(config))
+        #expect(decoded == config)
+        #expect(decoded.layerScale == 0.25)
+        #expect(VocosConfig(layerScaleInit: 0.1).layerScale == 0.1)
+    }
+
     @Test func badMelsAndSizesAreRefusedWithTheirReason() throws {
         var generator = SplitMix64(seed: 2)
         let vocoder = try VocosVocoder(config: VocosConfig(nMels: 4, dim: 8, intermediate: 16, layers: 1, nFFT: 16, hop: 4),
