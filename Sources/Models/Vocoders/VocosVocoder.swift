@@ -104,8 +104,8 @@ public final class ISTFTHead: Module {
 /// `head.out.weight`, …), so its checkpoints' tensors load where the sizes match.
 ///
 /// One difference from Vocos: the inverse STFT is FunAudio's ``istft(real:imag:nFFT:hop:winLength:center:length:)``
-/// with `center` (librosa's and `torch.istft`'s convention, the exact inverse of FunAudio's
-/// STFT and of the mels' analysis), not Vocos' default "same" padding. Frame `t` is centred on
+/// with `center` (librosa's and `torch.istft`'s convention: the exact inverse of FunAudio's
+/// STFT, framed as its mel analysis is), not Vocos' default "same" padding. Frame `t` is centred on
 /// sample `t·hop`, and `T` frames give `(T − 1)·hop` samples unless `length` says otherwise
 /// (a mel of `L` samples analysed with `center` has `1 + L/hop` frames: pass `length: L`).
 ///
