@@ -5,11 +5,7 @@ import Testing
 /// `AudioFile.encode` gives in memory the bytes `AudioFile.write` puts in a file, so a run can
 /// store its audio without a temporary file.
 @Suite final class InMemoryAudioTests {
-    let folder: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("funaudio-memory-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }()
+    let folder = scratchFolder("memory")
     /// Half a second of a tone that clips (1.2 > 1), to check clipping survives the encoder too.
     let tone = Waveform(samples: (0..<11025).map { Float(1.2 * sin(Double($0) * 0.05)) }, sampleRate: 22050)
 

@@ -4,11 +4,7 @@ import Testing
 
 /// Output files hold what their name says, whole or not at all.
 @Suite final class OutputFileTests {
-    let folder: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("funaudio-output-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }()
+    let folder = scratchFolder("output")
     let tone = Waveform(samples: (0..<8000).map { Float(0.5 * sin(Double($0) * 0.1)) }, sampleRate: 16000)
 
     deinit { try? FileManager.default.removeItem(at: folder) }
