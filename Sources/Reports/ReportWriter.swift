@@ -111,10 +111,14 @@ public struct ReportWriter: Sendable {
 
 /// The Mustache templates and static assets in `Sources/Reports/Templates`.
 enum Templates {
-    static let directory: URL? = Bundle.module.url(forResource: "Templates", withExtension: nil)
+    /// SwiftPM's `Bundle.module` stops the process when it cannot open the resource bundle,
+    /// which happens when the user running funaudio may not read the folder it is installed
+    /// in: that is checked first, so it is an error naming the folder, not a crash.
+    static let directory: URL? = FileManager.default.isReadableFile(atPath: Bundle.main.bundlePath)
+        ? Bundle.module.url(forResource: "Templates", withExtension: nil) : nil
 
     static func library() throws -> MustacheLibrary {
-        guard let directory else { throw ReportError.templatesMissing(path: Bundle.module.bundlePath) }
+        guard let directory else { throw ReportError.templatesMissing(path: Bundle.main.bundlePath) }
         var library = MustacheLibrary()
         for name in ["run", "compare", "index", "chart", "media", "head"] {
             let url = directory.appendingPathComponent(name + ".mustache")

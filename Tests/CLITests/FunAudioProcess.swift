@@ -11,6 +11,22 @@ struct FunAudioProcess {
         return bundle.deletingLastPathComponent().appendingPathComponent("funaudio")
     }()
 
+    /// A copy of the binary and its resource bundles in a folder every user may read: the
+    /// checkout (a fresh clone in a 0700 temporary folder, say) may be closed to `nobody`.
+    static let executableForAnyUser: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("funaudio-cli-bin-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o755])
+        let build = executable.deletingLastPathComponent()
+        let resources = ((try? FileManager.default.contentsOfDirectory(atPath: build.path)) ?? [])
+            .filter { $0.hasSuffix(".resources") && !$0.contains("Tests") }
+        for name in ["funaudio"] + resources {
+            try? FileManager.default.copyItem(at: build.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        _ = try? Process.run(URL(fileURLWithPath: "/bin/chmod"), arguments: ["-R", "a+rX", folder.path]).waitUntilExit()
+        return folder.appendingPathComponent("funaudio")
+    }()
+
     let process = Process()
     private let outputFile: URL
 
@@ -28,7 +44,8 @@ struct FunAudioProcess {
             process.arguments = ["-c", "ulimit -f \(fileSizeLimit) && exec \"$0\" \"$@\"", Self.executable.path] + arguments
         } else if asNobody {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Self.executable.path] + arguments
+            process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Self.executableForAnyUser.path]
+                + arguments
         } else {
             process.executableURL = Self.executable
             process.arguments = arguments
