@@ -107,12 +107,14 @@ public enum BuiltInCorpus {
 
     /// The sentences of `Resources/sentences.txt` (comment lines removed).
     public static func sentences() throws -> [String] {
-        // `Bundle.module` stops the process when the install folder is unreadable: check first.
-        guard FileManager.default.isReadableFile(atPath: Bundle.main.bundlePath),
+        // `Bundle.main` and `Bundle.module` stop the process when the install folder is
+        // unreadable (as in Reports' `Templates`): check first.
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        guard FileManager.default.isReadableFile(atPath: URL(fileURLWithPath: executable).deletingLastPathComponent().path),
               let url = Bundle.module.url(forResource: "sentences", withExtension: "txt"),
               let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw CorpusError(message: "the built-in sentence list (Data/Resources/sentences.txt) is missing "
-                + "from the build or unreadable in \(Bundle.main.bundlePath); rebuild FunAudio or run it as a user who may read that folder")
+                + "from the build or unreadable in \(URL(fileURLWithPath: executable).deletingLastPathComponent().path); rebuild FunAudio or run it as a user who may read that folder")
         }
         return text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map(String.init)
     }

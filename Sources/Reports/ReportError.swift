@@ -14,7 +14,7 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .templatesMissing(let path):
-            "report templates not found at \(path): the Reports resource bundle is missing; rebuild FunAudio"
+            "report templates not found at \(path): the Reports resource bundle is missing or this user may not read that folder; rebuild FunAudio or run it as a user who may"
         case .templateInvalid(let name, let reason):
             "report template \(name).mustache does not parse: \(reason)"
         case .cannotWrite(let path, let reason):

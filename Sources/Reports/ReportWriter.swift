@@ -111,14 +111,18 @@ public struct ReportWriter: Sendable {
 
 /// The Mustache templates and static assets in `Sources/Reports/Templates`.
 enum Templates {
-    /// SwiftPM's `Bundle.module` stops the process when it cannot open the resource bundle,
-    /// which happens when the user running funaudio may not read the folder it is installed
-    /// in: that is checked first, so it is an error naming the folder, not a crash.
-    static let directory: URL? = FileManager.default.isReadableFile(atPath: Bundle.main.bundlePath)
+    /// The folder of the running executable, where SwiftPM puts resource bundles.
+    static let executableFolder = ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        .map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }) ?? ""
+
+    /// Foundation's `Bundle.main` and SwiftPM's `Bundle.module` stop the process when the
+    /// user running funaudio may not read the folder it is installed in: that is checked
+    /// first, so it is an error naming the folder, not a crash.
+    static let directory: URL? = FileManager.default.isReadableFile(atPath: executableFolder)
         ? Bundle.module.url(forResource: "Templates", withExtension: nil) : nil
 
     static func library() throws -> MustacheLibrary {
-        guard let directory else { throw ReportError.templatesMissing(path: Bundle.main.bundlePath) }
+        guard let directory else { throw ReportError.templatesMissing(path: executableFolder) }
         var library = MustacheLibrary()
         for name in ["run", "compare", "index", "chart", "media", "head"] {
             let url = directory.appendingPathComponent(name + ".mustache")
