@@ -74,6 +74,6 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time FunAudio against its Python peers and print the ratios.",
         subcommands: [BenchTrain.self, BenchOps.self, BenchDSP.self, BenchTracking.self, BenchReport.self,
-                      BenchBERT.self]
+                      BenchBERT.self, BenchAlign.self]
     )
 }
