@@ -1,8 +1,9 @@
 import Foundation
 
-/// Activations: ReLU, sigmoid, GELU (erf and tanh forms), WaveNet's gated tanh.
+/// Activations: ReLU, leaky ReLU, sigmoid, GELU (erf and tanh forms), WaveNet's gated tanh.
 /// ```
 /// relu:      y = max(x, 0)                 ∂x = g·[x > 0]
+/// leakyRelu: y = x if x > 0 else a·x       ∂x = g·(x > 0 ? 1 : a)      (a ≥ 0)
 /// sigmoid:   y = σ(x) = 1/(1 + e⁻ˣ)        ∂x = g·y(1 − y)
 /// gelu:      y = x·Φ(x) = ½x(1 + erf(x/√2))
 ///            ∂x = g·(Φ(x) + x·φ(x)),  φ(x) = e^(−x²/2)/√(2π)
@@ -16,6 +17,25 @@ extension Tensor {
         let out = Kernels.map(ReluFn.self, self)
         return Tensor.record(out, op: "relu", inputs: [self]) { y, g in
             [BinaryKernel.apply(ReluGrad.self, g, y, op: "relu backward")]
+        }
+    }
+
+    /// Leaky ReLU with negative slope `slope` (the GAN discriminators' 0.1 or 0.2).
+    public func leakyRelu(_ slope: Float) -> Tensor {
+        tensorCheck(slope >= 0, "leakyRelu: slope \(slope) must not be negative")
+        let out = Tensor(uninitialized: shape)
+        let (x, y) = (data, out.data)
+        Parallel.forRanges(count, minimumPerThread: 1 << 15) { r in
+            for i in r { y[i] = x[i] > 0 ? x[i] : slope * x[i] }
+        }
+        return Tensor.record(out, op: "leakyRelu", inputs: [self]) { out, g in
+            // y > 0 exactly when x > 0 (for a slope ≥ 0), so the output decides the branch.
+            let dx = Tensor(uninitialized: out.shape)
+            let (yd, gd, d) = (out.data, g.data, dx.data)
+            Parallel.forRanges(out.count, minimumPerThread: 1 << 15) { r in
+                for i in r { d[i] = yd[i] > 0 ? gd[i] : slope * gd[i] }
+            }
+            return [dx]
         }
     }
 

@@ -27,7 +27,31 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     let geometry = ConvGeometry(channels: cin, length: length, kernel: kernel, stride: stride,
                                 padding: padding, dilation: dilation, op: "conv1d of \(x.shape)")
     if let bias { tensorCheck(bias.shape == [cout], "conv1d: bias \(bias.shape) should be [\(cout)]") }
-    let outLength = geometry.outLength, rowsK = cin * kernel, columns = batch * outLength
+    return columnConvolution(x, weight: weight, bias: bias, groups: groups, geometry: geometry,
+                             outShape: [batch, cout, geometry.outLength], op: "conv1d")
+}
+
+/// What ``columnConvolution(_:weight:bias:groups:geometry:outShape:op:)`` needs of a
+/// convolution's index map: the column matrix's rows per channel and columns per batch item,
+/// and the gather (im2col) and its adjoint (col2im) for one item.
+protocol ColumnGeometry {
+    /// Kernel taps per input channel: rows of the column matrix per channel.
+    var taps: Int { get }
+    /// Input values per channel of one item.
+    var inCount: Int { get }
+    /// Output positions of one item: columns of the column matrix per item.
+    var outCount: Int { get }
+    func im2col(_ x: UnsafePointer<Float>, into col: UnsafeMutablePointer<Float>, ld: Int)
+    func col2im(_ col: UnsafePointer<Float>, ld: Int, addingInto x: UnsafeMutablePointer<Float>)
+}
+
+/// The GEMMs of conv1d and conv2d (see the formulas above), for any ``ColumnGeometry``: `x`
+/// `[B, Cin, …]`, `weight` `[Cout, Cin/G, …taps]`, output `outShape` = `[B, Cout, …]`.
+func columnConvolution<G: ColumnGeometry>(_ x: Tensor, weight: Tensor, bias: Tensor?, groups: Int,
+                                          geometry: G, outShape: [Int], op: String) -> Tensor {
+    let (batch, cin, cout) = (x.shape[0], x.shape[1], weight.shape[0])
+    let (inCount, outLength) = (geometry.inCount, geometry.outCount)
+    let rowsK = cin * geometry.taps, columns = batch * outLength
     let groupOut = cout / groups, groupK = rowsK / groups
     /// `body(g)` for every group, split over cores when OpenBLAS would run each on one thread.
     func eachGroup(_ body: (Int) -> Void) {
@@ -42,7 +66,7 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     }
     let cols = Tensor(uninitialized: [rowsK, columns])
     for b in 0..<batch {
-        geometry.im2col(x.data + b * cin * length, into: cols.data + b * outLength, ld: columns)
+        geometry.im2col(x.data + b * cin * inCount, into: cols.data + b * outLength, ld: columns)
     }
     let y2 = Tensor(uninitialized: [cout, columns])
     if let bias { for o in 0..<cout { (y2.data + o * columns).update(repeating: bias.data[o], count: columns) } }
@@ -50,10 +74,10 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         gemm(weight.data + g * groupOut * groupK, cols.data + g * groupK * columns, y2.data + g * groupOut * columns,
              m: groupOut, n: columns, k: groupK, beta: bias == nil ? 0 : 1)
     }
-    let out = BatchColumns.split(y2, batch: batch)
+    let out = BatchColumns.split(y2, batch: batch).reshaped(outShape)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return Tensor.record(out, op: "conv1d", inputs: inputs) { _, g in
-        let g2 = BatchColumns.join(g)
+    return Tensor.record(out, op: op, inputs: inputs) { _, g in
+        let g2 = BatchColumns.join(g.reshaped([batch, cout, outLength]))
         var dx: Tensor?, dw: Tensor?
         if x.requiresGrad {
             let dcol = Tensor(uninitialized: [rowsK, columns])
@@ -63,7 +87,7 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
             }
             let dxT = Tensor.zeros(x.shape)
             for b in 0..<batch {
-                geometry.col2im(dcol.data + b * outLength, ld: columns, addingInto: dxT.data + b * cin * length)
+                geometry.col2im(dcol.data + b * outLength, ld: columns, addingInto: dxT.data + b * cin * inCount)
             }
             dx = dxT
         }
@@ -156,8 +180,9 @@ public func convTranspose1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     }
 }
 
-/// The index geometry shared by im2col and col2im.
-struct ConvGeometry {
+/// The index geometry of a 1-D convolution, shared by im2col and col2im (and by each axis of
+/// a 2-D one).
+struct ConvGeometry: ColumnGeometry {
     let channels, length, kernel, stride, padding, dilation, outLength: Int
 
     init(channels: Int, length: Int, kernel: Int, stride: Int, padding: Int, dilation: Int, op: String) {
@@ -168,6 +193,10 @@ struct ConvGeometry {
         outLength = (length + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1
         tensorCheck(outLength > 0, "\(op): kernel \(kernel) with dilation \(dilation) is longer than the padded input (\(length) + 2·\(padding))")
     }
+
+    var taps: Int { kernel }
+    var inCount: Int { length }
+    var outCount: Int { outLength }
 
     /// The output positions `t` whose tap `k` reads inside the input: `0 ≤ t·s + k·d − p < length`.
     @inline(__always)

@@ -25,4 +25,14 @@ import Tensor
         #expect(conv.namedParameters().map(\.name) == ["weight", "bias"])
         #expect(conv.weight.shape == [128, 80, 3])
     }
+
+    @Test func conv2dHasPyTorchsShapesNamesAndInitialBound() {
+        var generator = SplitMix64(seed: 1)
+        let conv = Conv2d(2, 8, kernelSize: (3, 9), stride: (1, 2), padding: (1, 4), generator: &generator)
+        #expect(conv.namedParameters().map(\.name) == ["weight", "bias"])
+        #expect(conv.weight.shape == [8, 2, 3, 9])
+        let bound = 1 / Float(2 * 3 * 9).squareRoot()
+        #expect(conv.weight.scalars.allSatisfy { abs($0) <= bound } && conv.weight.scalars.map(abs).max()! > 0.8 * bound)
+        #expect(conv(Tensor.zeros([2, 2, 5, 16])).shape == [2, 8, 5, 8])
+    }
 }

@@ -46,6 +46,12 @@ struct UnaryMathTests {
         expectGradients([randn([2, 4, 6], seed: 13)]) { $0[0].gatedTanh(axis: axis) }
     }
 
+    @Test("leakyRelu keeps positives and scales negatives by the slope")
+    func leaky() {
+        #expect(Tensor([-2, -0.5, 0, 3]).leakyRelu(0.1).scalars == [-0.2, -0.05, 0, 3])
+        #expect(Tensor([-2, 3]).leakyRelu(0).scalars == Tensor([-2, 3]).relu().scalars)
+    }
+
     @Test("gradients", arguments: [[1], [3, 7], [2, 1, 5]])
     func gradients(shape: [Int]) {
         let x = awayFromZero(shape, seed: 11)
@@ -53,6 +59,7 @@ struct UnaryMathTests {
         expectGradients([x]) { $0[0].tanh() }
         expectGradients([x]) { $0[0].sigmoid() }
         expectGradients([x]) { $0[0].relu() }
+        expectGradients([x]) { $0[0].leakyRelu(0.1) }
         expectGradients([x]) { $0[0].gelu() }
         expectGradients([x]) { $0[0].geluTanh() }
         expectGradients([x]) { ($0[0] * $0[0] + 0.5).log() }

@@ -2,7 +2,7 @@ import Tensor
 
 /// One analysis resolution of ``multiResolutionSTFTLoss(_:_:resolutions:)``: `winLength ≤ nFFT`
 /// samples of periodic Hann window, zero-padded to `nFFT` in the middle (as `torch.stft` does).
-public struct STFTResolution: Sendable, Equatable {
+public struct STFTResolution: Codable, Sendable, Equatable {
     public let nFFT: Int, hop: Int, winLength: Int
 
     public init(nFFT: Int, hop: Int, winLength: Int) {
@@ -40,7 +40,7 @@ public func multiResolutionSTFTLoss(_ predicted: Tensor, _ target: Tensor,
     nnCheck(!resolutions.isEmpty, "multiResolutionSTFTLoss: no resolution given")
     var sc: Tensor?, mag: Tensor?
     for r in resolutions {
-        let p = magnitude(predicted, r), t = magnitude(target, r)
+        let p = stftMagnitude(predicted, resolution: r), t = stftMagnitude(target, resolution: r)
         let d = t - p
         let convergence = (d * d).sum().sqrt() / (t * t).sum().sqrt()
         let logDistance = (t.log() - p.log()).abs().mean()
@@ -54,8 +54,9 @@ public func multiResolutionSTFTLoss(_ predicted: Tensor, _ target: Tensor,
     return loss
 }
 
-/// `√max(re² + im², 1e-7)` of `x`'s STFT at resolution `r`, `[B, frames, bins]`.
-private func magnitude(_ x: Tensor, _ r: STFTResolution) -> Tensor {
+/// `√max(re² + im², 1e-7)` of `x`'s STFT at resolution `r`, `[B, frames, bins]`: the floor keeps
+/// the gradient finite where a bin is silent (PWG's clamp; spectrogram discriminators share it).
+public func stftMagnitude(_ x: Tensor, resolution r: STFTResolution) -> Tensor {
     let (re, im) = stft(x, nFFT: r.nFFT, hop: r.hop, winLength: r.winLength)
     return (re * re + im * im).clamped(min: 1e-7).sqrt()
 }
