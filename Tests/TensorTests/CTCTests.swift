@@ -19,4 +19,41 @@ struct CTCTests {
         expectGradients([y]) { $0[0].ctcLoss(targets: [[1, 2], [3, 3]], inputLengths: [5, 4]) }
         expectGradients([y]) { $0[0].logSoftmax().ctcLoss(targets: [[2, 1, 3], []], inputLengths: [5, 3]) }
     }
+
+    @Test("the scaled recursion equals the log-domain one, and an underflowing forced path falls back to it")
+    func scaledEqualsLogDomain() {
+        func both(_ y: [Float], classes: Int, frames: Int, target: [Int]) -> (scaled: (Float?, [Float]), log: (Float, [Float])) {
+            var scaledGradient = [Float](repeating: 0, count: y.count), logGradient = scaledGradient
+            let scaled = y.withUnsafeBufferPointer { p in
+                scaledGradient.withUnsafeMutableBufferPointer { g in
+                    CTCKernel.scaledSequence(p.baseAddress!, classes: classes, frames: frames, target: target, blank: 0,
+                                             gradient: g.baseAddress!)
+                }
+            }
+            let log = y.withUnsafeBufferPointer { p in
+                logGradient.withUnsafeMutableBufferPointer { g in
+                    CTCKernel.logDomainSequence(p.baseAddress!, classes: classes, frames: frames, target: target, blank: 0,
+                                                gradient: g.baseAddress!)
+                }
+            }
+            return ((scaled, scaledGradient), (log, logGradient))
+        }
+        // 40 frames, 12 phonemes + blank, log-probabilities as the forward-sum gives them.
+        let y = randn([40, 13], seed: 7).logSoftmax().scalars
+        let random = both(y, classes: 13, frames: 40, target: Array(1...12))
+        #expect(abs(random.scaled.0! - random.log.0) <= 1e-4 * abs(random.log.0))
+        expectClose(random.scaled.1, random.log.1, tolerance: 1e-5)
+
+        // Three frames for three phonemes: the one path goes through an emission 2000 nats below
+        // its frame's best, which underflows when scaled; the log domain still counts it.
+        var forced = [Float](repeating: 0, count: 3 * 4)
+        forced[1 * 4 + 2] = -2000
+        let underflow = both(forced, classes: 4, frames: 3, target: [1, 2, 3])
+        #expect(underflow.scaled.0 == nil)
+        let y2 = Tensor(forced, shape: [1, 3, 4], requiresGrad: true)
+        let loss = y2.ctcLoss(targets: [[1, 2, 3]], inputLengths: [3])
+        #expect(loss.scalars == [underflow.log.0] && underflow.log.0 == 2000)
+        loss.backward()
+        #expect(y2.grad!.scalars == underflow.log.1)
+    }
 }
