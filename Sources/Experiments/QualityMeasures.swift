@@ -69,27 +69,18 @@ extension CellLibrary {
     func measureSynthesis(_ result: Synthesizer.Result, sentence: String, n: Int, speaker: BuiltInCorpus.Speaker,
                           synthesizer: Synthesizer, index: Int, context: RunContext) throws -> (mel: LogMel, samples: [Float]) {
         let features = synthesizer.model.config.features
-        let rendering = try BuiltInCorpus.render(sentence, speaker: speaker, sampleRate: features.sampleRate)
-        let target = try features.logMel(rendering.waveform.samples)
-        let distance = try features.distance(of: result.samples, from: target, recording: rendering.waveform.samples)
-        let ms = features.millisecondsPerFrame
+        let rendering = try BuiltInCorpus.render(sentence, speaker: speaker, sampleRate: features.sampleRate).samples
+        let target = try features.logMel(rendering)
+        let distance = try features.distance(of: result.samples, from: target, recording: rendering)
         let melMCD = try features.cepstralDistortion()(result.mel.spectrogram, target.spectrogram).decibels
-        var values = ["mcd": melMCD,
-                      "mcd_vocoded": distance.mcd.decibels,
-                      "total_duration_error_ms": Double(abs(result.mel.frames - target.frames)) * ms]
+        var values = ["mcd": melMCD, "mcd_vocoded": distance.mcd.decibels,
+                      "total_duration_error_ms": Double(abs(result.mel.frames - target.frames)) * features.millisecondsPerFrame]
         if let f0 = distance.f0 {
             if f0.bothVoiced > 0 { values["f0_rmse_hz"] = f0.rmseHz }
             values["vuv_error"] = f0.voicingErrorRate
             values["vuv_f1"] = f0.voicingF1
         }
-        // Phoneme by phoneme only when the synthesiser read the very phonemes espeak-ng spoke.
-        if result.skippedSymbols.isEmpty, try synthesizer.symbols(sentence) == rendering.symbols {
-            let perFrame = Double(features.settings.hopLength) * Double(rendering.espeakRate) / Double(features.sampleRate)
-            let truth = FrameDurations.from(samples: rendering.sampleDurations, samplesPerFrame: perFrame, frameCount: target.frames)
-            values["duration_error_ms"] = zip(result.durations, truth).map { Double(abs($0 - $1)) }.reduce(0, +)
-                / Double(max(1, truth.count)) * ms
-        }
         for (name, value) in values { context.run.record(.evaluation("synth", name), step: n, value: value, cell: index) }
-        return (target, rendering.waveform.samples)
+        return (target, rendering)
     }
 }
