@@ -27,7 +27,10 @@ public struct VoicingRule: Sendable, Equatable {
 
 /// Pitch errors of a prediction against a target (issues 12, 17: judging any vocoder or
 /// acoustic model by its F0), frame by frame over the first `frames` = min of the two
-/// lengths. With V = voiced in both, `vT`/`vP` the voicing of target/prediction:
+/// lengths, or over the frame pairs of a DTW path when the two differ in timing (a
+/// synthesised sentence against its recording: ``MelCepstralDistortion/Result/path``, the
+/// pitch tracks having the mel's hop). With t running over the pairs, V = voiced in both,
+/// `vT`/`vP` the voicing of target/prediction:
 ///
 ///     F0 RMSE (Hz)    = sqrt( (1/|V|) Σ_{t∈V} (f0P(t) - f0T(t))² )
 ///     F0 RMSE (cents) = sqrt( (1/|V|) Σ_{t∈V} (1200·log2(f0P(t)/f0T(t)))² )
@@ -51,19 +54,29 @@ public struct F0Comparison: Sendable, Equatable {
 
     public init(prediction: PitchTrack, target: PitchTrack, voicing: VoicingRule = VoicingRule()) throws {
         let frames = min(prediction.frames, target.frames)
+        try self.init(prediction: prediction, target: target,
+                      pairs: (0..<frames).map { FramePair(prediction: $0, target: $0) }, voicing: voicing)
+    }
+
+    /// Compares the frames that `pairs` match (pairs beyond either track's end are skipped:
+    /// a path measured on mels may run a frame past a re-analysed waveform).
+    public init(prediction: PitchTrack, target: PitchTrack, pairs: [FramePair], voicing: VoicingRule = VoicingRule()) throws {
+        let pairs = pairs.filter { $0.prediction >= 0 && $0.prediction < prediction.frames && $0.target >= 0 && $0.target < target.frames }
+        let frames = pairs.count
         guard frames > 0 else {
             throw AudioError("F0 comparison needs non-empty pitch tracks, got \(prediction.frames) prediction and \(target.frames) target frames")
         }
         let vP = prediction.voiced(by: voicing), vT = target.voiced(by: voicing)
         var both = 0, fp = 0, fn = 0
         var hz = 0.0, cents = 0.0, periodicity = 0.0
-        for t in 0..<frames {
-            let p = Double(min(prediction.aperiodicity[t], 1)), q = Double(min(target.aperiodicity[t], 1))
+        for pair in pairs {
+            let i = pair.prediction, t = pair.target
+            let p = Double(min(prediction.aperiodicity[i], 1)), q = Double(min(target.aperiodicity[t], 1))
             periodicity += (p - q) * (p - q)     // (1-p) - (1-q) = q - p
-            switch (vP[t], vT[t]) {
+            switch (vP[i], vT[t]) {
             case (true, true):
                 both += 1
-                let f = Double(prediction.f0[t]), g = Double(target.f0[t])
+                let f = Double(prediction.f0[i]), g = Double(target.f0[t])
                 hz += (f - g) * (f - g)
                 let c = 1200 * log2(f / g)
                 cents += c * c

@@ -1,4 +1,5 @@
 import Audio
+import Data
 import Foundation
 import Models
 import Reports
@@ -97,17 +98,23 @@ struct CellLibrary {
         let model = try context.requireModel(cell: index, kind: "evaluate")
         let data = try context.requireData(cellIndex: index)
         let step = context.trainedSteps
-        var lines: [String] = []
+        var lines: [String] = [], results: [(split: String, result: EvaluationResult)] = []
+        let synthesizer = try Synthesizer(model: model)
         for (name, set) in [("eval", data.validation), ("eval_unseen", data.unseen)] where !set.isEmpty {
-            let result = try model.evaluate(Array(set.prefix(count)))
+            let result = try model.evaluate(Array(set.prefix(count)), vocoder: synthesizer.vocoder.callAsFunction,
+                                            recording: data.audio(of:))
             for (key, value) in result.metrics() {
                 context.run.record(.evaluation(name, key), step: step, value: value, cell: index)
             }
-            lines.append(String(format: "- **%@** (%d utterances): mel L1 %.4f, MCD %.2f dB, spectral convergence %.4f, duration error %.2f frames per phoneme",
+            results.append((name, result))
+            lines.append(String(format: "- **%@** (%d utterances): mel L1 %.4f, MCD %.2f dB, spectral convergence %.4f, duration error %.1f ms per phoneme",
                                 name, result.utterances, result.melL1, result.mcd, result.spectralConvergence,
-                                result.durationError))
+                                result.durationErrorMs)
+                + (result.f0RMSEHz.map { String(format: ", F0 RMSE %.1f Hz", $0) } ?? "")
+                + (result.voicingError.map { String(format: ", V/UV error %.1f %%", 100 * $0) } ?? ""))
         }
-        let synthesizer = try Synthesizer(model: model)
+        let voiceMap = try recordVoiceMap(model: model, data: data, index: index, context: context)
+        lines += ["", Self.errorSplit(results), "", voiceMap]
         for (n, utterance) in (data.unseen.isEmpty ? data.validation : data.unseen).prefix(3).enumerated() {
             let (mel, _, attention) = try model.infer(tokens: utterance.tokens, reference: utterance.reference,
                                                       wordFeatures: utterance.wordFeatures, bertInput: utterance.bertInput)
@@ -126,6 +133,7 @@ struct CellLibrary {
         let synthesizer = try Synthesizer(model: model)
         let reference: LogMel
         let voice: String
+        var rendered: BuiltInCorpus.Speaker?
         if let path {
             let wave = try AudioFile.read(URL(fileURLWithPath: path))
             reference = try synthesizer.referenceMel(wave.resampled(to: model.config.features.sampleRate).samples)
@@ -136,15 +144,18 @@ struct CellLibrary {
             }
             reference = example.reference
             voice = "held-out speaker \(example.speaker)"
+            rendered = Self.renderableSpeaker(example.speaker, settings: context.settings)
         }
         var lines: [String] = []
         for (n, sentence) in sentences.enumerated() {
             let started = Date()
             let result = try synthesizer.synthesize(text: sentence, referenceMel: reference, bert: data.bert)
             let seconds = Date().timeIntervalSince(started)
+            let target = try rendered.map { try measureSynthesis(result, sentence: sentence, n: n, speaker: $0,
+                                                                 synthesizer: synthesizer, index: index, context: context) }
             try MediaWriter(run: context.run, cell: index, group: String(format: "synth/%02d", n))
                 .write(samples: result.samples, features: model.config.features, mel: result.mel, attention: result.attention,
-                       text: sentence, groundTruth: nil, groundTruthAudio: nil)
+                       text: sentence, groundTruth: target?.mel, groundTruthAudio: target?.samples)
             let audioSeconds = Double(result.samples.count) / Double(result.sampleRate)
             context.run.record(.realTimeFactor, step: n, value: seconds / max(audioSeconds, 1e-9), cell: index)
             if !result.skippedSymbols.isEmpty {
@@ -152,7 +163,8 @@ struct CellLibrary {
             }
             lines.append(String(format: "%d. %@ (%.1f s of audio in %.2f s)", n + 1, sentence, audioSeconds, seconds))
         }
-        return "Voice: \(voice).\n\n" + lines.joined(separator: "\n")
+        let measured = rendered == nil ? "" : " Each sentence is measured against the speaker's own espeak-ng rendering of it (`synth.*` metrics)."
+        return "Voice: \(voice).\(measured)\n\n" + lines.joined(separator: "\n")
     }
 
     /// Names the earlier runs this one is to be compared with; the report links them.

@@ -14,10 +14,19 @@ extension Metric {
         Metric("val." + (trainerKey.hasPrefix("val_") ? String(trainerKey.dropFirst(4)) : trainerKey), goal: .minimize)
     }
 
-    /// An evaluation error of `split` (`eval`, `eval_unseen`): mel L1, MCD, spectral
-    /// convergence, duration error.
+    /// An evaluation measure of `split` (`eval`, `eval_unseen`, and `synth` for synthesised
+    /// sentences with a rendered target): errors (mel L1, the MCDs, F0 RMSE, V/UV error,
+    /// duration errors) go down, the V/UV F1 goes up (docs/metrics.md).
     static func evaluation(_ split: String, _ name: String) -> Metric {
-        Metric("\(split).\(name)", goal: .minimize, unit: name == "mcd" ? "dB" : nil)
+        Metric("\(split).\(name)", goal: name == "vuv_f1" ? .maximize : .minimize, unit: unit(of: name))
+    }
+
+    /// The unit a measure's name implies: `mcd*` dB, `*_ms` ms, `*_hz` Hz, none otherwise.
+    static func unit(of name: String) -> String? {
+        if name.hasPrefix("mcd") { return "dB" }
+        if name.hasSuffix("_ms") { return "ms" }
+        if name.hasSuffix("_hz") { return "Hz" }
+        return nil
     }
 
     /// Seconds of synthesis per second of audio.

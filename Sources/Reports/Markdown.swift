@@ -8,7 +8,8 @@ import Foundation
 /// little, so this handles a well-tested subset:
 ///
 /// - blocks: `#`…`######` headings, paragraphs (blank-line separated), `-`/`*`/`+` and
-///   `1.` lists (one level), `>` quotes, ```` ``` ```` fenced code, `---` rules;
+///   `1.` lists (one level), `>` quotes, ```` ``` ```` fenced code, `---` rules, and pipe
+///   tables (a `| a | b |` header row, a `|---|---|` rule, then `|` rows; no alignment);
 /// - inline: `` `code` ``, `**strong**`, `*em*`/`_em_`, `[text](url)` where the URL is
 ///   relative or `http(s):`/`mailto:` (anything else, e.g. `javascript:`, stays text).
 ///
@@ -64,12 +65,38 @@ public enum Markdown {
                 }
                 let tag = ordered ? "ol" : "ul"
                 out += "<\(tag)>" + items.map { "<li>" + inline($0) + "</li>" }.joined() + "</\(tag)>\n"
+            } else if trimmed.hasPrefix("|"), let next = lines.first, isTableRule(next) {
+                flushParagraph()
+                lines.removeFirst()
+                var rows: [String] = []
+                while let row = lines.first?.trimmingCharacters(in: .whitespaces), row.hasPrefix("|") {
+                    rows.append(row)
+                    lines.removeFirst()
+                }
+                out += "<table><thead><tr>" + tableCells(trimmed).map { "<th>" + inline($0) + "</th>" }.joined()
+                    + "</tr></thead><tbody>"
+                    + rows.map { "<tr>" + tableCells($0).map { "<td>" + inline($0) + "</td>" }.joined() + "</tr>" }.joined()
+                    + "</tbody></table>\n"
             } else {
                 paragraph.append(trimmed)
             }
         }
         flushParagraph()
         return out
+    }
+
+    /// `|---|:--:|` under a table's header row.
+    private static func isTableRule(_ line: String) -> Bool {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        return t.hasPrefix("|") && t.contains("-") && t.allSatisfy { "|-: ".contains($0) }
+    }
+
+    /// `| a | b |` → ["a", "b"].
+    private static func tableCells(_ row: String) -> [String] {
+        var cells = row.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        if cells.first == "" { cells.removeFirst() }
+        if cells.last == "" { cells.removeLast() }
+        return cells
     }
 
     /// `## Title` → (2, "Title").

@@ -58,3 +58,16 @@ private func track(f0: [Float], aperiodicity: [Float]) -> PitchTrack {
         try F0Comparison(prediction: silent, target: track(f0: [], aperiodicity: []))
     }
 }
+
+/// A prediction twice as slow, compared along the path that matches its frames 2t and 2t+1
+/// with target frame t: no error, where frame-by-frame comparison sees the pitch drift.
+@Test func comparisonAlongAPathFollowsTheWarping() throws {
+    let target = track(f0: [100, 150, 200, 250], aperiodicity: [0.1, 0.1, 0.1, 0.5])
+    let slow = track(f0: [100, 100, 150, 150, 200, 200, 250, 250], aperiodicity: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.5, 0.5])
+    let pairs = (0..<8).map { FramePair(prediction: $0, target: $0 / 2) } + [FramePair(prediction: 8, target: 4)]
+    let aligned = try F0Comparison(prediction: slow, target: target, pairs: pairs)
+    #expect(aligned.frames == 8, "the pair past both ends is skipped")
+    #expect(aligned.bothVoiced == 6 && aligned.rmseHz == 0 && aligned.voicingErrorRate == 0)
+    let unaligned = try F0Comparison(prediction: slow, target: target)
+    #expect(unaligned.rmseHz > 10)
+}

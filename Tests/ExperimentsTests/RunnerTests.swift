@@ -54,9 +54,19 @@ import Tracking
         #expect(detail.cells.allSatisfy { $0.status == "finished" || $0.status == "reused" })
         let names = Set(detail.artifacts.map(\.name))
         for name in ["eval/00/predicted.wav", "eval/00/target.wav", "eval/00/predicted.png",
-                     "eval/00/text.txt", "synth/00/predicted.wav", "checkpoint-4.safetensors"] {
+                     "eval/00/text.txt", "synth/00/predicted.wav", "synth/00/target.wav", "voice-map.png",
+                     "checkpoint-4.safetensors"] {
             #expect(names.contains(name), "missing artifact \(name)")
         }
+        // Issue 17's measures: the error split on held-out sentences, pitch against the
+        // recordings, and the synthesised sentence against the held-out speaker's rendering.
+        for key in ["eval.mcd_teacher_forced", "eval.mcd_vocoded", "eval.mcd_vocoder_floor", "eval.vuv_error",
+                    "eval_unseen.mcd", "eval.duration_error_ms", "synth.mcd", "synth.mcd_vocoded",
+                    "synth.total_duration_error_ms"] {
+            #expect(try store.metricSeries(run: first[0].runID, key: key).first?.value?.isFinite == true, "missing \(key)")
+        }
+        let evaluation = try #require(detail.cells.first { $0.kind == "evaluate" }?.output)
+        #expect(evaluation.contains("| after the vocoder (waveform re-analysed) |") && evaluation.contains("Where the error comes from"))
         #expect(try store.metricSeries(run: first[0].runID, key: "val.mel_l1").first?.step == 0)
         #expect(FileManager.default.fileExists(atPath: folder + "/reports/\(first[0].runID)/index.html"))
         let media = try FileManager.default.contentsOfDirectory(atPath: folder + "/reports/\(first[0].runID)/media")

@@ -35,6 +35,21 @@ import Testing
             """)
     }
 
+    @Test func pipeTables() {
+        let html = Markdown.html("""
+            Before.
+            | stage | eval |
+            |---|---:|
+            | **free** mel | 12.5 dB |
+            | <b>x</b> | |
+            After.
+            """)
+        #expect(html == "<p>Before.</p>\n<table><thead><tr><th>stage</th><th>eval</th></tr></thead><tbody>"
+            + "<tr><td><strong>free</strong> mel</td><td>12.5 dB</td></tr><tr><td>&lt;b&gt;x&lt;/b&gt;</td><td></td></tr>"
+            + "</tbody></table>\n<p>After.</p>\n")
+        #expect(!Markdown.html("| not | a table |\nno rule").contains("<table>"))
+    }
+
     @Test func rawHTMLIsShownAsText() {
         let html = Markdown.html("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>")
         #expect(html == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n<p>&lt;img src=x onerror=alert(1)&gt;</p>\n")

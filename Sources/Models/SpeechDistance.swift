@@ -1,0 +1,46 @@
+import Audio
+import Foundation
+
+/// How far a synthesised waveform is from its target, measured as a listener would meet it:
+/// after the vocoder, on the waveform re-analysed into the model's own log-mel.
+///
+///     MCD      = MelCepstralDistortion(logMel(output), target log-mel)      (DTW, 24 coefficients)
+///     F0, V/UV = F0Comparison(YIN(output), YIN(target recording), along that DTW path)
+///
+/// YIN runs with the mel's hop (so pitch frame t is mel frame t), 50–600 Hz and a frame of
+/// at least two periods of 50 Hz; voicing by ``VoicingRule``'s defaults.
+public struct SpeechDistance: Sendable {
+    /// The MCD of the re-analysed output against the target log-mel, with its DTW path.
+    public let mcd: MelCepstralDistortion.Result
+    /// Pitch and voicing against the target recording; nil when there was none.
+    public let f0: F0Comparison?
+}
+
+extension MelFormat {
+    /// The pitch tracker of evaluation (see ``SpeechDistance``).
+    public func pitchTracker() throws -> YIN {
+        let fmin = 50.0, fmax = min(600, Double(sampleRate) / 2)
+        var frame = 2
+        while Double(frame) < 2 * (Double(sampleRate) / fmin).rounded(.up) { frame *= 2 }
+        return try YIN(sampleRate: Double(sampleRate), fmin: fmin, fmax: fmax, frameLength: frame,
+                       hopLength: settings.hopLength)
+    }
+
+    /// `output` (samples at ``sampleRate``) against `target` (its log-mel) and, for F0,
+    /// the target's recording.
+    public func distance(of output: [Float], from target: LogMel, recording: [Float]?) throws -> SpeechDistance {
+        let mcd = try cepstralDistortion()(logMel(output).spectrogram, target.spectrogram)
+        guard let recording else { return SpeechDistance(mcd: mcd, f0: nil) }
+        let yin = try pitchTracker()
+        let f0 = try F0Comparison(prediction: yin.track(output), target: yin.track(recording), pairs: mcd.path)
+        return SpeechDistance(mcd: mcd, f0: f0)
+    }
+
+    /// The MCD of evaluation: c₁–c₂₄, or c₁–c_{N−1} for a mel of N ≤ 24 bands (test models).
+    public func cepstralDistortion() throws -> MelCepstralDistortion {
+        try MelCepstralDistortion(coefficients: min(24, nMels - 1))
+    }
+
+    /// Milliseconds per mel frame.
+    public var millisecondsPerFrame: Double { 1000 * Double(settings.hopLength) / Double(sampleRate) }
+}
