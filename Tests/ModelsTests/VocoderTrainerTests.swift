@@ -106,4 +106,20 @@ final class VocoderRecorder: TrainingObserver {
         #expect { try VocoderCheckpoint(decoding: Checkpoint(FusionTTS(.tiny(symbols: ["a"]), seed: 1)).encoded()) }
             throws: { "\($0)".contains("not a FunAudio vocoder checkpoint") }
     }
+
+    /// A trained vocoder speaks for a model only on the model's own mel features; copy
+    /// synthesis gives as many samples as the recording, and one frame still gives a hop.
+    @Test func aVocoderIsUsedOnlyOnItsOwnFeatures() throws {
+        let trainer = try VocoderTrainer(spec: ToneCorpus.spec, features: ToneCorpus.features,
+                                         config: ToneCorpus.config(steps: 1), corpus: data.corpus, validation: [])
+        let checkpoint = try trainer.checkpoint()
+        #expect { try Synthesizer(model: FusionTTS(.tiny(symbols: ["a"]), seed: 1), vocoder: checkpoint) }
+            throws: { "\($0)".contains("other mel features") }
+        let copy = try CopySynthesis(checkpoint: checkpoint, features: .tiny, griffinLim: VocoderConfig(iterations: 2, momentum: 0.99))
+        #expect(copy.features == ToneCorpus.features)
+        #expect(try copy(samples: data.waves[0]).count == data.waves[0].count)
+        #expect(try copy(mel: LogMel(frames: 1, bands: 16, values: .init(repeating: -3, count: 16))).count == 16)
+        #expect { try copy(mel: LogMel(frames: 4, bands: 20, values: .init(repeating: 0, count: 80))) }
+            throws: { "\($0)".contains("reads 16 bands") }
+    }
 }
