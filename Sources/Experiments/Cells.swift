@@ -25,10 +25,12 @@ struct CellLibrary {
                 return Result(output: earlier, reused: true)
             }
             return Result(output: try train(index: index, context: context))
-        case .evaluate(let utterances):
-            return Result(output: try evaluate(utterances: utterances, index: index, context: context))
-        case .synthesize(let sentences, let reference):
-            return Result(output: try synthesize(sentences, reference: reference, index: index, context: context))
+        case .trainVocoder(let settings):
+            return Result(output: try trainVocoder(settings, index: index, context: context))
+        case .evaluate(let utterances, let vocoder):
+            return Result(output: try evaluate(utterances: utterances, vocoder: vocoder, index: index, context: context))
+        case .synthesize(let sentences, let reference, let vocoder):
+            return Result(output: try synthesize(sentences, reference: reference, vocoder: vocoder, index: index, context: context))
         case .compare(let runs, let query): return Result(output: try compare(runs: runs, query: query, context: context))
         }
     }
@@ -94,12 +96,12 @@ struct CellLibrary {
 
     /// Scores held-out sentences of seen speakers (`eval.*`) and of unseen speakers
     /// (`eval_unseen.*`), and keeps a few unseen-voice examples with their ground truth.
-    func evaluate(utterances count: Int, index: Int, context: RunContext) throws -> String {
+    func evaluate(utterances count: Int, vocoder: String?, index: Int, context: RunContext) throws -> String {
         let model = try context.requireModel(cell: index, kind: "evaluate")
         let data = try context.requireData(cellIndex: index)
         let step = context.trainedSteps
         var lines: [String] = [], results: [(split: String, result: EvaluationResult)] = []
-        let synthesizer = try Synthesizer(model: model)
+        let synthesizer = try Synthesizer(model: model, vocoder: vocoder.map { try context.vocoderCheckpoint($0) })
         for (name, set) in [("eval", data.validation), ("eval_unseen", data.unseen)] where !set.isEmpty {
             let result = try model.evaluate(Array(set.prefix(count)), vocoder: synthesizer.vocoder.callAsFunction,
                                             recording: data.audio(of:))
@@ -127,10 +129,11 @@ struct CellLibrary {
     }
 
     /// Speaks the cell's sentences in the reference voice (a file, or an unseen speaker).
-    func synthesize(_ sentences: [String], reference path: String?, index: Int, context: RunContext) throws -> String {
+    func synthesize(_ sentences: [String], reference path: String?, vocoder: String?, index: Int,
+                    context: RunContext) throws -> String {
         let model = try context.requireModel(cell: index, kind: "synthesize")
         let data = try context.requireData(cellIndex: index)
-        let synthesizer = try Synthesizer(model: model)
+        let synthesizer = try Synthesizer(model: model, vocoder: vocoder.map { try context.vocoderCheckpoint($0) })
         let reference: LogMel
         let voice: String
         var rendered: BuiltInCorpus.Speaker?

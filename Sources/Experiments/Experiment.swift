@@ -107,6 +107,11 @@ extension ExperimentSchema {
                 "needs model.bert.path, the encoder to fine-tune")
         require(model.bert.path == nil || data.text == .phonemes, "model.bert.path",
                 "BERT word features are spread over phoneme words; use data.text: phonemes")
+        // Resuming continues a run from its last checkpoint, whichever cell wrote it.
+        let kinds = settings.cells.map(\.kind)
+        require(!(kinds.contains(.train) && kinds.contains(.trainVocoder)), "cells",
+                "a notebook trains either the model (`train`) or a vocoder (`train_vocoder`), not both: train the vocoder in its own run and name it in `vocoder`")
+        require(kinds.filter { $0 == .trainVocoder }.count <= 1, "cells", "holds more than one `train_vocoder` cell")
         return issues
     }
 }

@@ -111,15 +111,54 @@ public enum ExperimentSchema {
         case .train: Section("Train the model with the `train` settings.", [])
         case .evaluate: Section("Metrics on held-out utterances and unseen reference voices.", [
             Field("utterances", .int(1...10_000), default: .int(16), "Held-out utterances to score."),
+            vocoderKey,
         ])
         case .synthesize: Section("Speak sentences in a reference voice.", [
             Field("sentences", .list(.string), default: nil, "Sentences to speak."),
             Field("reference", .path, default: .null, "Reference wav; unset: a held-out speaker's utterance."),
+            vocoderKey,
         ])
+        case .trainVocoder: trainVocoder
         case .compare: Section("Put this run beside earlier ones in the report.", [
             Field("runs", .list(.string), default: .list([]), "Run ids or experiment names."),
             Field("query", .string, default: .null, "SQL selecting run ids, instead of `runs`."),
         ])
         }
     }
+}
+
+extension ExperimentSchema {
+    /// The `vocoder` key of the cells that speak.
+    static let vocoderKey = Field("vocoder", .string, default: .null,
+        "A trained vocoder: a run id or name whose `train_vocoder` checkpoint is in runs.db (its last), or a `vocoder-<step>.safetensors` file exported from one (relative to the experiment file); unset: Griffin-Lim (`model.vocoder`).")
+
+    /// A `train_vocoder` cell's keys (``VocoderCellSettings``).
+    static let trainVocoder = Section(
+        "Train a neural vocoder on random segments of the corpus audio (mel L1 + multi-resolution STFT loss); at every validation the held-out examples are heard and scored beside Griffin-Lim. Its STFT size and hop are `data.n_fft` and `data.hop`; `train.threads` and `seed` apply.", [
+        Field("vocoder", .choice(of: VocoderSpec.Kind.self), default: .string("vocos"),
+              "Which vocoder: `vocos` (ConvNeXt blocks at the frame rate, an inverse-STFT head)."),
+        .section("vocos", Section("Sizes of the `vocos` vocoder.", [
+            Field("dim", .int(8...2048), default: .int(128), "Channels of the ConvNeXt backbone (Vocos: 512)."),
+            Field("intermediate", .int(8...8192), default: .int(384), "Hidden width of each block's pointwise layers (Vocos: 1536)."),
+            Field("layers", .int(1...32), default: .int(6), "ConvNeXt blocks (Vocos: 8)."),
+        ])),
+        Field("steps", .int(1...10_000_000), default: .int(2000), "Optimizer steps."),
+        Field("batch_size", .int(1...1024), default: .int(8), "Segments per batch."),
+        Field("segment_frames", .int(2...10_000), default: .int(32),
+              "Mel frames per training segment (its waveform is `(segment_frames − 1) · data.hop` samples, more than half the largest STFT loss window)."),
+        Field("optimizer", .choice(of: TrainConfig.OptimizerKind.self), default: .string("adamw"), "Optimizer."),
+        Field("lr", .double(1e-7...10), default: .double(5e-4), "Peak learning rate."),
+        Field("weight_decay", .double(0...1), default: .double(0), "AdamW decoupled weight decay."),
+        Field("schedule", .choice(of: TrainConfig.ScheduleKind.self), default: .string("warmup_cosine"), "Learning-rate schedule."),
+        Field("warmup", .int(0...1_000_000), default: .int(100), "Warm-up steps."),
+        Field("clip", .double(0...1e6), default: .double(5), "Gradient-norm clipping; 0 disables it."),
+        Field("mel_weight", .double(0...1000), default: .double(1), "Weight of the mel L1 loss (the STFT loss has weight 1)."),
+        Field("validate_every", .int(1...1_000_000), default: .int(200), "Steps between validations (scores and examples)."),
+        Field("checkpoint_every", .int(1...1_000_000), default: .int(500), "Steps between checkpoints."),
+        Field("keep_checkpoints", .int(0...1_000_000), default: .int(2), "How many of the latest checkpoints runs.db keeps (0: all)."),
+        Field("gan_start", .int(0...10_000_000), default: .null,
+              "Reserved: the step from which adversarial losses (discriminators, feature matching) join; unset: none."),
+        Field("examples", .int(0...20), default: .int(3),
+              "Held-out utterances heard and scored (MCD, MR-STFT, F0 RMSE, V/UV F1) at every validation."),
+    ])
 }

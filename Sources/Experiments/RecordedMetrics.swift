@@ -11,7 +11,14 @@ extension Metric {
 
     /// A validation score of the trainer (`val_mel_l1` → `val.mel_l1`): teacher-forced errors.
     static func validation(_ trainerKey: String) -> Metric {
-        Metric("val." + (trainerKey.hasPrefix("val_") ? String(trainerKey.dropFirst(4)) : trainerKey), goal: .minimize)
+        let name = trainerKey.hasPrefix("val_") ? String(trainerKey.dropFirst(4)) : trainerKey
+        return Metric("val." + name, goal: name.hasSuffix("f1") ? .maximize : .minimize, unit: name == "mcd" ? "dB" : nil)
+    }
+
+    /// Griffin-Lim's score on a vocoder run's held-out examples (``VocoderScores``: `mcd`,
+    /// `mrstft`, `f0_rmse`, `vuv_f1`), recorded once at step 0: the baseline of `val.*`.
+    static func griffinLimBaseline(_ name: String) -> Metric {
+        Metric("griffin_lim.\(name)", goal: name.hasSuffix("f1") ? .maximize : .minimize, unit: name == "mcd" ? "dB" : nil)
     }
 
     /// An evaluation measure of `split` (`eval`, `eval_unseen`, and `synth` for synthesised

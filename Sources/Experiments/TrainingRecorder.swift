@@ -14,14 +14,17 @@ final class TrainingRecorder: TrainingObserver {
     let keepCheckpoints: Int
     /// Called after each validation's metrics are recorded: writes the run's page so far.
     let didValidate: () -> Void
+    /// Checkpoints are stored as `<prefix>-<step>.safetensors` (`vocoder-…` for a vocoder's).
+    let checkpointPrefix: String
     /// Why the last checkpoint is not in runs.db; the train cell fails with it.
     private(set) var storeFailure: Error?
     /// The last validation, shown beside the loss until the next one.
     private var lastValidation = ""
 
     init(run: Run, cellIndex: Int, totalSteps: Int, startStep: Int, keepCheckpoints: Int,
-         didValidate: @escaping () -> Void) {
+         checkpointPrefix: String = "checkpoint", didValidate: @escaping () -> Void) {
         self.run = run
+        self.checkpointPrefix = checkpointPrefix
         self.cellIndex = cellIndex
         self.keepCheckpoints = keepCheckpoints
         self.didValidate = didValidate
@@ -51,7 +54,7 @@ final class TrainingRecorder: TrainingObserver {
             // The metrics up to `step` go in first: a run killed after this checkpoint resumes
             // from it, so points of earlier steps must not be waiting in the writer's buffer.
             try run.flush()
-            try run.putArtifact(name: "checkpoint-\(step).safetensors", kind: "checkpoint",
+            try run.putArtifact(name: "\(checkpointPrefix)-\(step).safetensors", kind: "checkpoint",
                                 mediaType: "application/octet-stream", data: bytes, cell: cellIndex, step: step)
         } catch {
             storeFailure = storeFailure ?? error

@@ -5,19 +5,30 @@ import Tensor
 import Text
 
 /// Text + reference voice → speech, with a trained ``FusionTTS``:
-/// symbols → token ids → model (predicted durations) → log-mel → Griffin-Lim → samples.
+/// symbols → token ids → model (predicted durations) → log-mel → vocoder → samples.
 public struct Synthesizer {
     public let model: FusionTTS
-    public let vocoder: GriffinLimVocoder
+    /// Griffin-Lim unless a trained vocoder was given.
+    public let vocoder: MelVocoder
 
-    public init(model: FusionTTS) throws {
+    /// Speaks through `vocoder` (a trained vocoder's checkpoint), or Griffin-Lim when nil; a
+    /// vocoder trained on other mel features than the model's is refused.
+    public init(model: FusionTTS, vocoder: VocoderCheckpoint? = nil) throws {
         self.model = model
-        vocoder = try GriffinLimVocoder(features: model.config.features, config: model.config.vocoder)
+        if let vocoder {
+            guard vocoder.features == model.config.features else {
+                throw ModelError("the vocoder was trained on other mel features (\(vocoder.features)) than the model's (\(model.config.features)); train it on the model's data settings")
+            }
+            self.vocoder = .neural(try vocoder.makeVocoder())
+        } else {
+            self.vocoder = .griffinLim(try GriffinLimVocoder(features: model.config.features, config: model.config.vocoder))
+        }
     }
 
-    /// Loads the model from a checkpoint file (its configuration rebuilds the model).
-    public init(checkpoint url: URL) throws {
-        try self.init(model: Checkpoint(contentsOf: url).makeModel())
+    /// Loads the model from a checkpoint file (its configuration rebuilds the model), and a
+    /// trained vocoder's from `vocoder` when given.
+    public init(checkpoint url: URL, vocoder: URL? = nil) throws {
+        try self.init(model: Checkpoint(contentsOf: url).makeModel(), vocoder: vocoder.map(VocoderCheckpoint.init(contentsOf:)))
     }
 
     /// What one synthesis gives.

@@ -31,3 +31,28 @@ public struct GriffinLimVocoder: Sendable {
         return try griffinLim(magnitude)
     }
 }
+
+/// The vocoder a synthesis or evaluation speaks through: Griffin-Lim (no training needed, the
+/// default) or a trained ``NeuralVocoder`` (a `train_vocoder` checkpoint).
+public enum MelVocoder {
+    case griffinLim(GriffinLimVocoder)
+    case neural(any NeuralVocoder)
+
+    /// Samples at the features' rate for `logMel` (`frames × n_mels`).
+    public func callAsFunction(_ logMel: LogMel) throws -> [Float] {
+        switch self {
+        case .griffinLim(let vocoder): return try vocoder(logMel)
+        case .neural(let vocoder):
+            // One frame gives no sample by default: ask for one hop of them.
+            return try vocode(vocoder, logMel, length: logMel.frames < 2 ? vocoder.hop : nil)
+        }
+    }
+
+    /// `griffin_lim` or the neural vocoder's kind, for reports.
+    public var name: String {
+        switch self {
+        case .griffinLim: "griffin_lim"
+        case .neural(let vocoder): String(describing: type(of: vocoder))
+        }
+    }
+}

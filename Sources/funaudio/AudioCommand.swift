@@ -2,6 +2,7 @@ import ArgumentParser
 import Audio
 import Data
 import Foundation
+import Models
 import Reports
 
 /// `funaudio audio ...`: look at audio files, turn them into mel features and back.
@@ -9,7 +10,7 @@ struct AudioCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audio",
         abstract: "Inspect audio files, compute mel spectrograms, rebuild audio with Griffin-Lim.",
-        subcommands: [AudioInfo.self, AudioMel.self, AudioGriffinLim.self]
+        subcommands: [AudioInfo.self, AudioMel.self, AudioGriffinLim.self, AudioVocode.self]
     )
 }
 
@@ -131,5 +132,50 @@ struct AudioGriffinLim: ParsableCommand {
                             format: format)
         let convergence = try SpectralMetrics.spectralConvergence(try stft(rebuilt).magnitude(), magnitude)
         print("\(out): \(rebuilt.count) samples at \(waveform.sampleRate) Hz, spectral convergence \(String(format: "%.4f", convergence)) after \(iterations) iterations")
+    }
+}
+
+struct AudioVocode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vocode",
+        abstract: "Copy synthesis: a recording's log-mel (or a .npy log-mel) back to audio with a trained vocoder or Griffin-Lim.",
+        discussion: """
+            With --vocoder the checkpoint's mel features are used (its sample rate, n_fft, hop, \
+            mels); without it Griffin-Lim inverts the training features of `funaudio audio mel` \
+            (--n-fft, --hop, --sample-rate). A .npy input is frames × n_mels of ln(mel), as \
+            `funaudio audio mel` writes it. For a recording, the MCD of the result against it is printed.
+            """)
+    @Argument(help: "An audio file, or a .npy log-mel (frames × n_mels).") var file: String
+    @Option(help: "Output audio file: .wav (16-bit), .flac, .ogg or .mp3.") var out: String
+    @Option(help: "A trained vocoder checkpoint (vocoder-<step>.safetensors); default: Griffin-Lim.") var vocoder: String?
+    @OptionGroup var stftOptions: STFTOptions
+    @Option(help: "Griffin-Lim iterations.") var iterations = 32
+    @Option(help: "Griffin-Lim momentum.") var momentum = 0.99
+
+    func run() throws {
+        let outURL = URL(fileURLWithPath: out)
+        let format = try AudioFileFormat.forExtension(of: outURL)
+        var settings = MelSettings()
+        (settings.nFFT, settings.winLength, settings.hopLength) = (stftOptions.nFFT, stftOptions.nFFT, stftOptions.hop)
+        let rate = stftOptions.sampleRate ?? MelSettings.sampleRate
+        settings.fmax = min(settings.fmax, Double(rate) / 2)
+        let checkpoint = try vocoder.map { try VocoderCheckpoint(contentsOf: URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath)) }
+        let copy = try CopySynthesis(checkpoint: checkpoint, features: MelFormat(sampleRate: rate, settings: settings),
+                                     griffinLim: VocoderConfig(iterations: iterations, momentum: momentum))
+        let features = copy.features
+        let samples: [Float]
+        var note = ""
+        if file.lowercased().hasSuffix(".npy") {
+            let (shape, values) = try NumPyFile.read(URL(fileURLWithPath: file))
+            guard shape.count == 2 else { throw ValidationError("\(file): expected a frames × n_mels array, got shape \(shape)") }
+            samples = try copy(mel: LogMel(frames: shape[0], bands: shape[1], values: values))
+        } else {
+            let recording = try AudioFile.read(URL(fileURLWithPath: file)).resampled(to: features.sampleRate).samples
+            samples = try copy(samples: recording)
+            let scores = try VocoderScorer(features: features).score(samples, against: recording)
+            note = String(format: ", MCD %.2f dB, V/UV F1 %.3f against the input", scores.mcd, scores.vuvF1)
+        }
+        try AudioFile.write(Waveform(samples: samples, sampleRate: features.sampleRate), to: outURL, format: format)
+        print("\(out): \(samples.count) samples at \(features.sampleRate) Hz by \(copy.vocoder.name)\(note)")
     }
 }

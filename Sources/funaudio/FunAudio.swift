@@ -73,7 +73,7 @@ struct FunAudio: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time FunAudio against its Python peers and print the ratios.",
-        subcommands: [BenchTrain.self, BenchOps.self, BenchDSP.self, BenchTracking.self, BenchReport.self,
-                      BenchBERT.self, BenchAlign.self]
+        subcommands: [BenchTrain.self, BenchOps.self, BenchDSP.self, BenchVocoder.self, BenchAlign.self,
+                      BenchTracking.self, BenchReport.self, BenchBERT.self]
     )
 }

@@ -17,11 +17,14 @@ struct Synth: ParsableCommand {
     @Option(help: "Also write the predicted mel spectrogram as a PNG here.") var png: String?
     @Option(help: "The BERT folder a model trained with word features needs (model.bert.path of its run; a model that fine-tuned BERT takes only its tokenizer, its weights come from the checkpoint).")
     var bert: String?
+    @Option(help: "A trained vocoder checkpoint (vocoder-<step>.safetensors of a train_vocoder cell, from `funaudio export`); default: Griffin-Lim.")
+    var vocoder: String?
 
     func run() throws {
         let outURL = URL(fileURLWithPath: out)
         let format = try AudioFileFormat.forExtension(of: outURL)
-        let synthesizer = try Synthesizer(checkpoint: URL(fileURLWithPath: checkpoint))
+        let synthesizer = try Synthesizer(checkpoint: URL(fileURLWithPath: checkpoint),
+                                          vocoder: vocoder.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) })
         let rate = synthesizer.model.config.features.sampleRate
         var voice = try AudioFile.read(URL(fileURLWithPath: reference))
         if voice.sampleRate != rate { voice = try voice.resampled(to: rate) }

@@ -15,21 +15,34 @@ import Tensor
 /// keeps an off-diagonal frame from being vetoed outright (its log is at least −18.4).
 public enum BetaBinomialPrior {
     /// `log(P(n | t) + floor)`, row-major `[melLength, textLength]`, computed in Double.
+    ///
+    /// Every `lgamma` of a row but three comes from its neighbour by `lgamma(x + 1) =
+    /// lgamma(x) + log(x)`, so a row costs three `lgamma`s and a `log`, `exp` and `log` per
+    /// phoneme: the prior is computed for every batch, and three `lgamma`s per element made it
+    /// most of the aligner's time.
     public static func logProbabilities(textLength: Int, melLength: Int, scaling: Double = 1,
                                         floor: Double = 1e-8) -> [Float] {
         precondition(textLength > 0 && melLength > 0 && scaling > 0,
                      "BetaBinomialPrior: text length \(textLength), mel length \(melLength), scaling \(scaling)")
         let n = Double(textLength)
-        func logBeta(_ x: Double, _ y: Double) -> Double { lgamma(x) + lgamma(y) - lgamma(x + y) }
         let logChoose = (0..<textLength).map { k in
             lgamma(n + 1) - lgamma(Double(k) + 1) - lgamma(n - Double(k) + 1)
         }
         var out = [Float](repeating: 0, count: melLength * textLength)
+        var fromAlpha = [Double](repeating: 0, count: textLength + 1)   // lgamma(α + m), m = 0 … N
+        var fromBeta = fromAlpha                                        // lgamma(β + m)
         for t in 0..<melLength {
             let alpha = scaling * Double(t + 1), beta = scaling * Double(melLength - t)
-            let normaliser = logBeta(alpha, beta)
+            fromAlpha[0] = lgamma(alpha)
+            fromBeta[0] = lgamma(beta)
+            for m in 1...textLength {
+                fromAlpha[m] = fromAlpha[m - 1] + Foundation.log(alpha + Double(m - 1))
+                fromBeta[m] = fromBeta[m - 1] + Foundation.log(beta + Double(m - 1))
+            }
+            // log B(k + α, N − k + β) − log B(α, β), the lgamma(α + β + N) and lgamma(α + β) terms shared.
+            let shared: Double = lgamma(alpha + beta) - lgamma(n + alpha + beta) - fromAlpha[0] - fromBeta[0]
             for k in 0..<textLength {
-                let logP = logChoose[k] + logBeta(Double(k) + alpha, n - Double(k) + beta) - normaliser
+                let logP: Double = logChoose[k] + fromAlpha[k] + fromBeta[textLength - k] + shared
                 out[t * textLength + k] = Float(floor > 0 ? Foundation.log(exp(logP) + floor) : logP)
             }
         }
@@ -40,9 +53,17 @@ public enum BetaBinomialPrior {
     /// (the aligner masks padded phonemes and ignores padded frames).
     public static func batch(textLengths: [Int], melLengths: [Int], maxText: Int, maxMel: Int,
                              scaling: Double = 1, floor: Double = 1e-8) -> Tensor {
+        // Utterances in parallel, each into its own array, then copied into the padded batch.
+        let priors = PerUtterance(count: textLengths.count)
+        Parallel.forChunks(textLengths.count, minimumChunk: 1) { _, utterances in
+            for b in utterances {
+                priors.set(b, logProbabilities(textLength: textLengths[b], melLength: melLengths[b],
+                                               scaling: scaling, floor: floor))
+            }
+        }
         var values = [Float](repeating: 0, count: textLengths.count * maxMel * maxText)
-        for (b, (n, t)) in zip(textLengths, melLengths).enumerated() {
-            let prior = logProbabilities(textLength: n, melLength: t, scaling: scaling, floor: floor)
+        for (b, prior) in priors.values.enumerated() {
+            let (n, t) = (textLengths[b], melLengths[b])
             for frame in 0..<t {
                 let row = (b * maxMel + frame) * maxText
                 values.replaceSubrange(row..<row + n, with: prior[frame * n..<(frame + 1) * n])
@@ -50,4 +71,14 @@ public enum BetaBinomialPrior {
         }
         return Tensor(values, shape: [textLengths.count, maxMel, maxText])
     }
+}
+
+/// The priors of a batch's utterances, filled from several threads (one lock per utterance).
+private final class PerUtterance: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [[Float]]
+
+    init(count: Int) { values = Array(repeating: [], count: count) }
+
+    func set(_ index: Int, _ prior: [Float]) { lock.withLock { values[index] = prior } }
 }

@@ -1,0 +1,101 @@
+import Config
+import Foundation
+import Models
+import Testing
+import Tracking
+@testable import Experiments
+
+/// The `train_vocoder` cell at toy size, and the `vocoder` key of the cells that speak.
+@Suite(.serialized) struct VocoderCellTests {
+    static let data = """
+        data:
+          builtin: {utterances: 24, speakers: 3}
+          sample_rate: 8000
+          n_fft: 256
+          hop: 64
+          n_mels: 20
+          fmax: 4000
+        model:
+          dim: 16
+          text_encoder: {layers: 1, heads: 2, ffn: 32}
+          fusion: {kind: cross_attention, heads: 2}
+          decoder: {layers: 1}
+          vocoder: {iterations: 4}
+        train: {steps: 2, batch_size: 4, validate_every: 2, checkpoint_every: 2, threads: 1}
+        """
+    static let vocoder = """
+        name: voc
+        \(data)
+        cells:
+          - {kind: prepare}
+          - {kind: train_vocoder, vocos: {dim: 16, intermediate: 32, layers: 1}, steps: 4, batch_size: 2,
+             segment_frames: 16, warmup: 0, validate_every: 2, checkpoint_every: 2, examples: 2}
+        """
+    static let speaker = """
+        name: tts
+        \(data)
+        cells:
+          - {kind: train}
+          - {kind: evaluate, utterances: 1, vocoder: voc}
+          - {kind: synthesize, sentences: ["Hello."], vocoder: voc}
+        """
+
+    let folder: String
+    let store: RunStore
+    let runner: Runner
+
+    init() throws {
+        folder = try temporaryFolder(["voc.yaml": Self.vocoder, "tts.yaml": Self.speaker])
+        store = try RunStore(path: folder + "/runs.db")
+        runner = Runner(store: store, options: RunOptions(reportsDirectory: nil,
+                                                          cacheDirectory: URL(fileURLWithPath: folder + "/corpora")))
+    }
+
+    @Test func aVocoderTrainsIsHeardBesideGriffinLimAndSpeaksForAModel() throws {
+        let outcome = try runner.run(Experiment.load(folder + "/voc.yaml"))[0]
+        #expect(outcome.status == .finished, "\(outcome.error ?? "")")
+        let names = Set(try store.artifacts(run: outcome.runID).map(\.name))
+        for step in [2, 4] {
+            for n in 0..<2 {
+                for file in ["target.wav", "target.png", "griffinlim.wav", "griffinlim.png", "neural.wav", "neural.png", "text.txt"] {
+                    let name = String(format: "vocoder/step-%07d/%02d/", step, n) + file
+                    #expect(names.contains(name), "missing \(name)")
+                }
+            }
+        }
+        #expect(names.contains("vocoder-4.safetensors"))
+        for key in ["griffin_lim.mcd", "griffin_lim.mrstft", "griffin_lim.vuv_f1", "val.mcd", "val.mrstft", "val.vuv_f1",
+                    "train.loss", "train.mel", "train.stft_sc"] {
+            #expect(try !store.metricSeries(run: outcome.runID, key: key).isEmpty, "no \(key)")
+        }
+        #expect(try store.metricSeries(run: outcome.runID, key: "val.mcd").map(\.step) == [2, 4])
+
+        let speaker = try runner.run(Experiment.load(folder + "/tts.yaml"))[0]
+        #expect(speaker.status == .finished, "\(speaker.error ?? "")")
+        let spoken = Set(try store.artifacts(run: speaker.runID).map(\.name))
+        #expect(spoken.contains("eval/00/predicted.wav") && spoken.contains("synth/00/predicted.wav"))
+
+        let missing = try runner.run(Experiment.load(folder + "/tts.yaml", overrides: ["cells.1.vocoder=nowhere.safetensors"]))[0]
+        #expect(missing.status == .failed)
+        #expect(missing.error?.contains("vocoder `nowhere.safetensors` is neither a file") == true, "\(missing.error ?? "")")
+    }
+
+    @Test func badVocoderSettingsNameTheirKeys() throws {
+        for (override, key) in [("cells.1.vocos.dim=0", "cells.1.vocos.dim"), ("cells.1.vocoder=wavenot", "cells.1.vocoder"),
+                                ("cells.1.segment_frames=1", "cells.1.segment_frames")] {
+            do {
+                _ = try Experiment.load(folder + "/voc.yaml", overrides: [override])
+                Issue.record("\(override) must be refused")
+            } catch {
+                #expect(error.issues.contains { $0.keyPath == key }, "\(override): \(error)")
+            }
+        }
+        let both = try temporaryFolder(["x.yaml": "name: x\ncells: [{kind: train}, {kind: train_vocoder}]\n"])
+        do {
+            _ = try Experiment.load(both + "/x.yaml")
+            Issue.record("train and train_vocoder in one notebook must be refused")
+        } catch {
+            #expect(error.issues.contains { $0.keyPath == "cells" && $0.message.contains("train_vocoder") }, "\(error)")
+        }
+    }
+}
