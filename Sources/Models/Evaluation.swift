@@ -14,7 +14,7 @@ public struct EvaluationResult: Sendable, Equatable {
     public let mcd: Double
     /// ‖Y − Ŷ‖_F / ‖Y‖_F on the linear mel, teacher-forced.
     public let spectralConvergence: Double
-    /// Mean |d̂ − d| in frames per token.
+    /// Mean |d̂ − d| in frames per token (d: the utterance's durations, or its aligner's).
     public let durationError: Double
 
     /// As metric names for tracking (`<prefix>mel_l1`, …).
@@ -31,14 +31,15 @@ extension FusionTTS {
         var l1 = 0.0, mcd = 0.0, sc = 0.0, durationError = 0.0
         for u in utterances {
             try check(u)
-            let forced = inEvaluation { self(batch([u]), teacherForced: true) }
+            let batch = try teacherForcingBatch([u])
+            let forced = inEvaluation { self(batch, teacherForced: true) }
             let predicted = LogMel(frames: u.mel.frames, bands: u.mel.bands, values: forced.finalMel.scalars)
             l1 += try SpectralMetrics.melL1(predicted.spectrogram, u.mel.spectrogram)
             sc += try SpectralMetrics.spectralConvergence(predicted.linear, u.mel.linear)
             let free = try infer(tokens: u.tokens, reference: u.reference, wordFeatures: u.wordFeatures, bertInput: u.bertInput)
             mcd += try SpectralMetrics.melCepstralDistortion(config.features.powerSpectrogram(free.mel),
                                                               config.features.powerSpectrogram(u.mel))
-            durationError += zip(free.durations, u.durations).map { Double(abs($0 - $1)) }.reduce(0, +) / Double(u.tokens.count)
+            durationError += zip(free.durations, batch.durations![0]).map { Double(abs($0 - $1)) }.reduce(0, +) / Double(u.tokens.count)
         }
         let n = Double(utterances.count)
         return EvaluationResult(utterances: utterances.count, melL1: l1 / n, mcd: mcd / n,
