@@ -123,7 +123,7 @@ struct CellLibrary {
             try context.run.tag("aligner-not-converged")
             context.run.log("the aligner did not converge: \(problem); train longer or raise model.aligner.prior_weight",
                             level: .warning)
-            return "**The aligner did not converge**: \(problem). Train longer (or check the corpus). " + stored
+            return "**The aligner did not converge** (\(figures)): \(problem). Train longer (or check the corpus). " + stored
         }
         return "The aligner converged (\(figures)). " + stored
     }

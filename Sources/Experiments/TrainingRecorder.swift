@@ -61,7 +61,7 @@ final class TrainingRecorder: TrainingObserver {
             do {
                 if captioned.insert(group).inserted {
                     let caption = "Validation utterance \(example.id): the aligner's soft attention (frames up, "
-                        + "phonemes across) with its hard MAS path in white, at each validation"
+                        + "phonemes across) with its hard MAS path in red, at each validation"
                     try run.putArtifact(name: "\(group)/text.txt", kind: "text", mediaType: "text/plain",
                                         data: Data(caption.utf8), cell: cellIndex)
                 }

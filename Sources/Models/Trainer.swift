@@ -89,10 +89,11 @@ public final class Trainer {
             observer?.trainerDidStep(report)
             let last = step == config.steps
             if step % config.validateEvery == 0 || last, !validation.isEmpty {
-                observer?.trainerDidValidate(step: step, metrics: try validate())
-                if let observer, model.aligner != nil {
+                let metrics = try validate()
+                if let observer, model.aligner != nil {  // before the metrics, whose observer may write the page
                     observer.trainerDidAlign(step: step, examples: try Trainer.alignmentExamples(model, validation))
                 }
+                observer?.trainerDidValidate(step: step, metrics: metrics)
             }
             let stop = observer?.shouldStop ?? false
             if step % config.checkpointEvery == 0 || last || stop {
@@ -137,13 +138,17 @@ public final class Trainer {
     /// The weighted total and its parts (as numbers) on a teacher-forced pass over `batch`.
     func losses(_ batch: Batch) throws -> (Tensor, [String: Double]) {
         var batch = batch
-        var parts: [String: Tensor] = [:]
+        var parts: [String: Tensor] = [:], alignmentLosses: [String: Tensor] = [:]
         if let aligner = model.config.aligner {
             let weight = aligner.binarization.weight(atStep: step)
             let alignment = try model.align(batch, binarizationWeight: weight)
             batch = batch.settingDurations(alignment.durations)
+            alignmentLosses["forward_sum"] = alignment.forwardSumLoss
             parts["forward_sum"] = alignment.forwardSumLoss * Float(aligner.forwardSumWeight)
-            if let binarization = alignment.binarizationLoss { parts["binarization"] = binarization * weight }
+            if let binarization = alignment.binarizationLoss {
+                alignmentLosses["binarization"] = binarization
+                parts["binarization"] = binarization * weight
+            }
         }
         let out = model(batch, teacherForced: true)
         let melLoss = { (p: Tensor) throws -> Tensor in
@@ -159,6 +164,8 @@ public final class Trainer {
         let total = parts.keys.sorted().map { parts[$0]! }.reduce(Tensor(scalar: 0), +)
         try total.checkFinite("total loss")
         var values = parts.mapValues { Double($0.item()) }
+        // The aligner's losses as they are: their weights ramp, so weighted curves would show the schedule.
+        for (key, loss) in alignmentLosses { values[key] = Double(loss.item()) }
         values["loss"] = Double(total.item())
         return (total, values)
     }

@@ -7,8 +7,8 @@ public protocol TrainingObserver: AnyObject {
     func trainerDidStep(_ report: StepReport)
     /// After each validation (every `validate_every` steps and at the end).
     func trainerDidValidate(step: Int, metrics: [String: Double])
-    /// After each validation of a model with an aligner: its alignment of a few fixed
-    /// validation utterances.
+    /// At each validation of a model with an aligner, just before ``trainerDidValidate(step:metrics:)``:
+    /// its alignment of a few fixed validation utterances.
     func trainerDidAlign(step: Int, examples: [AlignmentExample])
     /// After each checkpoint (every `checkpoint_every` steps, at the end, and on a stop),
     /// with the bytes of the safetensors file (see ``Checkpoint``).
@@ -30,8 +30,9 @@ public struct StepReport: Sendable {
     /// Steps completed (1 after the first).
     public let step: Int
     public let totalSteps: Int
-    /// `loss` (the total), `mel`, `postnet`, `duration`, `pitch`, `energy`, `forward_sum`,
-    /// `binarization` as present, each weighted as it enters the total.
+    /// `loss` (the total), `mel`, `postnet`, `duration`, `pitch`, `energy` as present, each
+    /// weighted as it enters the total; the aligner's `forward_sum` and `binarization`
+    /// unweighted (the binarization weight ramps up during training).
     public let losses: [String: Double]
     public let learningRate: Double
     /// Global gradient norm before clipping.

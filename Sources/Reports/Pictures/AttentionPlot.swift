@@ -29,8 +29,9 @@ public struct AttentionPlot: Sendable {
     }
 
     /// An aligner's soft attention `alignment[f·phonemes + n]` (frame-major) with its hard
-    /// path drawn over it: frame `f` of phoneme `n` under `durations` gets a white mark in the
-    /// middle of its cell, so a reader sees whether the hard path follows the bright ridge.
+    /// path drawn over it: frame `f` of phoneme `n` under `durations` gets a red mark (a colour
+    /// viridis never takes) in the middle of its cell, so a reader sees whether the hard path
+    /// follows the bright ridge.
     public func image(alignment: [Float], phonemes: Int, frames: Int, path durations: [Int]) throws -> RGBImage {
         try ReportError.requirePicture(alignment.count == phonemes * frames && durations.count == phonemes
                                        && durations.reduce(0, +) == frames,
@@ -45,7 +46,7 @@ public struct AttentionPlot: Sendable {
             for _ in 0..<duration {
                 let y = (frames - 1 - f) * pixelsPerFrame + pixelsPerFrame / 2
                 let x = n * pixelsPerToken + pixelsPerToken / 2
-                for dx in max(0, x - 1)...min(picture.width - 1, x) { picture[dx, y] = (255, 255, 255) }
+                for dx in max(0, x - 1)...min(picture.width - 1, x) { picture[dx, y] = (255, 0, 0) }
                 f += 1
             }
         }
