@@ -31,7 +31,7 @@ import Tensor
 
     @Test func verdictNamesWhatFailed() {
         #expect(AlignmentQuality.problem(diagonality: 0.8, medianBoundaryErrorFrames: 1) == nil)
-        #expect(AlignmentQuality.problem(diagonality: 0.3, medianBoundaryErrorFrames: nil)?.contains("diagonality is 0.30") == true)
+        #expect(AlignmentQuality.problem(diagonality: 0.2, medianBoundaryErrorFrames: nil)?.contains("diagonality is 0.20") == true)
         #expect(AlignmentQuality.problem(diagonality: 0.9, medianBoundaryErrorFrames: 3)?.contains("median phoneme-boundary error is 3.0 frames") == true)
     }
 }
