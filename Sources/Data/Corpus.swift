@@ -50,9 +50,8 @@ public struct Corpus: Sendable {
 
     public static let metadataName = "metadata.csv"
 
-    /// `requireDurations`: every item needs a line in durations.jsonl (what training needs
-    /// until the learned aligner lands); a corpus without the file is refused before any
-    /// wav is read.
+    /// `requireDurations`: every item needs a line in durations.jsonl (what training with
+    /// `data.durations: file` needs); a corpus without the file is refused before any wav is read.
     public static func load(_ root: URL, sampleRate: Int = 22050, voice: String = "en-us",
                             skipBad: Bool = false, requireDurations: Bool = false) throws -> Corpus {
         let metadataURL = root.appendingPathComponent(metadataName)
@@ -80,8 +79,8 @@ public struct Corpus: Sendable {
             alignments = parsed.alignments
         } else if requireDurations {
             throw CorpusError(message: "\(durationsURL.path): no such file: this corpus has no phoneme durations, "
-                + "and training needs them until the learned aligner lands; write durations.jsonl beside "
-                + "metadata.csv (its format is in docs/corpora.md) or train on `data.corpus: builtin`")
+                + "and `data.durations: file` reads them from it; set `data.durations: auto` (or `learned`) to "
+                + "learn them with the model, or write durations.jsonl beside metadata.csv (docs/corpora.md)")
         }
         let defaultSpeaker = root.standardizedFileURL.lastPathComponent
 
@@ -177,8 +176,8 @@ public struct Corpus: Sendable {
     /// Which phoneme durations training reads, for `funaudio corpus check`.
     public var durations: String {
         guard let durationsFile else {
-            return "none: this corpus has no phoneme durations; training needs them until the learned "
-                + "aligner lands — see docs/corpora.md"
+            return "none: this corpus has no phoneme durations; training learns them with its aligner "
+                + "(`data.durations: auto` or `learned`) — see docs/corpora.md"
         }
         let covered = items.filter { $0.alignment != nil }.count
         return "\(durationsFile.lastPathComponent), covering \(covered) of \(items.count) utterances"

@@ -25,3 +25,24 @@ public enum FrameDurations {
         return result
     }
 }
+
+extension FrameDurations {
+    /// The inverse of ``from(samples:samplesPerFrame:frameCount:)``: durations in samples
+    /// whose boundaries are the frame boundaries `F_k · s` rounded, the last one `sampleCount`
+    /// (so they sum to the audio's length). For `s ≥ 1`, ``from(samples:samplesPerFrame:frameCount:)``
+    /// gives the frames back.
+    public static func samples(from frames: [Int], samplesPerFrame: Double, sampleCount: Int) -> [Int] {
+        precondition(samplesPerFrame > 0 && sampleCount >= 0 && frames.allSatisfy { $0 >= 0 })
+        var result: [Int] = [], frame = 0, previous = 0
+        result.reserveCapacity(frames.count)
+        for (k, duration) in frames.enumerated() {
+            frame += duration
+            let sample = k == frames.count - 1
+                ? sampleCount
+                : min(sampleCount, max(previous, Int((Double(frame) * samplesPerFrame).rounded())))
+            result.append(sample - previous)
+            previous = sample
+        }
+        return result
+    }
+}

@@ -83,15 +83,51 @@ struct CellLibrary {
         context.trainedSteps = trainer.step
         let seconds = Date().timeIntervalSince(started)
         let parameters = trainer.model.parameterCount
+        var alignerNote = ""
+        if trainer.model.aligner != nil, case .finished = outcome {
+            alignerNote = " " + (try alignerReport(trainer, lastMetrics: recorder.lastMetrics, data: data, index: index,
+                                                   context: context))
+        }
         switch outcome {
         case .finished(let step):
             return "Trained \(parameters.formatted()) parameters for \(step) steps in \(Progress.clock(seconds))" +
                 " (last loss \(trainer.lastLoss.map { String(format: "%.4f", $0) } ?? "–")). The last checkpoint is" +
                 " `checkpoint-\(step).safetensors`: `funaudio export \(context.run.id) --artifact checkpoint-\(step).safetensors --out DIR`," +
-                " then `funaudio synth --checkpoint DIR/checkpoint-\(step).safetensors`."
+                " then `funaudio synth --checkpoint DIR/checkpoint-\(step).safetensors`." + alignerNote
         case .stopped(let step):
             return "Stopped at step \(step) of \(settings.steps) by a signal; `funaudio resume \(context.run.id)` continues."
         }
+    }
+
+    /// The learned aligner's verdict (converged or not, by ``AlignmentQuality``'s criterion on
+    /// the last validation; a run that did not is tagged `aligner-not-converged` and says so
+    /// in its log), and its durations of every prepared utterance stored as the run's
+    /// `durations.jsonl`, ready to be copied beside a corpus's metadata.csv.
+    func alignerReport(_ trainer: Trainer, lastMetrics: [String: Double], data: PreparedData, index: Int,
+                       context: RunContext) throws -> String {
+        let everything = data.train + data.validation + data.unseen
+        let learned = try Trainer.learnedDurations(trainer.model, everything, batchSize: trainer.config.batchSize)
+        let file = try LearnedDurations.file(Dictionary(uniqueKeysWithValues: zip(everything.map(\.id), learned)),
+                                             corpus: data.corpus, hop: context.settings.data.hop)
+        try context.run.putArtifact(name: DurationsFile.name, kind: "durations", mediaType: "application/jsonl",
+                                    data: file, cell: index, step: trainer.step)
+        let stored = "Its durations of all \(everything.count) utterances are the artifact `\(DurationsFile.name)` "
+            + "(`funaudio export \(context.run.id) --artifact \(DurationsFile.name) --out DIR`)."
+        guard let diagonality = lastMetrics["val_diagonality"] else {
+            return "The aligner was not measured (no validation utterances). " + stored
+        }
+        let features = trainer.model.config.features
+        let msPerFrame = 1000 * Double(features.settings.hopLength) / Double(features.sampleRate)
+        let median = lastMetrics["val_boundary_error_median_ms"]
+        let figures = String(format: "diagonality %.2f", diagonality)
+            + (median.map { String(format: ", median phoneme-boundary error %.1f ms", $0) } ?? "")
+        if let problem = AlignmentQuality.problem(diagonality: diagonality, medianBoundaryErrorFrames: median.map { $0 / msPerFrame }) {
+            try context.run.tag("aligner-not-converged")
+            context.run.log("the aligner did not converge: \(problem); train longer or raise model.aligner.prior_weight",
+                            level: .warning)
+            return "**The aligner did not converge** (\(figures)): \(problem). Train longer (or check the corpus). " + stored
+        }
+        return "The aligner converged (\(figures)). " + stored
     }
 
     /// Scores held-out sentences of seen speakers (`eval.*`) and of unseen speakers

@@ -39,6 +39,8 @@ public enum ExperimentSchema {
               "Speakers kept out of training, used as unseen reference voices; at least one must remain (a single-speaker corpus needs 0)."),
         Field("skip_bad", .bool, default: .bool(false),
               "Skip unreadable or malformed items (counted once) instead of stopping."),
+        Field("durations", .choice(of: DataSettings.Durations.self), default: .string("auto"),
+              "Phoneme durations: `file` reads the corpus's durations.jsonl (the built-in corpus has espeak-ng's); `learned` trains an aligner with the model (`model.aligner`), keeping any durations of the corpus only to measure it; `auto` is `file` when the corpus has durations.jsonl, else `learned`."),
     ])
 
     static let model = Section("The text + audio fusion model.", [
@@ -72,6 +74,19 @@ public enum ExperimentSchema {
             Field("postnet", .bool, default: .bool(false), "Add a residual convolutional post-net."),
             Field("pitch", .bool, default: .bool(false), "Predict and add frame pitch."),
             Field("energy", .bool, default: .bool(false), "Predict and add frame energy."),
+        ])),
+        .section("aligner", Section("The aligner trained with the model when `data.durations` is learned (RAD-TTS / FastPitch 1.1: forward-sum, MAS, binarization).", [
+            Field("prior_weight", .double(0...10), default: .double(1),
+                  "Weight of the beta-binomial alignment prior added to the attention's log-probabilities in training (0: none)."),
+            Field("forward_sum_weight", .double(0...100), default: .double(1), "Weight of the forward-sum (CTC) loss."),
+            Field("binarization_weight", .double(0...100), default: .double(1),
+                  "Weight of the binarization loss (soft attention against the hard MAS path) once fully on."),
+            Field("binarization_start", .int(0...10_000_000), default: .int(200),
+                  "Optimizer step from which the binarization loss counts."),
+            Field("binarization_ramp", .int(0...10_000_000), default: .int(100),
+                  "Steps over which its weight rises linearly from 0 (0: all at once)."),
+            Field("attention_dim", .int(8...1024), default: .int(80), "Width of the space where phonemes and mel frames are compared."),
+            Field("temperature", .double(1e-6...1), default: .double(0.0005), "Scale of the squared distances before the softmax."),
         ])),
         .section("vocoder", Section("Mel to waveform.", [
             Field("iterations", .int(1...1000), default: .int(32), "Griffin-Lim iterations."),

@@ -50,6 +50,10 @@ public struct DataSettings: Decodable, Sendable {
     public var validation: Double
     public var heldOutSpeakers: Int
     public var skipBad: Bool
+    public var durations: Durations
+
+    /// `data.durations`: where phoneme durations come from.
+    public enum Durations: String, Decodable, Sendable, CaseIterable { case auto, file, learned }
 
     /// `data.builtin:`: size of the built-in corpus.
     public struct BuiltIn: Decodable, Sendable {
@@ -60,9 +64,20 @@ public struct DataSettings: Decodable, Sendable {
     /// The corpus folder; nil for the built-in corpus, whose folder is built on demand.
     public var corpusFolder: URL? { corpus == "builtin" ? nil : URL(fileURLWithPath: corpus) }
 
-    /// Whether training reads phoneme durations from the corpus: always, until the learned
-    /// aligner lands.
-    public var needsDurations: Bool { true }
+    /// Whether the model learns the durations with its aligner: `learned`, or `auto` on a
+    /// corpus folder without durations.jsonl (the built-in corpus has durations).
+    public var learnsDurations: Bool {
+        switch durations {
+        case .file: false
+        case .learned: true
+        case .auto:
+            corpusFolder.map { !FileManager.default.fileExists(atPath: $0.appendingPathComponent(DurationsFile.name).path) }
+                ?? false
+        }
+    }
+
+    /// Whether training reads phoneme durations from the corpus (every item needs them).
+    public var needsDurations: Bool { !learnsDurations }
 
     /// The mel analysis these settings ask for (window = `n_fft`; power and floor are Data's).
     public var mel: MelSettings {
@@ -82,6 +97,8 @@ public struct ModelSettings: Decodable, Sendable {
     public var fusion: FusionConfig
     public var decoder: DecoderConfig
     public var vocoder: VocoderConfig
+    /// Used only when the durations are learned (``DataSettings/learnsDurations``).
+    public var aligner: AlignerConfig
 
     /// `model.bert:`: an optional pretrained encoder giving word features.
     public struct BERT: Decodable, Sendable {
@@ -95,11 +112,12 @@ public struct ModelSettings: Decodable, Sendable {
     public var fineTunesBERT: Bool { bert.finetune && bert.path != nil }
 
     /// The model's full configuration once the data has fixed its symbols and features
-    /// (`bert`: the encoder the model fine-tunes, nil if frozen or absent).
+    /// (`bert`: the encoder the model fine-tunes, nil if frozen or absent; `learnsDurations`:
+    /// the model gets the ``aligner``).
     public func config(text: ModelConfig.TextKind, symbols: [String], features: MelFormat,
-                       wordFeatureDim: Int?, bert: BERTConfig?) -> ModelConfig {
+                       wordFeatureDim: Int?, bert: BERTConfig?, learnsDurations: Bool = false) -> ModelConfig {
         ModelConfig(text: text, symbols: symbols, features: features, dim: dim, textEncoder: textEncoder,
                     wordFeatureDim: wordFeatureDim, audioEncoder: audioEncoder, fusion: fusion,
-                    decoder: decoder, vocoder: vocoder, bert: bert)
+                    decoder: decoder, vocoder: vocoder, bert: bert, aligner: learnsDurations ? aligner : nil)
     }
 }

@@ -21,6 +21,8 @@ struct PreparedData {
     let text: ModelConfig.TextKind
     /// Whether the model trains its own copy of ``bert`` (else its features are precomputed).
     let fineTunesBERT: Bool
+    /// Whether the model learns the durations with its aligner (`data.durations`).
+    let learnsDurations: Bool
     /// Markdown for the report: sizes, speakers, what was reused or skipped.
     let summary: String
     /// Whether the corpus and its features were already built (nothing was computed).
@@ -58,7 +60,11 @@ struct PreparedData {
         let fromCache = !corpusBuilt && cachedBefore.contains(features.folder.lastPathComponent)
         let utterances = try CorpusUtterances(
             corpus: corpus, features: features, validationFraction: data.validation,
-            heldOutSpeakers: data.heldOutSpeakers, seed: seed)
+            heldOutSpeakers: data.heldOutSpeakers, seed: seed, learnDurations: data.learnsDurations)
+        if let first = utterances.tooShort.first {
+            log("left out \(utterances.tooShort.count) utterances with fewer mel frames than phonemes (first: \(first)): "
+                + "the aligner gives every phoneme a frame; a smaller data.hop keeps them")
+        }
         var bert: PretrainedBERT?
         var sets = [utterances.train, utterances.validation, utterances.unseenSpeakers]
         let fineTune = settings.model.fineTunesBERT
@@ -83,6 +89,10 @@ struct PreparedData {
             bert = encoder
         }
         let speakers = corpus.speakers
+        let durationsNote = !data.learnsDurations ? "from `\(DurationsFile.name)` (`data.durations: \(data.durations.rawValue)`)"
+            : "learned by the aligner trained with the model (`data.durations: \(data.durations.rawValue)`)"
+                + (corpus.durationsFile == nil ? "" : "; the corpus's own are kept only to measure it")
+                + (utterances.tooShort.isEmpty ? "" : "; \(utterances.tooShort.count) utterances with fewer frames than phonemes left out")
         let summary = """
             \(corpus.summary)
 
@@ -94,13 +104,15 @@ struct PreparedData {
             \(utterances.symbols.count - 1) symbols, \(mel.nMels) mel bins at \(data.sampleRate) Hz; \
             prepared in \(String(format: "%.1f", Date().timeIntervalSince(started))) s from `\(root.path)`\
             \(fromCache ? " (corpus and features from the cache)" : "").
+
+            Phoneme durations: \(durationsNote).
             """
         let bertNote = settings.model.bert.path.map { folder in fineTune
             ? " Word features from the encoder in `\(folder)`, fine-tuned with the model."
             : " Word features from the pretrained encoder in `\(folder)`." } ?? ""
         return PreparedData(corpus: corpus, utterances: utterances, bert: bert, train: sets[0],
                             validation: sets[1], unseen: sets[2], text: data.text, fineTunesBERT: fineTune,
-                            summary: summary + bertNote, fromCache: fromCache)
+                            learnsDurations: data.learnsDurations, summary: summary + bertNote, fromCache: fromCache)
     }
 
     func text(of utterance: Utterance) -> String {
@@ -116,6 +128,6 @@ struct PreparedData {
     /// The model `settings` describe, shaped by this data (symbols, features, BERT).
     func modelConfig(_ settings: ModelSettings) -> ModelConfig {
         settings.config(text: text, symbols: symbols, features: utterances.features, wordFeatureDim: bert?.hiddenSize,
-                        bert: fineTunesBERT ? bert?.model.config : nil)
+                        bert: fineTunesBERT ? bert?.model.config : nil, learnsDurations: learnsDurations)
     }
 }

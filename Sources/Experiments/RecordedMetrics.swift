@@ -9,10 +9,12 @@ extension Metric {
     static let gradientNorm = Metric("train.grad_norm", goal: .none)
     static let trainingThroughput = Metric("train.utterances_per_s", goal: .maximize, unit: "utterances/s")
 
-    /// A validation score of the trainer (`val_mel_l1` → `val.mel_l1`): teacher-forced errors.
+    /// A validation score of the trainer (`val_mel_l1` → `val.mel_l1`): teacher-forced
+    /// errors, and the aligner's measures (diagonality is the one that rises).
     static func validation(_ trainerKey: String) -> Metric {
         let name = trainerKey.hasPrefix("val_") ? String(trainerKey.dropFirst(4)) : trainerKey
-        return Metric("val." + name, goal: name.hasSuffix("f1") ? .maximize : .minimize, unit: name == "mcd" ? "dB" : nil)
+        return Metric("val." + name, goal: name.hasSuffix("f1") || name == "diagonality" ? .maximize : .minimize,
+                      unit: unit(of: name))
     }
 
     /// Griffin-Lim's score on a vocoder run's held-out examples (``VocoderScores``: `mcd`,

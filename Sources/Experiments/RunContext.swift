@@ -1,4 +1,5 @@
 import Config
+import Data
 import Foundation
 import Models
 import Reports
@@ -38,6 +39,12 @@ final class RunContext {
     func inputHash(cellAt index: Int) -> String {
         var slices: [String: ConfigValue] = ["cell": config["cells.\(index)"] ?? .null,
                                              "seed": config["seed"] ?? .null, "data": config["data"] ?? .null]
+        // `data.durations: auto` means different training once a corpus gains durations.jsonl
+        // (`funaudio corpus align`): the source it resolves to, and that file's bytes, count.
+        let data = settings.data
+        let durationsFile = data.corpusFolder?.appendingPathComponent(DurationsFile.name)
+        slices["durations_source"] = .string(data.learnsDurations ? "learned"
+            : durationsFile.flatMap { try? Data(contentsOf: $0) }.map { "file " + SHA256.hex($0) } ?? "file")
         if settings.cells[index].dependsOnModel {
             slices["model"] = config["model"]
             slices["train"] = config["train"]

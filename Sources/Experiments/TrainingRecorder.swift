@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Reports
 import Tracking
 
 /// Records what the trainer reports into the run: losses as `train.*` metrics, validation
@@ -20,6 +21,10 @@ final class TrainingRecorder: TrainingObserver {
     private(set) var storeFailure: Error?
     /// The last validation, shown beside the loss until the next one.
     private var lastValidation = ""
+    /// The last validation's metrics (the aligner's verdict reads them).
+    private(set) var lastMetrics: [String: Double] = [:]
+    /// Alignment groups whose caption is already stored.
+    private var captioned = Set<String>()
 
     init(run: Run, cellIndex: Int, totalSteps: Int, startStep: Int, keepCheckpoints: Int,
          checkpointPrefix: String = "checkpoint", didValidate: @escaping () -> Void) {
@@ -44,9 +49,33 @@ final class TrainingRecorder: TrainingObserver {
     func trainerDidValidate(step: Int, metrics: [String: Double]) {
         Self.recordValidation(metrics, step: step, cell: cellIndex, in: run)
         lastValidation = Self.validationStatus(metrics, step: step)
+        lastMetrics = metrics
         run.log("step \(step): " + metrics.sorted { $0.key < $1.key }
             .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
         didValidate()
+    }
+
+    /// Stores, for each fixed validation utterance, the aligner's soft attention with its hard
+    /// path (`align/NN/alignment-<step>.png`), so the page shows the alignment forming. A
+    /// picture that cannot be made or stored is logged; training goes on.
+    func trainerDidAlign(step: Int, examples: [AlignmentExample]) {
+        for (n, example) in examples.enumerated() {
+            let group = String(format: "align/%02d", n)
+            do {
+                if captioned.insert(group).inserted {
+                    let caption = "Validation utterance \(example.id): the aligner's soft attention (frames up, "
+                        + "phonemes across) with its hard MAS path in red, at each validation"
+                    try run.putArtifact(name: "\(group)/text.txt", kind: "text", mediaType: "text/plain",
+                                        data: Data(caption.utf8), cell: cellIndex)
+                }
+                let picture = try AttentionPlot().image(alignment: example.softAttention, phonemes: example.phonemes,
+                                                        frames: example.frames, path: example.durations)
+                try run.putArtifact(name: String(format: "%@/alignment-%07d.png", group, step), kind: "image",
+                                    mediaType: "image/png", data: try picture.pngData(), cell: cellIndex, step: step)
+            } catch {
+                run.log("alignment picture of \(example.id) at step \(step) not stored: \(error)", level: .warning)
+            }
+        }
     }
 
     func trainerDidCheckpoint(step: Int, bytes: Data) {

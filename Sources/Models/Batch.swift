@@ -8,11 +8,14 @@ public struct Batch {
     /// Token ids `[B, T]` row-major, 0 at padding.
     public let tokens: [Int]
     public let tokenCount: Int
+    /// Real tokens and real frames of each utterance.
+    public let tokenLengths: [Int], frameLengths: [Int]
     public let tokenMask: Tensor, tokenPadding: Tensor            // [B, T]
-    /// Frames per token (0 at padding), for length regulation with ground-truth durations.
-    public let durations: [[Int]]
-    /// `ln(d + 1)` per token `[B, T, 1]`: the duration predictor's target.
-    public let logDurations: Tensor
+    /// Frames per token (0 at padding), for length regulation with ground-truth durations;
+    /// nil when the utterances have none (their durations are learned: ``settingDurations(_:)``).
+    public private(set) var durations: [[Int]]?
+    /// `ln(d + 1)` per token `[B, T, 1]`: the duration predictor's target (nil with ``durations``).
+    public private(set) var logDurations: Tensor?
     public let mel: Tensor                                        // [B, F, n_mels]
     public let frameMask: Tensor                                  // [B, F]
     public let frameCount: Int
@@ -34,20 +37,15 @@ public struct Batch {
         let r = items.map(\.reference.frames).max()!
         tokenCount = t
         frameCount = f
-        var ids = [Int](repeating: 0, count: size * t), logD = [Float](repeating: 0, count: size * t)
+        var ids = [Int](repeating: 0, count: size * t)
         var mels = [Float](repeating: 0, count: size * f * nMels)
         var refs = [Float](repeating: 0, count: size * r * nMels)
         var pitchValues = [Float](repeating: 0, count: size * f), energyValues = pitchValues
         var words: [Float]? = wordFeatureDim.map { [Float](repeating: 0, count: size * t * $0) }
-        var padded: [[Int]] = []
         for (b, u) in items.enumerated() {
             precondition(u.mel.bands == nMels && u.reference.bands == nMels,
                          "Batch: utterance \(u.id) has \(u.mel.bands)/\(u.reference.bands) mel bands, the model \(nMels)")
-            for (i, id) in u.tokens.enumerated() {
-                ids[b * t + i] = id
-                logD[b * t + i] = Float(log(Double(u.durations[i] + 1)))
-            }
-            padded.append(u.durations + Array(repeating: 0, count: t - u.tokens.count))
+            for (i, id) in u.tokens.enumerated() { ids[b * t + i] = id }
             mels.replaceSubrange(b * f * nMels ..< b * f * nMels + u.mel.values.count, with: u.mel.values)
             refs.replaceSubrange(b * r * nMels ..< b * r * nMels + u.reference.values.count, with: u.reference.values)
             let targets = FrameTargets(u.mel)
@@ -60,10 +58,14 @@ public struct Batch {
             }
         }
         tokens = ids
-        durations = padded
+        tokenLengths = items.map(\.tokens.count)
+        frameLengths = items.map(\.mel.frames)
+        let known = items.compactMap(\.durations)
+        if known.count == size {
+            (durations, logDurations) = Batch.padded(known, tokenCount: t)
+        }
         tokenMask = Batch.mask(items.map(\.tokens.count), length: t)
         tokenPadding = 1 - tokenMask
-        logDurations = Tensor(logD, shape: [size, t, 1])
         mel = Tensor(mels, shape: [size, f, nMels])
         frameMask = Batch.mask(items.map(\.mel.frames), length: f)
         reference = Tensor(refs, shape: [size, r, nMels])
@@ -76,6 +78,25 @@ public struct Batch {
         }, tokenCount: t)
         pitch = Tensor(pitchValues, shape: [size, f, 1])
         energy = Tensor(energyValues, shape: [size, f, 1])
+    }
+
+    /// The batch with `durations` (one per real token, e.g. the aligner's) in place of its own.
+    public func settingDurations(_ durations: [[Int]]) -> Batch {
+        precondition(durations.map(\.count) == tokenLengths,
+                     "Batch: durations for \(durations.map(\.count)) tokens, the batch has \(tokenLengths)")
+        var copy = self
+        (copy.durations, copy.logDurations) = Batch.padded(durations, tokenCount: tokenCount)
+        return copy
+    }
+
+    /// Durations padded with 0 to `tokenCount`, and their `ln(d + 1)` `[B, T, 1]`.
+    static func padded(_ durations: [[Int]], tokenCount t: Int) -> ([[Int]], Tensor) {
+        var logD = [Float](repeating: 0, count: durations.count * t)
+        for (b, row) in durations.enumerated() {
+            for (i, d) in row.enumerated() { logD[b * t + i] = Float(log(Double(d + 1))) }
+        }
+        return (durations.map { $0 + Array(repeating: 0, count: t - $0.count) },
+                Tensor(logD, shape: [durations.count, t, 1]))
     }
 
     /// `[B, length]`: 1 for the first `lengths[b]` positions of row `b`, 0 after.

@@ -28,7 +28,7 @@ public struct EvaluationResult: Sendable, Equatable {
     /// Pitch against the recordings, after the vocoder, along the DTW path (frames pooled
     /// over utterances); nil without a vocoder or recordings.
     public let f0RMSEHz: Double?, voicingError: Double?, voicingF1: Double?
-    /// Mean |d̂ − d| per phoneme, in milliseconds.
+    /// Mean |d̂ − d| per phoneme, in milliseconds (d: the utterance's durations, or its aligner's).
     public let durationErrorMs: Double
     /// Mean |Σd̂ − Σd| per utterance (the whole sentence's length), in milliseconds.
     public let totalDurationErrorMs: Double
@@ -61,15 +61,17 @@ extension FusionTTS {
         var squaredHz = 0.0, bothVoiced = 0, voicingMisses = 0.0, f0Frames = 0, f1 = 0.0, f1Count = 0
         for u in utterances {
             try check(u)
-            let forced = inEvaluation { self(batch([u]), teacherForced: true) }
+            let batch = try teacherForcingBatch([u])
+            let forced = inEvaluation { self(batch, teacherForced: true) }
             let predicted = LogMel(frames: u.mel.frames, bands: u.mel.bands, values: forced.finalMel.scalars)
             l1 += try SpectralMetrics.melL1(predicted.spectrogram, u.mel.spectrogram)
             sc += try SpectralMetrics.spectralConvergence(predicted.linear, u.mel.linear)
             forcedMCD += try mcd(predicted.spectrogram, u.mel.spectrogram).decibels
             let free = try infer(tokens: u.tokens, reference: u.reference, wordFeatures: u.wordFeatures, bertInput: u.bertInput)
             freeMCD += try mcd(free.mel.spectrogram, u.mel.spectrogram).decibels
-            durationError += zip(free.durations, u.durations).map { Double(abs($0 - $1)) }.reduce(0, +) / Double(u.tokens.count)
-            totalError += Double(abs(free.durations.reduce(0, +) - u.durations.reduce(0, +)))
+            let durations = batch.durations![0]   // the utterance's, or its aligner's
+            durationError += zip(free.durations, durations).map { Double(abs($0 - $1)) }.reduce(0, +) / Double(u.tokens.count)
+            totalError += Double(abs(free.durations.reduce(0, +) - durations.reduce(0, +)))
             guard let vocoder else { continue }
             let distance = try features.distance(of: vocoder(free.mel), from: u.mel, recording: recording(u))
             vocoded += distance.mcd.decibels

@@ -18,6 +18,11 @@ import Tensor
 /// the model's own ``bert`` when it is fine-tuned (``ModelConfig/bert``): then BERT runs in
 /// every forward pass, its parameters (`bert.*`) train with the rest and its dropout draws
 /// from ``dropoutSource``.
+///
+/// When the durations are learned (``ModelConfig/aligner``), the model owns an ``Aligner``
+/// (`aligner.encoder.*`) over its phoneme embeddings (before the text encoder, as in
+/// FastPitch 1.1) and the target mel; ``align(_:binarizationWeight:)`` gives the hard
+/// durations that teacher forcing then uses (``Batch/settingDurations(_:)``).
 public final class FusionTTS: Module {
     public let config: ModelConfig
     /// Every dropout draw of the model; the trainer saves and restores it.
@@ -32,6 +37,9 @@ public final class FusionTTS: Module {
     /// Freshly initialised here; training starts it from pretrained weights
     /// (``Module/load(stateDict:)`` with a ``PretrainedBERT``'s model's), checkpoints carry it.
     public let bert: BERTModel?
+    /// The aligner learning the durations with the model, nil when the corpus gives them.
+    /// Made last, so the other weights are those of the same model without it.
+    public let aligner: Aligner?
 
     /// A freshly initialised model; the same `seed` gives the same weights (a fine-tuned BERT
     /// is made last, so the other weights are those of the same model without it).
@@ -49,6 +57,41 @@ public final class FusionTTS: Module {
         postnet = config.decoder.postnet ? PostNet(nMels: config.features.nMels, dim: config.dim, generator: &generator) : nil
         let source = dropoutSource
         bert = config.bert.map { BERTModel(config: $0, generator: &generator, dropoutSource: source) }
+        aligner = config.aligner.map {
+            Aligner(textChannels: config.dim, melChannels: config.features.nMels, attentionChannels: $0.attentionDim,
+                    temperature: Float($0.temperature), priorWeight: Float($0.priorWeight), generator: &generator)
+        }
+    }
+
+    /// The aligner's alignment of `batch`'s phonemes (their embeddings) to its target mel.
+    /// - Throws: ``ModelError`` when the model has no aligner or an utterance has fewer
+    ///   frames than phonemes.
+    public func align(_ batch: Batch, binarizationWeight: Float = 0) throws -> AlignmentOutput {
+        guard let aligner else { throw ModelError("the model has no aligner (its durations come with the corpus)") }
+        let embeddings = textEncoder.embedding(batch.tokens, shape: [batch.size, batch.tokenCount])
+        do {
+            return try aligner(text: embeddings, mels: batch.mel, textLengths: batch.tokenLengths,
+                               melLengths: batch.frameLengths, binarizationWeight: binarizationWeight)
+        } catch { throw ModelError("the aligner refused a batch: \(error)") }
+    }
+
+    /// `items` as a batch for teacher forcing: with their own durations, or else the
+    /// aligner's (computed without gradient).
+    public func teacherForcingBatch(_ items: [Utterance]) throws -> Batch {
+        let batch = batch(items)
+        if batch.durations != nil { return batch }
+        guard aligner != nil else {
+            throw ModelError("utterance \(items.first { $0.durations == nil }?.id ?? "?") has no durations and the model no aligner to learn them")
+        }
+        return batch.settingDurations(try noGrad { try align(batch) }.durations)
+    }
+
+    /// The log soft attention `[B, T, N]` of the aligner's own encoders, without the prior
+    /// that guides them in training: what ``AlignmentQuality`` measures.
+    func unguidedLogAttention(_ batch: Batch) -> Tensor? {
+        guard let aligner else { return nil }
+        let embeddings = textEncoder.embedding(batch.tokens, shape: [batch.size, batch.tokenCount])
+        return aligner.encoder(text: embeddings, mels: batch.mel, textLengths: batch.tokenLengths).logSoftAttention
     }
 
     /// `items` as this model reads them: with their precomputed word features, or with the
@@ -92,7 +135,10 @@ public final class FusionTTS: Module {
         let fused = fusion(text: text, textMask: batch.tokenMask, audio: audio, audioPadding: batch.referencePadding)
             .masked(batch.tokenMask)
         let logDurations = varianceAdaptor.durationPredictor(fused, mask: batch.tokenMask)
-        let durations = teacherForced ? batch.durations
+        if teacherForced && batch.durations == nil {
+            preconditionFailure("FusionTTS: teacher forcing needs durations, the corpus's or the aligner's (Batch.settingDurations)")
+        }
+        let durations = teacherForced ? batch.durations!
             : VarianceAdaptor.frames(fromLogDurations: logDurations, tokenMask: batch.tokenMask)
         let frames = teacherForced ? batch.frameCount : durations.map { $0.reduce(0, +) }.max()!
         let frameMask = teacherForced ? batch.frameMask : Batch.mask(durations.map { $0.reduce(0, +) }, length: frames)

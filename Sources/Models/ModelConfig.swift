@@ -26,14 +26,49 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var fusion: FusionConfig
     public var decoder: DecoderConfig
     public var vocoder: VocoderConfig
+    /// The aligner trained with the model (`model.aligner`) when its durations are learned
+    /// (`data.durations: learned`); `nil`: durations come with the corpus. Checkpoints carry
+    /// it, so a trained model can align a corpus (`funaudio corpus align`).
+    public var aligner: AlignerConfig?
 
     public init(text: TextKind, symbols: [String], features: MelFormat, dim: Int, textEncoder: TextEncoderConfig,
                 wordFeatureDim: Int?, audioEncoder: AudioEncoderConfig, fusion: FusionConfig,
-                decoder: DecoderConfig, vocoder: VocoderConfig, bert: BERTConfig? = nil) {
+                decoder: DecoderConfig, vocoder: VocoderConfig, bert: BERTConfig? = nil, aligner: AlignerConfig? = nil) {
         self.text = text; self.symbols = symbols; self.features = features; self.dim = dim
         self.textEncoder = textEncoder; self.wordFeatureDim = wordFeatureDim
         self.audioEncoder = audioEncoder; self.fusion = fusion
-        self.decoder = decoder; self.vocoder = vocoder; self.bert = bert
+        self.decoder = decoder; self.vocoder = vocoder; self.bert = bert; self.aligner = aligner
+    }
+}
+
+/// `model.aligner.*`: the learned aligner (``Aligner``) and the weights of its losses.
+///
+/// The step's loss gains `forwardSumWeight · L_fs + w(step) · L_bin`, with `w` the
+/// ``BinarizationSchedule`` of `binarizationWeight`, `binarizationStart` and `binarizationRamp`.
+public struct AlignerConfig: Codable, Sendable, Equatable {
+    /// Weight of the beta-binomial log prior added to the attention during training.
+    public var priorWeight: Double
+    public var forwardSumWeight: Double
+    public var binarizationWeight: Double
+    /// Optimizer step from which the binarization loss counts, and the steps of its ramp.
+    public var binarizationStart: Int
+    public var binarizationRamp: Int
+    /// Width of the space in which phonemes and frames are compared.
+    public var attentionDim: Int
+    /// Scale of the squared distances (FastPitch: 0.0005).
+    public var temperature: Double
+
+    public init(priorWeight: Double = 1, forwardSumWeight: Double = 1, binarizationWeight: Double = 1,
+                binarizationStart: Int = 200, binarizationRamp: Int = 100, attentionDim: Int = 80,
+                temperature: Double = 0.0005) {
+        self.priorWeight = priorWeight; self.forwardSumWeight = forwardSumWeight
+        self.binarizationWeight = binarizationWeight; self.binarizationStart = binarizationStart
+        self.binarizationRamp = binarizationRamp; self.attentionDim = attentionDim; self.temperature = temperature
+    }
+
+    /// When the binarization loss counts and how much.
+    public var binarization: BinarizationSchedule {
+        BinarizationSchedule(start: binarizationStart, ramp: binarizationRamp, weight: Float(binarizationWeight))
     }
 }
 

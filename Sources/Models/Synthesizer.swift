@@ -111,8 +111,7 @@ extension FusionTTS {
                       bertInput: BERTWordInput? = nil) throws
         -> (mel: LogMel, durations: [Int], attention: AttentionMap?) {
         let n = config.features.nMels
-        let probe = Utterance(id: "synthesis", speaker: "reference", tokens: tokens,
-                              durations: Array(repeating: 0, count: tokens.count),
+        let probe = Utterance(id: "synthesis", speaker: "reference", tokens: tokens, durations: nil,
                               mel: LogMel(frames: 0, bands: n, values: []), reference: reference,
                               wordFeatures: wordFeatures, bertInput: bertInput)
         try check(probe)

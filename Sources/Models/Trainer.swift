@@ -9,7 +9,9 @@ import Tensor
 /// loss = mel(ŷ, y) [+ mel(ŷ_post, y)] + w·(MSE(log d̂, ln(d+1)) [+ MSE(pitch) + MSE(energy)])
 /// ```
 /// with `mel` the masked L1 (or MSE) over valid frames, `w` = `train.duration_weight`,
-/// ground-truth durations for length regulation. Adam or AdamW with the configured
+/// ground-truth durations for length regulation. With a learned aligner (``FusionTTS/aligner``)
+/// the durations are its MAS durations of each batch, and the loss gains
+/// `forward_sum_weight · L_fs + w_bin(step) · L_bin` (``AlignerConfig``). Adam or AdamW with the configured
 /// schedule and gradient clipping; a fine-tuned BERT (`bert.*`) learns at
 /// ``TrainConfig/bertLRScale`` times the rate of the rest.
 ///
@@ -35,7 +37,17 @@ public final class Trainer {
         guard config.steps > 0, config.batchSize > 0, config.threads > 0 else {
             throw ModelError("train.steps, train.batch_size and train.threads must be positive (got \(config.steps), \(config.batchSize), \(config.threads))")
         }
-        for u in train + validation { try model.check(u) }
+        for u in train + validation {
+            try model.check(u)
+            if u.durations == nil {
+                guard model.aligner != nil else {
+                    throw ModelError("utterance \(u.id) has no phoneme durations and the model has no aligner to learn them (data.durations: learned)")
+                }
+                guard u.mel.frames >= u.tokens.count else {
+                    throw ModelError("utterance \(u.id) has \(u.mel.frames) mel frames for \(u.tokens.count) phonemes; the aligner gives every phoneme a frame: leave it out")
+                }
+            }
+        }
         self.model = model
         self.config = config
         Parallel.threadCount = config.threads
@@ -77,7 +89,11 @@ public final class Trainer {
             observer?.trainerDidStep(report)
             let last = step == config.steps
             if step % config.validateEvery == 0 || last, !validation.isEmpty {
-                observer?.trainerDidValidate(step: step, metrics: try validate())
+                let metrics = try validate()
+                if let observer, model.aligner != nil {  // before the metrics, whose observer may write the page
+                    observer.trainerDidAlign(step: step, examples: try Trainer.alignmentExamples(model, validation))
+                }
+                observer?.trainerDidValidate(step: step, metrics: metrics)
             }
             let stop = observer?.shouldStop ?? false
             if step % config.checkpointEvery == 0 || last || stop {
@@ -121,43 +137,108 @@ public final class Trainer {
 
     /// The weighted total and its parts (as numbers) on a teacher-forced pass over `batch`.
     func losses(_ batch: Batch) throws -> (Tensor, [String: Double]) {
+        var batch = batch
+        var parts: [String: Tensor] = [:], alignmentLosses: [String: Tensor] = [:]
+        if let aligner = model.config.aligner {
+            let weight = aligner.binarization.weight(atStep: step)
+            let alignment = try model.align(batch, binarizationWeight: weight)
+            batch = batch.settingDurations(alignment.durations)
+            alignmentLosses["forward_sum"] = alignment.forwardSumLoss
+            parts["forward_sum"] = alignment.forwardSumLoss * Float(aligner.forwardSumWeight)
+            if let binarization = alignment.binarizationLoss {
+                alignmentLosses["binarization"] = binarization
+                parts["binarization"] = binarization * weight
+            }
+        }
         let out = model(batch, teacherForced: true)
         let melLoss = { (p: Tensor) throws -> Tensor in
             self.config.loss == .l1 ? try maskedL1Loss(p, batch.mel, mask: batch.frameMask)
                                     : try maskedMSELoss(p, batch.mel, mask: batch.frameMask)
         }
         let w = Float(config.durationWeight)
-        var parts: [String: Tensor] = ["mel": try melLoss(out.mel)]
+        parts["mel"] = try melLoss(out.mel)
         if let post = out.postnetMel { parts["postnet"] = try melLoss(post) }
-        parts["duration"] = try maskedMSELoss(out.logDurations, batch.logDurations, mask: batch.tokenMask) * w
+        parts["duration"] = try maskedMSELoss(out.logDurations, batch.logDurations!, mask: batch.tokenMask) * w
         if let pitch = out.pitch { parts["pitch"] = try maskedMSELoss(pitch, batch.pitch, mask: batch.frameMask) * w }
         if let energy = out.energy { parts["energy"] = try maskedMSELoss(energy, batch.energy, mask: batch.frameMask) * w }
         let total = parts.keys.sorted().map { parts[$0]! }.reduce(Tensor(scalar: 0), +)
         try total.checkFinite("total loss")
         var values = parts.mapValues { Double($0.item()) }
+        // The aligner's losses as they are: their weights ramp, so weighted curves would show the schedule.
+        for (key, loss) in alignmentLosses { values[key] = Double(loss.item()) }
         values["loss"] = Double(total.item())
         return (total, values)
     }
 
     /// Teacher-forced validation: `val_mel_l1` (final mel, masked L1, per utterance mean)
     /// and `val_duration` (MSE of log durations), averaged over the validation utterances.
+    /// With an aligner, teacher forcing uses its durations, and it is measured too:
+    /// `val_forward_sum`, `val_diagonality` and, when the utterances carry true durations,
+    /// `val_boundary_error_median_ms` and `val_boundary_error_mean_ms` (``AlignmentQuality``).
     public func validate() throws -> [String: Double] {
         try Trainer.validate(model, validation, batchSize: config.batchSize)
     }
 
     static func validate(_ model: FusionTTS, _ items: [Utterance], batchSize: Int) throws -> [String: Double] {
-        var mel = 0.0, duration = 0.0
+        var mel = 0.0, duration = 0.0, forwardSum = 0.0
+        var diagonality: [Double] = [], boundaryErrors: [Double] = []
+        let features = model.config.features
+        let msPerFrame = 1000 * Double(features.settings.hopLength) / Double(features.sampleRate)
         try model.inEvaluation {
             for start in stride(from: 0, to: items.count, by: batchSize) {
                 let chunk = Array(items[start..<min(items.count, start + batchSize)])
-                let batch = model.batch(chunk)
+                var batch = model.batch(chunk)
+                if model.aligner != nil {
+                    let alignment = try model.align(batch)
+                    batch = batch.settingDurations(alignment.durations)
+                    forwardSum += Double(alignment.forwardSumLoss.item()) * Double(chunk.count)
+                    diagonality += try AlignmentQuality.diagonality(logSoftAttention: model.unguidedLogAttention(batch)!,
+                                                                    textLengths: batch.tokenLengths,
+                                                                    melLengths: batch.frameLengths)
+                    for (u, learned) in zip(chunk, alignment.durations) {
+                        guard let truth = u.trueDurations else { continue }
+                        boundaryErrors += AlignmentQuality.boundaryErrors(learned: learned, truth: truth)
+                            .map { Double($0) * msPerFrame }
+                    }
+                }
                 let out = model(batch, teacherForced: true)
                 mel += Double(try maskedL1Loss(out.finalMel, batch.mel, mask: batch.frameMask).item()) * Double(chunk.count)
-                duration += Double(try maskedMSELoss(out.logDurations, batch.logDurations, mask: batch.tokenMask).item()) * Double(chunk.count)
+                duration += Double(try maskedMSELoss(out.logDurations, batch.logDurations!, mask: batch.tokenMask).item()) * Double(chunk.count)
             }
         }
         let n = Double(max(1, items.count))
-        return ["val_mel_l1": mel / n, "val_duration": duration / n]
+        var metrics = ["val_mel_l1": mel / n, "val_duration": duration / n]
+        if model.aligner != nil {
+            metrics["val_forward_sum"] = forwardSum / n
+            metrics["val_diagonality"] = diagonality.reduce(0, +) / Double(max(1, diagonality.count))
+        }
+        if let median = AlignmentQuality.median(boundaryErrors) {
+            metrics["val_boundary_error_median_ms"] = median
+            metrics["val_boundary_error_mean_ms"] = boundaryErrors.reduce(0, +) / Double(boundaryErrors.count)
+        }
+        return metrics
+    }
+
+    /// The aligner's soft attention and hard durations for the first `count` of `items`
+    /// (fixed: the page shows the same utterances at every validation).
+    static func alignmentExamples(_ model: FusionTTS, _ items: [Utterance], count: Int = 3) throws -> [AlignmentExample] {
+        try model.inEvaluation {
+            try items.prefix(count).map { u in
+                let alignment = try model.align(model.batch([u]))
+                return AlignmentExample(id: u.id, phonemes: u.tokens.count, frames: u.mel.frames,
+                                        softAttention: alignment.softAttention.scalars,
+                                        durations: alignment.durations[0], trueDurations: u.trueDurations)
+            }
+        }
+    }
+
+    /// The aligner's durations of `items` (in their order), `batchSize` at a time.
+    public static func learnedDurations(_ model: FusionTTS, _ items: [Utterance], batchSize: Int) throws -> [[Int]] {
+        try model.inEvaluation {
+            try stride(from: 0, to: items.count, by: batchSize).flatMap { start in
+                try model.align(model.batch(Array(items[start..<min(items.count, start + batchSize)]))).durations
+            }
+        }
     }
 
     /// The current state as a checkpoint (weights, optimizer, step, dropout state, configs).

@@ -7,6 +7,9 @@ public protocol TrainingObserver: AnyObject {
     func trainerDidStep(_ report: StepReport)
     /// After each validation (every `validate_every` steps and at the end).
     func trainerDidValidate(step: Int, metrics: [String: Double])
+    /// At each validation of a model with an aligner, just before ``trainerDidValidate(step:metrics:)``:
+    /// its alignment of a few fixed validation utterances.
+    func trainerDidAlign(step: Int, examples: [AlignmentExample])
     /// After each checkpoint (every `checkpoint_every` steps, at the end, and on a stop),
     /// with the bytes of the safetensors file (see ``Checkpoint``).
     func trainerDidCheckpoint(step: Int, bytes: Data)
@@ -17,6 +20,7 @@ public protocol TrainingObserver: AnyObject {
 extension TrainingObserver {
     public func trainerDidStep(_ report: StepReport) {}
     public func trainerDidValidate(step: Int, metrics: [String: Double]) {}
+    public func trainerDidAlign(step: Int, examples: [AlignmentExample]) {}
     public func trainerDidCheckpoint(step: Int, bytes: Data) {}
     public var shouldStop: Bool { false }
 }
@@ -26,13 +30,26 @@ public struct StepReport: Sendable {
     /// Steps completed (1 after the first).
     public let step: Int
     public let totalSteps: Int
-    /// `loss` (the total), `mel`, `postnet`, `duration`, `pitch`, `energy` as present.
+    /// `loss` (the total), `mel`, `postnet`, `duration`, `pitch`, `energy` as present, each
+    /// weighted as it enters the total; the aligner's `forward_sum` and `binarization`
+    /// unweighted (the binarization weight ramps up during training).
     public let losses: [String: Double]
     public let learningRate: Double
     /// Global gradient norm before clipping.
     public let gradientNorm: Double
     /// Utterances per second of this step (forward, backward, update).
     public let utterancesPerSecond: Double
+}
+
+/// The aligner's view of one utterance: soft attention `[frames, phonemes]` (row-major) and
+/// the hard MAS durations drawn over it.
+public struct AlignmentExample: Sendable {
+    public let id: String
+    public let phonemes: Int, frames: Int
+    public let softAttention: [Float]
+    public let durations: [Int]
+    /// The utterance's true durations, when known (``Utterance/trueDurations``).
+    public let trueDurations: [Int]?
 }
 
 /// How a call of ``Trainer/run(observer:)`` ended.

@@ -42,8 +42,12 @@ public struct Utterance: Sendable {
     public var speaker: String
     /// Token ids (see ``ModelConfig/symbols``; 0 is padding and never appears here).
     public var tokens: [Int]
-    /// Mel frames of each token; they sum to `mel.frames`.
-    public var durations: [Int]
+    /// Mel frames of each token; they sum to `mel.frames`. `nil` when the model learns them
+    /// (its aligner gives them at every step).
+    public var durations: [Int]?
+    /// Durations known to be right but withheld from the model (espeak-ng's, when the
+    /// built-in corpus trains with learned durations): what the learned ones are measured against.
+    public var trueDurations: [Int]?
     public var mel: LogMel
     public var reference: LogMel
     /// Optional word features per token, `tokens.count × wordFeatureDim` (a BERT word's
@@ -53,10 +57,12 @@ public struct Utterance: Sendable {
     /// the word of each token), instead of precomputed ``wordFeatures``.
     public var bertInput: BERTWordInput?
 
-    public init(id: String, speaker: String, tokens: [Int], durations: [Int], mel: LogMel,
+    public init(id: String, speaker: String, tokens: [Int], durations: [Int]?, mel: LogMel,
                 reference: LogMel, wordFeatures: [Float]? = nil, bertInput: BERTWordInput? = nil) {
-        precondition(tokens.count == durations.count && durations.reduce(0, +) == mel.frames,
-                     "Utterance \(id): \(tokens.count) tokens, \(durations.count) durations summing to \(durations.reduce(0, +)), \(mel.frames) mel frames")
+        if let durations {
+            precondition(tokens.count == durations.count && durations.reduce(0, +) == mel.frames,
+                         "Utterance \(id): \(tokens.count) tokens, \(durations.count) durations summing to \(durations.reduce(0, +)), \(mel.frames) mel frames")
+        }
         self.id = id; self.speaker = speaker; self.tokens = tokens; self.durations = durations
         self.mel = mel; self.reference = reference; self.wordFeatures = wordFeatures
         self.bertInput = bertInput

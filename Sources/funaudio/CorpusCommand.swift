@@ -1,13 +1,15 @@
 import ArgumentParser
 import Data
+import Experiments
 import Foundation
+import Models
 
 /// `funaudio corpus ...`: build the built-in corpus, check a corpus folder, cache features.
 struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
-        abstract: "Build the built-in corpus, check a corpus folder (LJSpeech layout), cache features.",
-        subcommands: [CorpusBuild.self, CorpusCheck.self]
+        abstract: "Build the built-in corpus, check a corpus folder (LJSpeech layout), cache features, write learned durations.",
+        subcommands: [CorpusBuild.self, CorpusCheck.self, CorpusAlign.self]
     )
 }
 
@@ -91,6 +93,60 @@ struct CorpusCheck: ParsableCommand {
         if features {
             let mels = try MelFeatures.load(for: corpus, cache: URL(fileURLWithPath: cache))
             print("features: \(mels.folder.path)")
+        }
+    }
+}
+
+/// `funaudio corpus align DIR --run RUN`: a trained aligner's durations as the folder's durations.jsonl.
+struct CorpusAlign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "align",
+        abstract: "Write durations.jsonl for a corpus folder with the aligner of a trained model.",
+        discussion: """
+            The model is a run's last checkpoint (--run, a run id or experiment name) or a \
+            checkpoint file (--checkpoint) trained with data.durations: learned. Every utterance \
+            with at least as many mel frames as phonemes is aligned; the file is written whole \
+            or not at all, and later runs with data.durations: auto read it (docs/corpora.md).
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: "The corpus folder.")
+    var folder: String
+
+    @Option(name: .customLong("run"), help: "The run whose last checkpoint aligns (a run id or an experiment name).")
+    var fromRun: String?
+
+    @Option(help: "A checkpoint file instead of a run.")
+    var checkpoint: String?
+
+    @Option(help: "Cache folder of the features (as `funaudio run --cache`).")
+    var cache = "corpora"
+
+    @Flag(help: "Replace an existing durations.jsonl.")
+    var replace = false
+
+    @Flag(help: "Skip bad items and count them instead of stopping at the first.")
+    var skipBad = false
+
+    func validate() throws {
+        guard (fromRun == nil) != (checkpoint == nil) else {
+            throw ValidationError("give either --run RUN or --checkpoint FILE")
+        }
+    }
+
+    func run() throws {
+        let model: Checkpoint
+        if let file = checkpoint {
+            model = try Checkpoint(contentsOf: URL(fileURLWithPath: file))
+        } else {
+            model = try CorpusAlignment.checkpoint(ofRun: fromRun!, in: try database.openForReading())
+        }
+        let outcome = try CorpusAlignment.align(folder: URL(fileURLWithPath: folder), checkpoint: model,
+                                                cache: URL(fileURLWithPath: cache), replace: replace, skipBad: skipBad)
+        print("wrote \(outcome.file.path): durations of \(outcome.aligned) utterances")
+        if let first = outcome.tooShort.first {
+            print("left out \(outcome.tooShort.count) utterances with fewer mel frames than phonemes (first: \(first))")
         }
     }
 }

@@ -31,17 +31,19 @@ import Text
         return folder
     }
 
-    @Test func withoutDurationsCheckSaysSoAndRunRefusesBeforeCreatingARun() throws {
+    @Test func withoutDurationsCheckSaysSoAndFileDurationsAreRefusedBeforeCreatingARun() throws {
         let folder = try Self.folder(withDurations: false)
         let check = try FunAudioProcess.run(["corpus", "check", "speech"], in: folder.url)
         #expect(check.status == 0, "\(check.output)")
         #expect(check.output.contains("4 items, 1 speaker (speech)"), "\(check.output)")
-        #expect(check.output.contains("durations: none: this corpus has no phoneme durations; training needs them "
-            + "until the learned aligner lands — see docs/corpora.md"), "\(check.output)")
+        #expect(check.output.contains("durations: none: this corpus has no phoneme durations; training learns them "
+            + "with its aligner (`data.durations: auto` or `learned`) — see docs/corpora.md"), "\(check.output)")
 
-        let run = try FunAudioProcess.run(["run", "experiments/x.yaml", "--set", "data.held_out_speakers=0"], in: folder.url)
+        let run = try FunAudioProcess.run(["run", "experiments/x.yaml", "--set", "data.held_out_speakers=0",
+                                           "--set", "data.durations=file"], in: folder.url)
         #expect(run.status != 0)
         #expect(run.output.contains("speech/durations.jsonl: no such file"), "\(run.output)")
+        #expect(run.output.contains("set `data.durations: auto`"), "\(run.output)")
         let list = try FunAudioProcess.run(["list"], in: folder.url)
         #expect(list.output.contains("no runs"), "\(list.output)")
     }

@@ -20,8 +20,8 @@ import Text
         let corpus = try ThreeColumnCorpusTests.corpus()
         defer { corpus.remove() }
         let loaded = try Corpus.load(corpus.root)
-        #expect(loaded.durations == "none: this corpus has no phoneme durations; training needs them "
-            + "until the learned aligner lands — see docs/corpora.md")
+        #expect(loaded.durations == "none: this corpus has no phoneme durations; training learns them with its aligner "
+            + "(`data.durations: auto` or `learned`) — see docs/corpora.md")
     }
 
     @Test func aDurationsFileSaysHowManyUtterancesItCovers() throws {

@@ -32,3 +32,14 @@ import Text
     // Boundaries at round(300/256)=1, round(430/256)=2, 2, round(1130/256)=4, round(1387/256)=5, 10.
     #expect(frames == [1, 1, 0, 2, 1, 5])
 }
+
+/// Learned frame durations become samples summing to the audio, and back the same frames
+/// (also with resampled audio: 256 frames' hop at 22050 Hz is 185.76 samples of a 16 kHz file).
+@Test func frameDurationsBecomeSamplesAndBack() {
+    let frames = [1, 3, 1, 2, 5, 1]
+    for (samplesPerFrame, sampleCount) in [(256.0, 13 * 256 + 100), (256.0 * 16000 / 22050, 2500)] {
+        let samples = FrameDurations.samples(from: frames, samplesPerFrame: samplesPerFrame, sampleCount: sampleCount)
+        #expect(samples.reduce(0, +) == sampleCount && samples.allSatisfy { $0 >= 0 })
+        #expect(FrameDurations.from(samples: samples, samplesPerFrame: samplesPerFrame, frameCount: 13) == frames)
+    }
+}

@@ -34,11 +34,12 @@ import Tracking
         #expect(message.contains("wavs/metadata.csv: cannot read it"), "\(message)")
     }
 
-    @Test func aCorpusWithoutDurationsFailsBeforeTheRunWhileTrainingNeedsThem() throws {
-        let (message, runs) = try failure("name: x\ndata: {corpus: speech, held_out_speakers: 0}\ncells: [{kind: prepare}]\n",
+    @Test func aCorpusWithoutDurationsFailsBeforeTheRunWhenTrainingReadsThem() throws {
+        let (message, runs) = try failure("name: x\ndata: {corpus: speech, held_out_speakers: 0, durations: file}\ncells: [{kind: prepare}]\n",
                                           files: ["speech/metadata.csv": "a|Hello there.|hello there.\n"])
         #expect(runs == 0)
         #expect(message.contains("speech/durations.jsonl: no such file"), "\(message)")
+        #expect(message.contains("set `data.durations: auto`"), "\(message)")
         #expect(message.contains("docs/corpora.md"), "\(message)")
     }
 

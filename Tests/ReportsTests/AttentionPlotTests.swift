@@ -26,6 +26,23 @@ import Testing
         #expect(throws: ReportError.self) { try AttentionPlot().image(weights: [], tokens: 0, frames: 0) }
     }
 
+    /// An aligner's attention (frame-major) with its hard path: each path cell gets a red
+    /// mark in its middle, the rest is the attention as ``image(weights:tokens:frames:)`` draws it.
+    @Test func theHardPathIsDrawnOverTheSoftAttention() throws {
+        let (phonemes, frames) = (3, 4)
+        let soft = [Float](repeating: 1 / 3, count: frames * phonemes)   // flat: every cell equally bright
+        let image = try AttentionPlot().image(alignment: soft, phonemes: phonemes, frames: frames, path: [1, 2, 1])
+        #expect(image.width == 18 && image.height == 8)
+        let red: (UInt8, UInt8, UInt8) = (255, 0, 0), bright = Colormap.viridis.color(1)
+        // Frame 0 (bottom row pair) on phoneme 0, frames 1–2 on phoneme 1, frame 3 on phoneme 2.
+        #expect(image[3, 7] == red && image[2, 7] == red && image[9, 5] == red && image[9, 3] == red)
+        #expect(image[15, 1] == red)
+        #expect(image[9, 7] == bright && image[3, 1] == bright && image[3, 6] == bright)
+        #expect(throws: ReportError.self) {
+            try AttentionPlot().image(alignment: soft, phonemes: phonemes, frames: frames, path: [1, 1, 1])
+        }
+    }
+
     /// Axes for a mel analysis: its hop in seconds, its bands' centre frequencies.
     @Test func melAxesComeFromTheAnalysis() throws {
         let mel = try MelSpectrogram(sampleRate: 22050, nFFT: 1024, hopLength: 256, nMels: 80, fmax: 8000)
