@@ -25,7 +25,7 @@ struct FunAudio: ParsableCommand {
             CommandGroup(name: "Runs", subcommands: [
                 RunExperiment.self, RerunExperiment.self, ResumeExperiment.self,
                 ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self, CheckDatabase.self, MigrateDatabase.self,
-                MergeShards.self,
+                MergeShards.self, SlurmTaskCommand.self,
             ]),
             CommandGroup(name: "Reports", subcommands: [ReportRun.self, CompareRuns.self]),
             CommandGroup(name: "Audio and text", subcommands: [
