@@ -75,10 +75,12 @@ enum SlurmResume {
 
     /// The Slurm sweep and point a merged run came from, if it did.
     static func point(ofRun run: Int64, store: RunStore) throws -> (SlurmSweep, Int)? {
-        guard let sweepID = try store.runDetail(run, logLimit: 0).summary.sweepID,
-              let sweep = try SlurmSweep.read(sweepID: sweepID, store: store),
-              let shard = try store.mergedShard(run: run),
-              let point = Int(URL(fileURLWithPath: shard).deletingLastPathComponent().lastPathComponent) else { return nil }
+        // A shard is <shards>/<sweep id>/<point>/runs.db (a single run has no sweep id of its own).
+        guard let shard = try store.mergedShard(run: run) else { return nil }
+        let folder = URL(fileURLWithPath: shard).deletingLastPathComponent()
+        guard let point = Int(folder.lastPathComponent),
+              let sweep = try SlurmSweep.read(sweepID: folder.deletingLastPathComponent().lastPathComponent, store: store),
+              sweep.labels.indices.contains(point) else { return nil }
         return (sweep, point)
     }
 }

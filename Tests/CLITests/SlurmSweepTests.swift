@@ -111,4 +111,60 @@ import Tracking
         let again = try FunAudioProcess.run(["merge", "--from", "shards"], in: folder.url)
         #expect(again.output.contains("0 runs added, 0 updated, 2 unchanged"), "\(again.output)")
     }
+
+    /// `scancel` of a task mid-training: it stops with a checkpoint, `list` shows it crashed,
+    /// `resume` sends it to Slurm again, and after the merge its metrics and artifacts are
+    /// those of an uninterrupted run.
+    @Test(.enabled(if: cluster != nil, "Slurm cannot be installed or started here (see scripts/slurm-cluster)"))
+    func aCancelledTaskResumesThroughSlurmFromItsCheckpoint() throws {
+        let folder = try TestFolder(["one.yaml": tinyExperiment(name: "one", steps: 30, checkpointEvery: 2)])
+        let submitted = try FunAudioProcess(["run", "one.yaml", "--slurm"], in: folder.url,
+                                            environment: Self.slurmEnvironment).finish()
+        #expect(submitted.status == 0, "\(submitted.output)")
+        let words = submitted.output.split(whereSeparator: \.isWhitespace).map(String.init)
+        let job = try #require(words.firstIndex(of: "job").map { words[$0 + 1] })
+        let merge = try #require(words.firstIndex(of: "merge").map { words[$0 + 2] })
+        let sweepID = try #require(words.first.map { _ in words[1].dropLast() }).description
+
+        // Cancel once the shard holds a checkpoint (reading a shard on the host that writes it is safe).
+        let shard = folder.url.appendingPathComponent("shards/\(sweepID)/0/runs.db").path
+        let deadline = Date().addingTimeInterval(300)
+        var checkpointed = false
+        while !checkpointed, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.3)
+            guard FileManager.default.fileExists(atPath: shard),
+                  let store = try? RunStore(path: shard, access: .readOnly), let run = try? store.runs().first else { continue }
+            checkpointed = (try? store.artifacts(run: run.id).contains { $0.kind == "checkpoint" && ($0.step ?? 0) >= 4 }) ?? false
+        }
+        #expect(checkpointed)
+        let cancel = Process()
+        cancel.executableURL = URL(fileURLWithPath: "/usr/bin/scancel")
+        cancel.arguments = ["\(job)_0"]
+        cancel.environment = Self.slurmEnvironment
+        try cancel.run()
+        cancel.waitUntilExit()
+        _ = try Self.wait(forJob: merge)
+        let merged = try RunStore(path: folder.path("runs.db"), create: false)
+        #expect(try merged.runs().map(\.status) == [.interrupted])
+        let list = try FunAudioProcess(["list"], in: folder.url, environment: Self.slurmEnvironment).finish()
+        #expect(list.output.contains("crashed 1"), "\(list.output)")
+
+        let resumed = try FunAudioProcess(["resume", "--sweep", sweepID], in: folder.url,
+                                          environment: Self.slurmEnvironment).finish()
+        #expect(resumed.status == 0, "\(resumed.output)")
+        let resumeWords = resumed.output.split(whereSeparator: \.isWhitespace).map(String.init)
+        let secondMerge = try #require(resumeWords.firstIndex(of: "merge").map { resumeWords[$0 + 2] })
+        #expect(try Self.wait(forJob: secondMerge) == "COMPLETED")
+
+        let local = try FunAudioProcess.run(["run", "one.yaml", "--db", "local.db"], in: folder.url)
+        #expect(local.status == 0, "\(local.output)")
+        let here = try RunStore(path: folder.path("local.db"), create: false)
+        let runs = try merged.runs()
+        #expect(runs.map(\.status) == [.finished])
+        #expect(runs.first?.sweepID == nil)  // a single run keeps no sweep id, as it would here
+        let twin = try #require(try here.runs().first)
+        #expect(try merged.deterministicMetrics(run: runs[0].id) == here.deterministicMetrics(run: twin.id))
+        #expect(try merged.artifacts(run: runs[0].id).map(\.sha256) == here.artifacts(run: twin.id).map(\.sha256))
+        #expect(try merged.integrity() == "ok")
+    }
 }
