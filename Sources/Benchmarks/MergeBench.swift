@@ -15,6 +15,8 @@ public enum MergeBench {
         public var shards: Int
         public var pointsPerShard: Int
         public var seconds: Double
+        /// Process CPU time of the one merge: what it costs whatever else shares the cores.
+        public var cpuSeconds: Double
         public var againSeconds: Double
         public var concurrentSeconds: Double
         /// Runs in the database both concurrent merges wrote (must equal `shards`).
@@ -25,9 +27,11 @@ public enum MergeBench {
 
         public var points: Int { shards * pointsPerShard }
         public var pointsPerSecond: Double { Double(points) / seconds }
+        public var pointsPerCPUSecond: Double { Double(points) / cpuSeconds }
 
         enum Keys: String, CodingKey {
             case shards, pointsPerShard = "points_per_shard", points, seconds, pointsPerS = "points_per_s"
+            case cpuSeconds = "cpu_s", pointsPerCPUS = "points_per_cpu_s"
             case againSeconds = "merge_again_s", concurrentSeconds = "two_merges_at_once_s"
             case concurrentRuns = "two_merges_runs", concurrentPoints = "two_merges_points", integrity
             case loadAverage = "load_average"
@@ -40,6 +44,8 @@ public enum MergeBench {
             try c.encode(points, forKey: .points)
             try c.encode(seconds, forKey: .seconds)
             try c.encode(Int(pointsPerSecond), forKey: .pointsPerS)
+            try c.encode(cpuSeconds, forKey: .cpuSeconds)
+            try c.encode(Int(pointsPerCPUSecond), forKey: .pointsPerCPUS)
             try c.encode(againSeconds, forKey: .againSeconds)
             try c.encode(concurrentSeconds, forKey: .concurrentSeconds)
             try c.encode(concurrentRuns, forKey: .concurrentRuns)
@@ -51,7 +57,8 @@ public enum MergeBench {
         public var text: String {
             """
             Merge benchmark: \(shards) shards × \(pointsPerShard) metric points
-              one merge: \(fixed(seconds, 3)) s, \(Int(pointsPerSecond)) points/s
+              one merge: \(fixed(seconds, 3)) s, \(Int(pointsPerSecond)) points/s; \(fixed(cpuSeconds, 3)) CPU-s, \
+            \(Int(pointsPerCPUSecond)) points per CPU-second (the wall-clock rate shrinks when others share the cores)
               the same shards again (nothing to add): \(fixed(againSeconds, 3)) s
               two merges at once into a fresh runs.db: \(fixed(concurrentSeconds, 3)) s, \(concurrentRuns) runs and \
             \(concurrentPoints) points (expected \(shards) and \(points))
@@ -68,8 +75,10 @@ public enum MergeBench {
 
         let target = try RunStore(path: try folder(root.appendingPathComponent("one")).appendingPathComponent("runs.db").path)
         let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = Measure.cpuSeconds()
         _ = try target.merge(shards: paths)
         let seconds = elapsed(since: start)
+        let cpuSeconds = Measure.cpuSeconds() - cpuStart
         let integrityOne = try integrity(target)
         let againStart = DispatchTime.now().uptimeNanoseconds
         let again = try target.merge(shards: paths)
@@ -94,7 +103,7 @@ public enum MergeBench {
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs") ?? 0,
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM metric_values") ?? 0)
         }
-        return Report(shards: shards, pointsPerShard: pointsPerShard, seconds: seconds, againSeconds: againSeconds,
+        return Report(shards: shards, pointsPerShard: pointsPerShard, seconds: seconds, cpuSeconds: cpuSeconds, againSeconds: againSeconds,
                       concurrentSeconds: concurrentSeconds, concurrentRuns: runs, concurrentPoints: points,
                       integrity: [integrityOne, try integrity(target), try integrity(two)],
                       loadAverage: Measure.loadAverage)

@@ -22,6 +22,8 @@ public struct SlurmSubmission: Sendable, Codable, Equatable {
     public var executable: String
     /// The corpus cache the tasks use: shared, or built before submitting.
     public var cacheDirectory: URL
+    /// Recompute every cell (`run --force`), in every task.
+    public var force = false
 
     public init(partition: String? = nil, time: String? = nil, arrayParallelism: Int? = nil, shardsRoot: URL,
                 extraOptions: [String] = [], executable: String, cacheDirectory: URL) {
@@ -109,6 +111,7 @@ public struct SlurmSubmission: Sendable, Codable, Equatable {
         var command = [executable, "slurm-task", "--plan", sweep.plan.path, "--point", "$SLURM_ARRAY_TASK_ID",
                        "--db", "\(sweep.folder)/$SLURM_ARRAY_TASK_ID/runs.db", "--cache", cacheDirectory.path]
         if recordsSweepID { command.append("--records-sweep-id") }
+        if force { command.append("--force") }
         return """
             #!/bin/bash
             \(header.map { "#SBATCH \($0)" }.joined(separator: "\n"))

@@ -11,7 +11,7 @@ import Tracking
 /// checkpoint; otherwise the point runs from the start.
 public enum SlurmTask {
     public static func run(plan planFile: URL, point: Int, database: String, recordsSweepID: Bool,
-                           cacheDirectory: URL) throws -> (runID: Int64, status: RunStatus, error: String?) {
+                           cacheDirectory: URL, force: Bool = false) throws -> (runID: Int64, status: RunStatus, error: String?) {
         guard let data = FileManager.default.contents(atPath: planFile.path) else {
             throw ClusterError("no sweep plan at \(planFile.path): is the shards folder on storage this node can read?")
         }
@@ -25,7 +25,8 @@ public enum SlurmTask {
         let store = try RunStore(path: database)
         // Slurm runs one attempt of a task at a time: a run still marked running is a dead attempt's.
         try store.markCrashedRuns(heartbeatOlderThan: -1)
-        let runner = Runner(store: store, options: RunOptions(reportsDirectory: nil, cacheDirectory: cacheDirectory))
+        let runner = Runner(store: store, options: RunOptions(force: force, reportsDirectory: nil,
+                                                                    cacheDirectory: cacheDirectory))
         if let last = try store.runs().first {
             switch last.status {
             case .finished:

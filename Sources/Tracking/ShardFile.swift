@@ -37,7 +37,8 @@ public enum ShardFile {
     /// Checks that `path` is a whole FunAudio database this build can read, before anything
     /// of it is merged: an SQLite file, with FunAudio's migrations and none from a newer
     /// FunAudio, that passes `PRAGMA quick_check` (a truncated or damaged file does not).
-    static func check(_ path: String) throws {
+    /// Returns the connection it checked with, open (see ``RunStore/merge(shards:)``).
+    static func check(_ path: String) throws -> DatabaseQueue {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw TrackingError.badShard(path: path, reason: "cannot be read")
         }
@@ -52,30 +53,13 @@ public enum ShardFile {
             // A task that just ended may still be checkpointing its shard as it closes.
             configuration.busyMode = .timeout(60)
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            defer { try? queue.close() }
-            try queue.read { db in
-                guard try db.tableExists("grdb_migrations"), try db.tableExists("runs") else {
-                    throw TrackingError.badShard(path: path, reason: "not a FunAudio database (no runs table)")
-                }
-                let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
-                let known = Schema.migrator.migrations
-                let unknown = applied.subtracting(known).sorted()
-                if !unknown.isEmpty {
-                    throw TrackingError.badShard(path: path, reason: "written by a newer FunAudio (unknown schema "
-                        + "migrations: \(unknown.joined(separator: ", "))); merge it with that FunAudio")
-                }
-                let missing = known.filter { !applied.contains($0) && !Schema.notNeededInShards.contains($0) }
-                if !missing.isEmpty {
-                    throw TrackingError.badShard(path: path, reason: "written by an older FunAudio (missing schema "
-                        + "migrations: \(missing.joined(separator: ", "))); upgrade it first with "
-                        + "`funaudio migrate --db \(path)`")
-                }
-                let problems = try String.fetchAll(db, sql: "PRAGMA quick_check")
-                guard problems == ["ok"] else {
-                    throw TrackingError.badShard(path: path, reason: "damaged or truncated ("
-                        + problems.prefix(3).joined(separator: "; ") + ")")
-                }
+            do {
+                try Self.check(path, queue)
+            } catch {
+                try? queue.close()
+                throw error
             }
+            return queue
         } catch let error as TrackingError {
             throw error
         } catch let error as DatabaseError {
@@ -85,6 +69,32 @@ public enum ShardFile {
             default: error.message ?? "\(error.resultCode)"
             }
             throw TrackingError.badShard(path: path, reason: reason)
+        }
+    }
+
+    private static func check(_ path: String, _ queue: DatabaseQueue) throws {
+        try queue.read { db in
+            guard try db.tableExists("grdb_migrations"), try db.tableExists("runs") else {
+                throw TrackingError.badShard(path: path, reason: "not a FunAudio database (no runs table)")
+            }
+            let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+            let known = Schema.migrator.migrations
+            let unknown = applied.subtracting(known).sorted()
+            if !unknown.isEmpty {
+                throw TrackingError.badShard(path: path, reason: "written by a newer FunAudio (unknown schema "
+                    + "migrations: \(unknown.joined(separator: ", "))); merge it with that FunAudio")
+            }
+            let missing = known.filter { !applied.contains($0) && !Schema.notNeededInShards.contains($0) }
+            if !missing.isEmpty {
+                throw TrackingError.badShard(path: path, reason: "written by an older FunAudio (missing schema "
+                    + "migrations: \(missing.joined(separator: ", "))); upgrade it first with "
+                    + "`funaudio migrate --db \(path)`")
+            }
+            let problems = try String.fetchAll(db, sql: "PRAGMA quick_check")
+            guard problems == ["ok"] else {
+                throw TrackingError.badShard(path: path, reason: "damaged or truncated ("
+                    + problems.prefix(3).joined(separator: "; ") + ")")
+            }
         }
     }
 }

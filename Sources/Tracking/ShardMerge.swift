@@ -45,11 +45,16 @@ extension RunStore {
     ///   before, keeping the run's id here.
     public func merge(shards paths: [String]) throws -> MergeSummary {
         let target = URL(fileURLWithPath: path).standardizedFileURL.path
+        // The connections that checked the shards stay open until the end: attaching a shard
+        // then finds its -wal and -shm files there, instead of creating them and deleting
+        // them again on detach.
+        var checked: [DatabaseQueue] = []
+        defer { for queue in checked { try? queue.close() } }
         for shard in paths {
             if URL(fileURLWithPath: shard).standardizedFileURL.path == target {
                 throw TrackingError.badShard(path: shard, reason: "it is the database being merged into")
             }
-            try ShardFile.check(shard)
+            checked.append(try ShardFile.check(shard))
         }
         var summary = MergeSummary()
         for shard in paths {

@@ -40,7 +40,9 @@ struct MergeShards: ParsableCommand {
             return
         }
         let store = try database.open(create: true)
-        let summary = try store.merge(shards: paths)
+        // `--from .` finds runs.db itself too: it is the target, not a shard.
+        let target = URL(fileURLWithPath: store.path).standardizedFileURL.path
+        let summary = try store.merge(shards: from == nil ? paths : paths.filter { $0 != target })
         for run in summary.runs {
             print("\(run.shard) run \(run.shardRunID) → run \(run.runID): \(run.status.rawValue) (\(run.change))")
         }

@@ -78,7 +78,7 @@ struct RunExperiment: ParsableCommand {
         }
         let store = try database.open(create: true)
         let runner = Runner(store: store, options: output.runOptions(force: force))
-        if slurm.slurm { return try slurm.submit(experiments, runner: runner, output: output) }
+        if slurm.slurm { return try slurm.submit(experiments, runner: runner, output: output, force: force) }
         if let sweepPoint, let sweepID {
             // A child of `--jobs`: one point of the sweep its parent expanded the same way.
             return try finish([runner.run(experiments[sweepPoint], sweepID: sweepID)], output: output, database: database)

@@ -37,15 +37,16 @@ struct SlurmOptions: ParsableArguments {
     }
 
     /// Submits `experiments` and says where their shards and results go.
-    func submit(_ experiments: [Experiment], runner: Runner, output: OutputOptions) throws {
+    func submit(_ experiments: [Experiment], runner: Runner, output: OutputOptions, force: Bool) throws {
         let database = URL(fileURLWithPath: runner.store.path)
         let root = shards.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? database.deletingLastPathComponent().appendingPathComponent("shards", isDirectory: true)
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
-        let submission = SlurmSubmission(partition: partition, time: time, arrayParallelism: arrayParallelism,
+        var submission = SlurmSubmission(partition: partition, time: time, arrayParallelism: arrayParallelism,
                                          shardsRoot: root, extraOptions: sbatchOptions, executable: executable,
                                          cacheDirectory: URL(fileURLWithPath: output.cache).standardizedFileURL)
+        submission.force = force
         let sweep = try submission.submit(experiments, runner: runner)
         let atOnce = arrayParallelism.map { ", \($0) at a time" } ?? ""
         print("sweep \(sweep.sweepID): Slurm job \(sweep.jobIDs[0]) (\(experiments.count) tasks\(atOnce))")
@@ -106,10 +107,12 @@ struct SlurmTaskCommand: ParsableCommand {
     @Option var db: String
     @Option var cache: String
     @Flag var recordsSweepID = false
+    @Flag var force = false
 
     func run() throws {
         let outcome = try SlurmTask.run(plan: URL(fileURLWithPath: plan), point: point, database: db,
-                                        recordsSweepID: recordsSweepID, cacheDirectory: URL(fileURLWithPath: cache))
+                                        recordsSweepID: recordsSweepID, cacheDirectory: URL(fileURLWithPath: cache),
+                                        force: force)
         print("run \(outcome.runID) in \(db): \(outcome.status.rawValue)")
         if let error = outcome.error { print("  \(error)") }
         if outcome.status != .finished { throw ExitCode.failure }
