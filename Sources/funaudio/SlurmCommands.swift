@@ -49,7 +49,8 @@ struct SlurmOptions: ParsableArguments {
         submission.force = force
         let sweep = try submission.submit(experiments, runner: runner)
         let atOnce = arrayParallelism.map { ", \($0) at a time" } ?? ""
-        print("sweep \(sweep.sweepID): Slurm job \(sweep.jobIDs[0]) (\(experiments.count) tasks\(atOnce))")
+        let tasks = experiments.count == 1 ? "1 task" : "\(experiments.count) tasks"
+        print("sweep \(sweep.sweepID): Slurm job \(sweep.jobIDs[0]) (\(tasks)\(atOnce))")
         print("  shards: \(sweep.folder)/<point>/runs.db (Slurm output beside each)")
         print("  merge job \(sweep.mergeJobIDs[0]) merges them into \(sweep.database) when every task has ended")
         print("  `funaudio list` shows the tasks; `funaudio resume --sweep \(sweep.sweepID)` resubmits crashed ones")
@@ -63,8 +64,9 @@ enum SlurmResume {
     static func resubmit(_ sweep: SlurmSweep, points: [Int]? = nil, store: RunStore) throws {
         var sweep = sweep
         let status = SlurmStatus.of(sweep)
-        let busy = Set(sweep.labels.indices.filter { [.queued, .running].contains(status?.points[$0]) })
-        let chosen = (points ?? sweep.labels.indices.filter { status?.points[$0] != .finished }).filter { !busy.contains($0) }
+        // Queued or running: Slurm has it; finished: nothing to resume (its task would end at once).
+        let skipped = Set(sweep.labels.indices.filter { [.queued, .running, .finished].contains(status?.points[$0]) })
+        let chosen = (points ?? Array(sweep.labels.indices)).filter { !skipped.contains($0) }
         guard !chosen.isEmpty else {
             print("sweep \(sweep.sweepID): no task to resubmit (\(status?.summary ?? "Slurm cannot be asked"))")
             return
