@@ -33,6 +33,8 @@ struct RunExperiment: ParsableCommand {
               funaudio run experiments/quickstart.yaml --set train.steps=200 --set model.fusion.kind=film
               funaudio run experiments/fusion-ablation.yaml        (a sweep: one run per fusion kind)
               funaudio run experiments/fusion-ablation.yaml --jobs 2   (two runs at a time)
+              funaudio run experiments/fusion-ablation.yaml --slurm --array-parallelism 4
+                  (a Slurm job array, one shard per point, merged into runs.db: docs/cluster.md)
 
             Ctrl-C stops after the current step with a checkpoint; `funaudio resume RUN` continues.
             """)
