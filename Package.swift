@@ -72,6 +72,9 @@ let package = Package(
             "Tracking", "Audio", "CPNG", .product(name: "Mustache", package: "swift-mustache"),
         ], resources: [.copy("Templates")]),
 
+        // Sweeps as Slurm job arrays, each task on its own shard (sbatch scripts, squeue/sacct).
+        .target(name: "Cluster", dependencies: ["Experiments", "Tracking"]),
+
         // Timed comparisons with the Python peers (`funaudio bench ...`).
         .target(name: "Benchmarks", dependencies: ["Tensor", "NN", "Audio", "Models", "Tracking", "Reports"],
                 swiftSettings: kernelSettings),
@@ -79,7 +82,7 @@ let package = Package(
         // The command-line tool: argument parsing only; the logic lives in the libraries.
         .executableTarget(name: "funaudio", dependencies: [
             "Tensor", "NN", "Audio", "Text", "Data", "Models", "Tracking", "Reports", "Experiments",
-            "Benchmarks", "Config",
+            "Benchmarks", "Config", "Cluster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -92,6 +95,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Models", "Tracking"]),
         // Runs the built `funaudio` binary: what only whole processes show (sweeps with
         // --jobs, SIGKILL and resume, a full disk). Depending on it gets it built first.

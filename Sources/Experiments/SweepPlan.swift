@@ -48,7 +48,7 @@ public struct SweepPlan: Codable, Sendable {
     }
 
     /// The experiment of each point, read back through the schema as a stored run's is.
-    func experiments() throws -> [Experiment] {
+    public func experiments() throws -> [Experiment] {
         try points.map { point in
             var experiment = try Experiment(storedConfig: point.config, file: point.file,
                                             source: "sweep \(sweepID) (stored plan)")

@@ -135,6 +135,11 @@ public final class RunStore: Sendable {
                     let now = try pool.read { try migrator.appliedIdentifiers($0) }
                     if !known.isSubset(of: now) { throw error }
                 }
+                // Creating the schema leaves a few hundred KB of WAL frames (each migration
+                // rewrites the schema pages) that would otherwise stay until 4 MB of WAL
+                // triggers a checkpoint: copy them into the file now, while the disk has room,
+                // so a run on a nearly full disk fails in its own writes, not before it starts.
+                _ = try? pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
             }
         } catch let error as TrackingError {
             throw error

@@ -16,12 +16,33 @@ enum Schema {
         migrator.registerMigration("v3-metric-goals-and-cells") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-merged-shards") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
+    /// Which run of runs.db each run merged from a shard became, and the state of the shard
+    /// run when it was merged: merging the same shard again adds nothing, and a shard whose
+    /// run went on since replaces what the last merge copied (see ``RunStore/merge(shards:)``).
+    /// `origin` names the shard's run (host, start time, config hash and id in the shard).
+    static let v4 = """
+        CREATE TABLE merged_runs (
+            origin    TEXT PRIMARY KEY,
+            run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            stamp     TEXT NOT NULL,
+            shard     TEXT NOT NULL,
+            merged_at REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX merged_runs_by_run ON merged_runs(run_id);
+        """
+
+    /// Migrations a shard may lack: merging reads nothing they add.
+    static let notNeededInShards: Set<String> = ["v4-merged-shards"]
+
     /// Migrations a read-only store can do without: they only add nullable columns, which
     /// read as NULL when missing, so a reading command reads an older file as it is.
-    static let readableWithout: Set<String> = ["v2-runs-model-source"]
+    static let readableWithout: Set<String> = ["v2-runs-model-source", "v4-merged-shards"]
 
     /// The run whose trained model a run reused instead of training (its train cell was
     /// `reused`): its page shows that run's curves.

@@ -36,6 +36,8 @@ public enum TrackingError: Error, Equatable, CustomStringConvertible, LocalizedE
     case runClosed(run: Int64)
     /// A query meant to select run ids gave something else in its first column.
     case notRunIDs(sql: String, found: String)
+    /// A shard given to `funaudio merge` cannot be merged; nothing of it was.
+    case badShard(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -77,6 +79,8 @@ public enum TrackingError: Error, Equatable, CustomStringConvertible, LocalizedE
                 + "pass --write to allow it (the database was not changed)"
         case let .statementFailed(sql, reason):
             return "SQL error: \(reason)\n  in: \(sql)"
+        case let .badShard(path, reason):
+            return "cannot merge shard \(path): \(reason); nothing of this shard was merged"
         case let .runClosed(run):
             return "run \(run) was already finished; start a new run to record more"
         }

@@ -25,6 +25,7 @@ struct FunAudio: ParsableCommand {
             CommandGroup(name: "Runs", subcommands: [
                 RunExperiment.self, RerunExperiment.self, ResumeExperiment.self,
                 ListRuns.self, ShowRun.self, SQLQuery.self, ExportRun.self, CheckDatabase.self, MigrateDatabase.self,
+                MergeShards.self, SlurmTaskCommand.self,
             ]),
             CommandGroup(name: "Reports", subcommands: [ReportRun.self, CompareRuns.self]),
             CommandGroup(name: "Audio and text", subcommands: [
@@ -74,6 +75,6 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time FunAudio against its Python peers and print the ratios.",
         subcommands: [BenchTrain.self, BenchOps.self, BenchDSP.self, BenchVocoder.self, BenchAlign.self,
-                      BenchTracking.self, BenchReport.self, BenchBERT.self]
+                      BenchTracking.self, BenchReport.self, BenchBERT.self, BenchMerge.self]
     )
 }

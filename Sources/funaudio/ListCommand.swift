@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Tracking
 
 /// `funaudio list`: a table of runs, newest first.
@@ -25,6 +26,7 @@ struct ListRuns: ParsableCommand {
     func run() throws {
         let store = try database.openForReading()
         let runs = try store.runs(RunFilter(status: status, experiment: experiment, limit: limit == 0 ? nil : limit))
+        defer { SlurmListing.lines(store).forEach { print($0) } }
         if runs.isEmpty {
             print("no runs in \(store.path)" + (status != nil || experiment != nil ? " matching the filters" : ""))
             return

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Experiments
 import Foundation
 import Reports
@@ -32,6 +33,8 @@ struct RunExperiment: ParsableCommand {
               funaudio run experiments/quickstart.yaml --set train.steps=200 --set model.fusion.kind=film
               funaudio run experiments/fusion-ablation.yaml        (a sweep: one run per fusion kind)
               funaudio run experiments/fusion-ablation.yaml --jobs 2   (two runs at a time)
+              funaudio run experiments/fusion-ablation.yaml --slurm --array-parallelism 4
+                  (a Slurm job array, one shard per point, merged into runs.db: docs/cluster.md)
 
             Ctrl-C stops after the current step with a checkpoint; `funaudio resume RUN` continues.
             """)
@@ -58,8 +61,12 @@ struct RunExperiment: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var slurm: SlurmOptions
 
     func validate() throws {
+        if slurm.slurm, jobs > 1 || sweepPoint != nil {
+            throw ValidationError("--slurm runs each point as a Slurm task: it does not go with --jobs")
+        }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard (sweepPoint == nil) == (sweepID == nil) else {
             throw ValidationError("--sweep-point and --sweep-id go together")
@@ -73,6 +80,7 @@ struct RunExperiment: ParsableCommand {
         }
         let store = try database.open(create: true)
         let runner = Runner(store: store, options: output.runOptions(force: force))
+        if slurm.slurm { return try slurm.submit(experiments, runner: runner, output: output, force: force) }
         if let sweepPoint, let sweepID {
             // A child of `--jobs`: one point of the sweep its parent expanded the same way.
             return try finish([runner.run(experiments[sweepPoint], sweepID: sweepID)], output: output, database: database)
@@ -140,6 +148,10 @@ struct ResumeExperiment: ParsableCommand {
             With --sweep ID (the id `funaudio run` printed, also in `funaudio show RUN`), every point \
             of the sweep ends: those that never started run, interrupted or crashed ones resume, \
             finished and failed ones stay. Use it after the sweep's process was killed.
+
+            A sweep submitted with --slurm (and a run merged from one) goes back to Slurm: its \
+            tasks that are not queued, running or finished are submitted again, each resuming \
+            from the checkpoint in its shard, with a new merge job after them.
             """)
 
     @Argument(help: ArgumentHelp("A run id, or an experiment name for its latest run.", valueName: "run"))
@@ -159,6 +171,12 @@ struct ResumeExperiment: ParsableCommand {
 
     func run() throws {
         let store = try database.open()
+        if let sweep, let submitted = try SlurmSweep.read(sweepID: sweep, store: store) {
+            return try SlurmResume.resubmit(submitted, store: store)
+        }
+        if let runName, let (submitted, point) = try SlurmResume.point(ofRun: store.resolveRun(runName), store: store) {
+            return try SlurmResume.resubmit(submitted, points: [point], store: store)
+        }
         let runner = Runner(store: store, options: output.runOptions())
         if let sweep { return try finish(runner.resumeSweep(sweep), output: output, database: database) }
         try finish([runner.resume(store.resolveRun(runName ?? ""))], output: output, database: database)

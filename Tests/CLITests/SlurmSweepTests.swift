@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+import Tracking
+
+/// `funaudio run FILE --slurm` on a real single-host Slurm (scripts/slurm-cluster), then the
+/// dependent merge job; and what happens without Slurm.
+@Suite struct SlurmSweepTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static let sweep = tinyExperiment(steps: 4, sweep: """
+        sweep:
+          grid:
+            model.fusion.kind: [cross_attention, film]
+        """)
+
+    /// The cluster's SLURM_CONF once it is up (started here if needed; idempotent), or nil
+    /// when Slurm's packages are not installed: the only reason these tests skip.
+    static let cluster: String? = {
+        let tools = ["sbatch", "slurmctld", "slurmd", "munged"]
+        guard tools.allSatisfy({ tool in ["/usr/bin/", "/usr/sbin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + tool) } })
+        else {
+            print("SlurmSweepTests: skipped: Slurm is not installed (scripts/install-deps installs munge, slurmctld, slurmd, slurm-client)")
+            return nil
+        }
+        let start = Process()
+        start.executableURL = URL(fileURLWithPath: "/bin/bash")
+        start.arguments = [repository.appendingPathComponent("scripts/slurm-cluster").path, "start"]
+        let out = Pipe()
+        start.standardOutput = out
+        try? start.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        start.waitUntilExit()
+        guard start.terminationStatus == 0, let line = text.split(separator: "\n").last(where: { $0.hasPrefix("export SLURM_CONF=") })
+        else { return nil }
+        return String(line.dropFirst("export SLURM_CONF=".count))
+    }()
+
+    static var slurmEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["SLURM_CONF"] = cluster
+        return environment
+    }
+
+    /// Waits until Slurm no longer lists job `id` as queued or running.
+    static func wait(forJob id: String, timeout: TimeInterval = 600) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var state = ""
+        while Date() < deadline {
+            let squeue = Process()
+            squeue.executableURL = URL(fileURLWithPath: "/usr/bin/squeue")
+            squeue.arguments = ["-h", "--states=all", "-j", id, "-o", "%T"]
+            squeue.environment = slurmEnvironment
+            let out = Pipe()
+            squeue.standardOutput = out
+            try squeue.run()
+            state = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            squeue.waitUntilExit()
+            if !["PENDING", "RUNNING", "COMPLETING", "CONFIGURING", ""].contains(state) { return state }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        return "still \(state) after \(Int(timeout)) s"
+    }
+
+    @Test func withoutSbatchNothingIsSubmitted() throws {
+        let folder = try TestFolder(["sweep.yaml": Self.sweep])
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = "/nonexistent"
+        let result = try FunAudioProcess(["run", "sweep.yaml", "--slurm"], in: folder.url, environment: environment).finish()
+        #expect(result.status != 0)
+        #expect(result.output.contains("sbatch not found"), "\(result.output)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("sweeps")))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("shards")))
+    }
+
+    /// A 2-point sweep as a job array of 2 on the local cluster: the merge job leaves one
+    /// runs.db whose runs hold exactly the points and artifacts of the same sweep run here.
+    @Test(.enabled(if: cluster != nil, "Slurm cannot be installed or started here (see scripts/slurm-cluster)"))
+    func aSweepRunsAsAJobArrayAndMergesIntoRunsDB() throws {
+        let folder = try TestFolder(["sweep.yaml": Self.sweep])
+        let submitted = try FunAudioProcess(["run", "sweep.yaml", "--slurm", "--array-parallelism", "2"], in: folder.url,
+                                            environment: Self.slurmEnvironment).finish()
+        #expect(submitted.status == 0, "\(submitted.output)")
+        let words = submitted.output.split(whereSeparator: \.isWhitespace).map(String.init)
+        let merge = try #require(words.firstIndex(of: "merge").map { words[$0 + 2] })
+        #expect(try Self.wait(forJob: merge) == "COMPLETED")
+
+        let local = try FunAudioProcess.run(["run", "sweep.yaml", "--db", "local.db"], in: folder.url)
+        #expect(local.status == 0, "\(local.output)")
+        let merged = try RunStore(path: folder.path("runs.db"), create: false)
+        let here = try RunStore(path: folder.path("local.db"), create: false)
+        #expect(try merged.integrity() == "ok")
+        let runs = try merged.runs()
+        #expect(runs.count == 2)
+        #expect(runs.allSatisfy { $0.status == .finished })
+        #expect(Set(runs.map(\.sweepID)).count == 1 && runs[0].sweepID != nil)
+        let localRuns = Dictionary(uniqueKeysWithValues: try here.runs().map { ("\($0.params["model.fusion.kind"]!)", $0.id) })
+        for run in runs {
+            let kind = "\(run.params["model.fusion.kind"]!)"
+            let twin = try #require(localRuns[kind])
+            #expect(try merged.deterministicMetrics(run: run.id) == here.deterministicMetrics(run: twin), "\(kind)")
+            let artifacts = try merged.artifacts(run: run.id), twinArtifacts = try here.artifacts(run: twin)
+            #expect(artifacts.map(\.name) == twinArtifacts.map(\.name))
+            #expect(artifacts.map(\.sha256) == twinArtifacts.map(\.sha256), "\(kind): artifact bytes differ")
+        }
+        let list = try FunAudioProcess(["list"], in: folder.url, environment: Self.slurmEnvironment).finish()
+        #expect(list.output.contains("Slurm sweep \(runs[0].sweepID!)"), "\(list.output)")
+        #expect(list.output.contains("finished 2"), "\(list.output)")
+        // Merging again (as a second merge job would) adds nothing.
+        let again = try FunAudioProcess.run(["merge", "--from", "shards"], in: folder.url)
+        #expect(again.output.contains("0 runs added, 0 updated, 2 unchanged"), "\(again.output)")
+    }
+
+    /// `scancel` of a task mid-training: it stops with a checkpoint, `list` shows it crashed,
+    /// `resume` sends it to Slurm again, and after the merge its metrics and artifacts are
+    /// those of an uninterrupted run.
+    @Test(.enabled(if: cluster != nil, "Slurm cannot be installed or started here (see scripts/slurm-cluster)"))
+    func aCancelledTaskResumesThroughSlurmFromItsCheckpoint() throws {
+        let folder = try TestFolder(["one.yaml": tinyExperiment(name: "one", steps: 30, checkpointEvery: 2)])
+        let submitted = try FunAudioProcess(["run", "one.yaml", "--slurm"], in: folder.url,
+                                            environment: Self.slurmEnvironment).finish()
+        #expect(submitted.status == 0, "\(submitted.output)")
+        let words = submitted.output.split(whereSeparator: \.isWhitespace).map(String.init)
+        let job = try #require(words.firstIndex(of: "job").map { words[$0 + 1] })
+        let merge = try #require(words.firstIndex(of: "merge").map { words[$0 + 2] })
+        let sweepID = try #require(words.first.map { _ in words[1].dropLast() }).description
+
+        // Cancel once the shard holds a checkpoint (reading a shard on the host that writes it is safe).
+        let shard = folder.url.appendingPathComponent("shards/\(sweepID)/0/runs.db").path
+        let deadline = Date().addingTimeInterval(300)
+        var checkpointed = false
+        while !checkpointed, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.3)
+            guard FileManager.default.fileExists(atPath: shard),
+                  let store = try? RunStore(path: shard, access: .readOnly), let run = try? store.runs().first else { continue }
+            checkpointed = (try? store.artifacts(run: run.id).contains { $0.kind == "checkpoint" && ($0.step ?? 0) >= 4 }) ?? false
+        }
+        #expect(checkpointed)
+        let cancel = Process()
+        cancel.executableURL = URL(fileURLWithPath: "/usr/bin/scancel")
+        cancel.arguments = ["\(job)_0"]
+        cancel.environment = Self.slurmEnvironment
+        try cancel.run()
+        cancel.waitUntilExit()
+        _ = try Self.wait(forJob: merge)
+        let merged = try RunStore(path: folder.path("runs.db"), create: false)
+        #expect(try merged.runs().map(\.status) == [.interrupted])
+        let list = try FunAudioProcess(["list"], in: folder.url, environment: Self.slurmEnvironment).finish()
+        #expect(list.output.contains("crashed 1"), "\(list.output)")
+
+        let resumed = try FunAudioProcess(["resume", "--sweep", sweepID], in: folder.url,
+                                          environment: Self.slurmEnvironment).finish()
+        #expect(resumed.status == 0, "\(resumed.output)")
+        let resumeWords = resumed.output.split(whereSeparator: \.isWhitespace).map(String.init)
+        let secondMerge = try #require(resumeWords.firstIndex(of: "merge").map { resumeWords[$0 + 2] })
+        #expect(try Self.wait(forJob: secondMerge) == "COMPLETED")
+
+        let local = try FunAudioProcess.run(["run", "one.yaml", "--db", "local.db"], in: folder.url)
+        #expect(local.status == 0, "\(local.output)")
+        let here = try RunStore(path: folder.path("local.db"), create: false)
+        let runs = try merged.runs()
+        #expect(runs.map(\.status) == [.finished])
+        #expect(runs.first?.sweepID == nil)  // a single run keeps no sweep id, as it would here
+        let twin = try #require(try here.runs().first)
+        #expect(try merged.deterministicMetrics(run: runs[0].id) == here.deterministicMetrics(run: twin.id))
+        #expect(try merged.artifacts(run: runs[0].id).map(\.sha256) == here.artifacts(run: twin.id).map(\.sha256))
+        #expect(try merged.integrity() == "ok")
+    }
+}
