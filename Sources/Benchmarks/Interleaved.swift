@@ -122,6 +122,9 @@ final class PeerSession {
     private var pending = Data()
     /// What the peer printed when it became ready.
     private(set) var ready: [String: JSONValue] = [:]
+    /// The ready line itself, for figures richer than numbers and strings (``decodeReady(_:)``).
+    private var readyLine = Data()
+    private var lastLine = Data()
 
     /// Starts `scripts/peers/<script> --serve arguments…` in the peers' virtualenv.
     convenience init(script: String, arguments: [String]) throws {
@@ -141,6 +144,16 @@ final class PeerSession {
         input = toPeer.fileHandleForWriting
         output = fromPeer.fileHandleForReading
         ready = try readObject("being started")
+        readyLine = lastLine
+    }
+
+    /// The ready line decoded as `T` (arrays, nested objects), or an error that shows the line.
+    func decodeReady<T: Decodable>(_ type: T.Type) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: readyLine)
+        } catch {
+            throw Peer.Failure(description: "the peer's ready line is not a \(T.self) (\(error)): \(String(decoding: readyLine.prefix(300), as: UTF8.self))")
+        }
     }
 
     deinit { close() }
@@ -171,6 +184,7 @@ final class PeerSession {
         while true {
             if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = pending[pending.startIndex..<newline]
+                lastLine = Data(line)
                 pending = Data(pending[(newline + 1)...])
                 do {
                     return try JSONDecoder().decode([String: JSONValue].self, from: line)

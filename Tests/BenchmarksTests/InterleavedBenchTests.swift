@@ -141,3 +141,36 @@ import Testing
         #expect(report.signal.contains("80 mels to 8000 Hz, power 1"))
     }
 }
+
+extension InterleavedBenchTests {
+    @Test func opsReportHasARatioPerOp() throws {
+        let peer = try Self.fakePeer(ready: #"{"torch": "fake", "threads": 2}"#,
+                                     round: #"{"relu [16,256,256]": $n, "add [16,64,256]+[64,256]": 1}"#)
+        let report = try OpsBenchmark.compare(rounds: 3, repeats: 1, filter: "relu", peer: peer)
+        let json = try Self.object(report)
+        #expect((json["ops"] as? [[String: Any]])?.map { $0["name"] as? String } == ["relu [16,256,256]"])
+        #expect((json["torch_forward_backward_ms"] as? [String: Any])?["relu [16,256,256]"] as? Double == 3)
+        let ratios = try #require(json["forward_backward_ratio"] as? [String: Any])
+        #expect(ratios.keys.sorted() == ["relu [16,256,256]"])      // the peer's extra op is not ours
+        Self.expectRatio(ratios, "relu [16,256,256]", rounds: 3)
+        #expect(json["load_before"] != nil && json["rounds"] as? Int == 3 && json["torch"] as? String == "fake")
+    }
+}
+
+extension InterleavedBenchTests {
+    @Test func bertReportKeepsRatiosAndAddsTheirIntervals() throws {
+        let hidden: [[[Double]]] = [[[1, 2], [3, 4]]]
+        let ratio = RatioEstimate(ours: [1, 2, 3], peer: [2, 2, 2])
+        let report = BERTBenchmark.Report(
+            result: .init(loadMilliseconds: 5, encodeMilliseconds: [2], hidden: hidden),
+            peer: .init(loadMilliseconds: 50, encodeMilliseconds: [2], hidden: [[[1, 2], [3, 4.5]]], torch: "fake",
+                        transformers: "fake", threads: 2),
+            encodeRatios: [ratio], rounds: 3, repeats: 1, loadBefore: 1, loadAfter: 2)
+        let json = try Self.object(report)
+        #expect(json["ratios"] as? [Double] == [1])
+        let intervals = try #require(json["encode_ratio"] as? [[String: Any]])
+        Self.expectRatio(["0": intervals[0]], "0", rounds: 3)
+        #expect(json["max_abs_difference"] as? [Double] == [0.5] && json["load_after"] as? Double == 2)
+        #expect(report.text.contains(ratio.text))
+    }
+}
