@@ -19,7 +19,7 @@ extension OpsBenchmark {
         }
 
         public var text: String {
-            var lines = ["\(rounds) interleaved rounds after one warm-up, medians of \(repeats) runs per op and round"
+            var lines = ["\(rounds) interleaved rounds after one warm-up, medians of \(repeats) run(s) per op and round"
                          + (torch.map { "; PyTorch \($0)" } ?? ""),
                          "op".padding(toLength: 36, withPad: " ", startingAt: 0)
                          + "  fwd ms fwd+bwd ms  (cpu ms) GFLOP/s  torch f+b  FunAudio/torch (95 %)"]

@@ -20,6 +20,8 @@ public enum TrainBenchmark {
         public var repeats = 3
         /// Batch-1 inferences per round.
         public var inferRepeats = 10
+        /// Whether the peer also times `torch.compile` (which compiles for minutes at start-up).
+        public var compile = true
         public var config = RefSmallConfig()
         public init() {}
     }

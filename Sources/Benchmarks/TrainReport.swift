@@ -96,7 +96,7 @@ extension TrainBenchmark {
         let peer = try withPeer ? PeerSession(script: "bench_train.py", arguments: [
             "--repeats", "\(settings.repeats)", "--infer-repeats", "\(settings.inferRepeats)",
             "--threads", "\(Parallel.threadCount)",
-        ]) : nil
+        ] + (settings.compile ? [] : ["--no-compile"])) : nil
         return try compare(settings, peer: peer, progress: progress)
     }
 

@@ -35,6 +35,9 @@ struct BenchTrain: ParsableCommand {
     @Flag(help: "Do not run the PyTorch peer.")
     var noPeer = false
 
+    @Flag(help: "Time PyTorch eager only (torch.compile takes minutes at start-up on a loaded machine).")
+    var noCompile = false
+
     func validate() throws {
         guard rounds >= 1, repeats >= 1, inferRepeats >= 1 else {
             throw ValidationError("--rounds, --repeats and --infer-repeats must be at least 1")
@@ -46,6 +49,7 @@ struct BenchTrain: ParsableCommand {
         settings.rounds = rounds
         settings.repeats = repeats
         settings.inferRepeats = inferRepeats
+        settings.compile = !noCompile
         let report = try TrainBenchmark.compare(settings, withPeer: !noPeer) { round in
             if !json && (round == 1 || round % 5 == 0) { print("round \(round) of \(rounds)") }
         }

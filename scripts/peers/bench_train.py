@@ -96,7 +96,7 @@ def main():
              "threads": torch.get_num_threads(), "loss_first": losses[0]}
 
     if args.no_compile:
-        ready["compile"] = "not asked (--no-compile)"
+        ready["compile"] = "not asked for: --no-compile"
     else:
         try:
             compiled = {
