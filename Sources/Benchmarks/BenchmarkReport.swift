@@ -28,5 +28,10 @@ extension Measure {
     }
 }
 
+/// The load average before and after a bench, `7.90 → 8.12` (`?` where it was unreadable).
+func loadText(_ before: Double?, _ after: Double?) -> String {
+    "\(before.map { fixed($0, 2) } ?? "?") → \(after.map { fixed($0, 2) } ?? "?")"
+}
+
 /// `String(format:)` with `digits` decimals, the way every report prints a figure.
 func fixed(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }

@@ -48,6 +48,67 @@ extension Measure {
     }
 }
 
+/// The figures of interleaved rounds, by name, one value per counted round: what a bench turns
+/// into medians and ``RatioEstimate``s.
+public struct RoundFigures: Sendable, Equatable {
+    /// FunAudio's figures, in the order the rounds ran.
+    public internal(set) var ours: [String: [Double]] = [:]
+    /// Every number the peer printed in each round, in the same order.
+    public internal(set) var peer: [String: [Double]] = [:]
+    public internal(set) var rounds = 0
+
+    /// The median of one of FunAudio's figures (NaN when it was never measured).
+    public func median(ours key: String) -> Double { Measure.median(ours[key] ?? []) }
+
+    /// The median of one of the peer's figures, or nil when the peer never printed it (no
+    /// peer, or a peer that could not measure it, such as a failed `torch.compile`).
+    public func median(peer key: String) -> Double? {
+        peer[key].flatMap { $0.count == rounds ? Measure.median($0) : nil }
+    }
+
+    /// `ours[key] / peer[peerKey]` round by round, or nil when either side lacks the figure in
+    /// some round.
+    public func ratio(_ key: String, over peerKey: String) -> RatioEstimate? {
+        guard let a = ours[key], let b = peer[peerKey], a.count == rounds, b.count == rounds, rounds > 0 else { return nil }
+        return RatioEstimate(ours: a, peer: b)
+    }
+}
+
+/// The one way benches here interleave: `rounds + 1` rounds, each FunAudio's side then the
+/// peer's (ours, peer, ours, peer …); round 0 warms both up and is not counted.
+enum Interleaved {
+    /// Runs the rounds. `ours` returns the round's figures by name (usually median ms of a few
+    /// calls); the peer's round object gives its figures (every number it printed). `progress`
+    /// gets each counted round's number.
+    static func run(rounds: Int, peer: PeerSession?, ours: () throws -> [String: Double],
+                    progress: (Int) -> Void = { _ in }) throws -> RoundFigures {
+        var figures = RoundFigures()
+        for round in 0...rounds {
+            let mine = try ours()
+            let theirs = try peer?.round() ?? [:]
+            guard round > 0 else { continue }
+            for (key, value) in mine { figures.ours[key, default: []].append(value) }
+            for (key, value) in theirs {
+                if case .number(let x) = value { figures.peer[key, default: []].append(x) }
+            }
+            figures.rounds = round
+            progress(round)
+        }
+        return figures
+    }
+
+    /// The median wall time of `repeats` calls of `body`, in milliseconds.
+    static func medianMs(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        return Measure.median(times)
+    }
+}
+
 /// A Python peer kept running between rounds (`scripts/peers/<script>` with `--serve`), so
 /// that each round costs one line on its stdin rather than a new interpreter and a new warm-up.
 ///
@@ -61,6 +122,9 @@ final class PeerSession {
     private var pending = Data()
     /// What the peer printed when it became ready.
     private(set) var ready: [String: JSONValue] = [:]
+    /// The ready line itself, for figures richer than numbers and strings (``decodeReady(_:)``).
+    private var readyLine = Data()
+    private var lastLine = Data()
 
     /// Starts `scripts/peers/<script> --serve arguments…` in the peers' virtualenv.
     convenience init(script: String, arguments: [String]) throws {
@@ -80,6 +144,16 @@ final class PeerSession {
         input = toPeer.fileHandleForWriting
         output = fromPeer.fileHandleForReading
         ready = try readObject("being started")
+        readyLine = lastLine
+    }
+
+    /// The ready line decoded as `T` (arrays, nested objects), or an error that shows the line.
+    func decodeReady<T: Decodable>(_ type: T.Type) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: readyLine)
+        } catch {
+            throw Peer.Failure(description: "the peer's ready line is not a \(T.self) (\(error)): \(String(decoding: readyLine.prefix(300), as: UTF8.self))")
+        }
     }
 
     deinit { close() }
@@ -110,6 +184,7 @@ final class PeerSession {
         while true {
             if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = pending[pending.startIndex..<newline]
+                lastLine = Data(line)
                 pending = Data(pending[(newline + 1)...])
                 do {
                     return try JSONDecoder().decode([String: JSONValue].self, from: line)

@@ -6,7 +6,9 @@ import Tensor
 /// (batch 16, 64 tokens, d 256, 4 heads, 128 reference frames, 256 decoder frames).
 ///
 /// For each op: the median forward time with the graph recorded (as in training) and the
-/// median forward + backward time (seed of ones), after warm-up, in milliseconds; GFLOP/s
+/// median forward + backward time (seed of ones), in milliseconds, timed in interleaved rounds
+/// with PyTorch's forward + backward of the same op (each round: every op here, then every op
+/// in `scripts/peers/ops.py`; medians over the rounds of each round's median); GFLOP/s
 /// where the op is a matrix product (2·m·n·k per product; backward counts twice that).
 /// Also the median process CPU time of forward + backward (all threads, OpenBLAS's too):
 /// on a loaded machine wall time includes waiting for a core, CPU time does not.
@@ -71,34 +73,30 @@ public enum OpsBenchmark {
         },
     ]
 
-    /// Times every case (or those whose name contains `filter`).
-    public static func run(repeats: Int = 20, warmup: Int = 3, filter: String? = nil) -> [Timing] {
-        var timings: [Timing] = []
-        for c in cases where filter.map({ c.name.contains($0) }) ?? true {
-            let inputs = c.inputs.enumerated().map { i, shape in
-                Tensor.randn(shape, seed: UInt64(i + 1), requiresGrad: true)
-            }
-            var forward: [Double] = [], both: [Double] = [], cpu: [Double] = []
-            for i in 0..<(warmup + repeats) {
-                let c0 = Measure.cpuSeconds()
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                let y = c.op(inputs)
-                let t1 = DispatchTime.now().uptimeNanoseconds
-                y.backward(Tensor.ones(y.shape))
-                let t2 = DispatchTime.now().uptimeNanoseconds
-                let c2 = Measure.cpuSeconds()
-                for x in inputs { x.zeroGrad() }
-                if i >= warmup {
-                    forward.append(Double(t1 - t0) / 1e6)
-                    both.append(Double(t2 - t0) / 1e6)
-                    cpu.append((c2 - c0) * 1e3)
-                }
-            }
-            let f = Measure.median(forward)
-            timings.append(Timing(name: c.name, forwardMilliseconds: f, forwardBackwardMilliseconds: Measure.median(both),
-                                  forwardBackwardCPUMilliseconds: Measure.median(cpu),
-                                  forwardGflops: c.flops.map { $0 / (f * 1e6) }))
+    /// The cases whose name contains `filter` (all without one), with their inputs (all get
+    /// gradients), made once so every round times the same tensors.
+    static func selected(_ filter: String?) -> [(Case, [Tensor])] {
+        cases.filter { c in filter.map { c.name.contains($0) } ?? true }.map { c in
+            (c, c.inputs.enumerated().map { i, shape in Tensor.randn(shape, seed: UInt64(i + 1), requiresGrad: true) })
         }
-        return timings
+    }
+
+    /// Median forward, forward + backward and CPU (forward + backward) milliseconds of `repeats` runs.
+    static func measure(_ c: Case, _ inputs: [Tensor], repeats: Int) -> (forward: Double, both: Double, cpu: Double) {
+        var forward: [Double] = [], both: [Double] = [], cpu: [Double] = []
+        for _ in 0..<repeats {
+            let c0 = Measure.cpuSeconds()
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let y = c.op(inputs)
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            y.backward(Tensor.ones(y.shape))
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            let c2 = Measure.cpuSeconds()
+            for x in inputs { x.zeroGrad() }
+            forward.append(Double(t1 - t0) / 1e6)
+            both.append(Double(t2 - t0) / 1e6)
+            cpu.append((c2 - c0) * 1e3)
+        }
+        return (Measure.median(forward), Measure.median(both), Measure.median(cpu))
     }
 }

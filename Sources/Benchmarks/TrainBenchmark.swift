@@ -3,13 +3,30 @@ import NN
 import Tensor
 
 /// `funaudio bench train`: the bench model 'ref-small' trained on one fixed synthetic batch
-/// (random tokens, reference mel and target mel) with L1 loss and Adam (lr 1e-3).
+/// (random tokens, reference mel and target mel) with L1 loss and Adam (lr 1e-3), and the same
+/// model at batch 1 in evaluation mode under `noGrad`, timed in interleaved rounds against
+/// PyTorch eager and `torch.compile` (``compare(_:withPeer:progress:)``).
 ///
-/// Measures the median training step (zero grads, forward, loss, backward, Adam) over
-/// `steps` steps after `warmup`, the median batch-1 forward in evaluation mode under
-/// `noGrad`, achieved GFLOP/s (3 × forward FLOPs per step: forward plus a backward of about
-/// twice its cost), the OpenBLAS sgemm ceiling at the model's matrix shapes, and peak memory.
+/// Each round times `repeats` training steps (zero grads, forward, loss, backward, Adam) and
+/// `inferRepeats` batch-1 forwards, and keeps the median of each. Also reported: achieved
+/// GFLOP/s (3 × forward FLOPs per step: forward plus a backward of about twice its cost), the
+/// OpenBLAS sgemm ceiling at the model's matrix shapes, and peak memory.
 public enum TrainBenchmark {
+    /// How much is timed.
+    public struct Settings: Sendable {
+        /// Counted rounds (one more warms up).
+        public var rounds = 15
+        /// Training steps per round; their median is the round's figure.
+        public var repeats = 3
+        /// Batch-1 inferences per round.
+        public var inferRepeats = 10
+        /// Whether the peer also times `torch.compile` (which compiles for minutes at start-up).
+        public var compile = true
+        public var config = RefSmallConfig()
+        public init() {}
+    }
+
+    /// FunAudio's figures: medians over the rounds.
     public struct Result: Sendable, Codable {
         public var params: Int
         public var trainStepMilliseconds: Double
@@ -19,6 +36,7 @@ public enum TrainBenchmark {
         public var peakRSSMegabytes: Double
         public var lossFirst: Float
         public var lossLast: Float
+        /// Timed training steps (rounds × repeats, warm-up round excluded).
         public var steps: Int
 
         enum CodingKeys: String, CodingKey {
@@ -27,38 +45,6 @@ public enum TrainBenchmark {
             case sgemmGflops = "sgemm_gflops", peakRSSMegabytes = "peak_rss_mb"
             case lossFirst = "loss_first", lossLast = "loss_last"
         }
-    }
-
-    /// Trains for `warmup + steps` steps and times them; `progress` receives each step's loss.
-    public static func run(config: RefSmallConfig = RefSmallConfig(), steps: Int = 30, warmup: Int = 3,
-                           inferRepeats: Int = 30, progress: (Int, Float) -> Void = { _, _ in }) throws -> Result {
-        let step = RefSmallTrainingStep(config)
-        var losses: [Float] = []
-        var times: [Double] = []
-        for index in 0..<(warmup + steps) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let loss = try step()
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            losses.append(loss)
-            progress(index, loss)
-            if index >= warmup { times.append(elapsed) }
-        }
-        let (model, b, tokens, referenceMel) = (step.model, config.batch, step.tokens, step.referenceMel)
-
-        model.eval()
-        let tokens1 = Array(tokens[..<config.tokens])
-        let reference1 = noGrad { referenceMel.slice(axis: 0, 0..<1).copy() }
-        var inferTimes: [Double] = []
-        for i in 0..<(5 + inferRepeats) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = noGrad { model(tokens: tokens1, batch: 1, referenceMel: reference1) }
-            if i >= 5 { inferTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
-        }
-        let stepMs = Measure.median(times)
-        return Result(params: model.parameterCount, trainStepMilliseconds: stepMs, inferMilliseconds: Measure.median(inferTimes),
-                      gflops: 3 * config.forwardFLOPs(batch: b) / (stepMs * 1e6), sgemmGflops: sgemmCeiling(),
-                      peakRSSMegabytes: peakResidentMegabytes(), lossFirst: losses.first ?? .nan,
-                      lossLast: losses.last ?? .nan, steps: steps)
     }
 
     /// OpenBLAS `sgemm` GFLOP/s at the bench model's largest products (the decoder

@@ -1,15 +1,22 @@
-"""Peer of `funaudio bench train`: times the bench model 'ref-small' in PyTorch on 2 threads.
+"""Peer of `funaudio bench train`: the bench model 'ref-small' in PyTorch, eager and compiled.
 
-Prints one JSON object: params, train_step_ms (median of --steps Adam steps after warm-up,
-batch 16), infer_ms (median batch-1 forward under no_grad in eval mode), loss_first and
-loss_last (the L1 loss on the fixed synthetic batch at the first and last step), and
-sgemm_gflops: torch.matmul at the shapes `funaudio bench train` uses for its sgemm ceiling,
-measured in this process, so ratios can be read against each side's ceiling on a busy machine.
+Started with `--serve` by FunAudio (protocol in rounds.py). At start-up, outside the rounds, it
+builds four copies of the model from one seed: an eager and a `torch.compile`d one for the
+training step (L1 loss, Adam lr 1e-3, batch 16, each with its own optimizer), and an eager and
+a compiled one in eval mode for batch-1 inference under no_grad; it compiles (the first calls)
+and warms each up once. The ready line says what it measured once: params, the torch version,
+threads, loss_first, sgemm_gflops (torch.matmul at the shapes of TrainBenchmark.sgemmCeiling),
+and `compile`: "ok", or the first line of the error when torch.compile fails on this machine
+(then the compiled figures are left out of every round and the eager ones still come).
+
+Each round prints the median ms of `--repeats` training steps (`train_step_ms`,
+`compiled_train_step_ms`) and of `--infer-repeats` inferences (`infer_ms`,
+`compiled_infer_ms`), and `loss`, the eager model's last loss. Without --serve it prints one
+round merged into the ready object.
 """
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 
@@ -17,17 +24,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ref_small import FULL, RefSmall, synthetic_batch  # noqa: E402
-
-
-def median_ms(fn, warmup, steps):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(steps):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+from rounds import median_ms, serve  # noqa: E402
 
 
 def sgemm_gflops():
@@ -50,49 +47,86 @@ def sgemm_gflops():
     return best
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--steps", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-
-    torch.set_num_threads(args.threads)
+def model(cfg):
     torch.manual_seed(0)
-    cfg = FULL
-    model = RefSmall(**cfg)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    tokens, ref_mel, target = synthetic_batch(cfg, torch.Generator().manual_seed(1))
-    losses = []
+    return RefSmall(**cfg)
 
-    def train_step():
+
+def training_step(net, tokens, ref_mel, target, losses):
+    """One Adam step of `net` (eager or compiled) on the fixed batch."""
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
+
+    def step():
         optimizer.zero_grad(set_to_none=False)
-        loss = torch.nn.functional.l1_loss(model(tokens, ref_mel), target)
+        loss = torch.nn.functional.l1_loss(net(tokens, ref_mel), target)
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
+    return step
 
-    train_ms = median_ms(train_step, args.warmup, args.steps)
 
-    model.eval()
-    tokens1, ref1 = tokens[:1], ref_mel[:1]
+def inference(net, tokens, ref_mel):
+    net.eval()
 
     def infer():
         with torch.no_grad():
-            model(tokens1, ref1)
+            net(tokens, ref_mel)
+    return infer
 
-    infer_ms = median_ms(infer, 5, max(args.steps, 30))
-    print(json.dumps({
-        "params": sum(p.numel() for p in model.parameters()),
-        "train_step_ms": train_ms,
-        "infer_ms": infer_ms,
-        "loss_first": losses[0],
-        "loss_last": losses[-1],
-        "sgemm_gflops": sgemm_gflops(),
-        "steps": args.steps,
-        "threads": args.threads,
-        "torch": torch.__version__,
-    }))
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3, help="training steps per round (median)")
+    parser.add_argument("--infer-repeats", type=int, default=10, help="inferences per round (median)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-compile", action="store_true", help="time eager PyTorch only")
+    parser.add_argument("--serve", action="store_true", help="answer `round` lines on stdin (rounds.py)")
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    cfg = FULL
+    tokens, ref_mel, target = synthetic_batch(cfg, torch.Generator().manual_seed(1))
+    tokens1, ref1 = tokens[:1], ref_mel[:1]
+    losses, compiled_losses = [], []
+    eager = model(cfg)
+    figures = {"train_step_ms": training_step(eager, tokens, ref_mel, target, losses),
+               "infer_ms": inference(model(cfg), tokens1, ref1)}
+    figures["train_step_ms"]()
+    ready = {"params": sum(p.numel() for p in eager.parameters()), "torch": torch.__version__,
+             "threads": torch.get_num_threads(), "loss_first": losses[0]}
+
+    if args.no_compile:
+        ready["compile"] = "not asked for: --no-compile"
+    else:
+        try:
+            compiled = {
+                "compiled_train_step_ms": training_step(torch.compile(model(cfg)), tokens, ref_mel, target,
+                                                        compiled_losses),
+                "compiled_infer_ms": inference(torch.compile(model(cfg)), tokens1, ref1),
+            }
+            start = time.perf_counter()
+            for fn in compiled.values():
+                fn()    # compiles
+            ready["compile_s"] = time.perf_counter() - start
+            ready["compile"] = "ok"
+            figures.update(compiled)
+        except Exception as error:  # noqa: BLE001 — any failure of the compiler stack means: eager only
+            lines = str(error).strip().splitlines()
+            ready["compile"] = f"{type(error).__name__}: {lines[0] if lines else ''}"[:300]
+    for fn in figures.values():
+        fn()    # one warm-up call each, outside the rounds
+    ready["sgemm_gflops"] = sgemm_gflops()
+
+    def one_round():
+        result = {key: median_ms(fn, args.infer_repeats if "infer" in key else args.repeats)
+                  for key, fn in figures.items()}
+        result["loss"] = losses[-1]
+        return result
+
+    if args.serve:
+        serve(ready, one_round)
+    else:
+        print(json.dumps({**ready, **one_round()}))
 
 
 if __name__ == "__main__":

@@ -1,15 +1,20 @@
 """Peer of `funaudio bench ops`: the same Tensor ops at the bench model's shapes in PyTorch.
 
-Prints one JSON object {op name: {"forward_ms": ..., "forward_backward_ms": ...}} with
-medians over --repeats after --warmup, on --threads threads. Names match OpsBenchmark.swift.
+Started with `--serve` by FunAudio (protocol in rounds.py): the ready line gives the torch
+version and threads; each round prints {op name: forward + backward ms}, the median of
+--repeats runs of each op (only ops whose name contains --filter), on --threads threads.
+Names match OpsBenchmark.swift. Without --serve it prints one round after a warm-up round.
 """
 import argparse
 import json
-import statistics
-import time
+import os
+import sys
 
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rounds import median_ms, serve  # noqa: E402
 
 
 def cases():
@@ -56,29 +61,33 @@ def cases():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--filter", help="only ops whose name contains this text")
+    parser.add_argument("--serve", action="store_true", help="answer `round` lines on stdin (rounds.py)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    result = {}
-    for name, shapes, op in cases():
-        inputs = [torch.randn(s, requires_grad=True) for s in shapes]
-        forward, both = [], []
-        for i in range(args.warmup + args.repeats):
-            t0 = time.perf_counter()
+    selected = [(name, [torch.randn(s, requires_grad=True) for s in shapes], op)
+                for name, shapes, op in cases() if args.filter is None or args.filter in name]
+
+    def forward_backward(inputs, op):
+        def run():
             y = op(*inputs)
-            t1 = time.perf_counter()
             y.backward(torch.ones_like(y))
-            t2 = time.perf_counter()
             for x in inputs:
                 x.grad = None
-            if i >= args.warmup:
-                forward.append((t1 - t0) * 1000)
-                both.append((t2 - t0) * 1000)
-        result[name] = {"forward_ms": statistics.median(forward), "forward_backward_ms": statistics.median(both)}
-    print(json.dumps(result))
+        return run
+
+    def one_round():
+        return {name: median_ms(forward_backward(inputs, op), args.repeats) for name, inputs, op in selected}
+
+    ready = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+    if args.serve:
+        serve(ready, one_round)
+    else:
+        one_round()
+        print(json.dumps({**ready, **one_round()}))
 
 
 if __name__ == "__main__":
