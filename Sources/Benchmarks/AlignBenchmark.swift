@@ -7,9 +7,10 @@ import Tensor
 /// loss against PyTorch's `ctc_loss` on the same shapes.
 ///
 /// A synthetic batch with the lengths of the built-in corpus (phonemes drawn in
-/// `textLengths`, about `framesPerPhoneme` mel frames each), timed in interleaved rounds: each
-/// round times FunAudio's training step of the given model, the aligner alone (distance
-/// matrix, prior, soft attention, forward-sum, MAS, binarization, and their backward) and the
+/// `textLengths`, about `framesPerPhoneme` mel frames each, no durations), timed in interleaved
+/// rounds: each round times FunAudio's training step of the given model (which learns its
+/// durations), its aligner alone (phoneme embeddings, distance matrix, prior, soft attention,
+/// forward-sum, MAS, binarization, and their backward) and the
 /// forward-sum alone (forward and backward), then the peer's `ctc_loss` forward-sum (forward
 /// and backward) in `scripts/peers/bench_align.py`. Each figure of a round is the median of
 /// `repeats` calls.
@@ -72,23 +73,20 @@ public enum AlignBenchmark {
         }
     }
 
-    /// Times `rounds` interleaved rounds. `model`'s aligner is timed when it has one, otherwise
-    /// an aligner of the model's width; `progress` gets each finished round.
+    /// Times `rounds` interleaved rounds of `model` (its configuration must have an aligner:
+    /// durations learned) training on a synthetic batch; `progress` gets each counted round.
     public static func run(model config: ModelConfig, train: TrainConfig, shapes: Shapes = Shapes(), rounds: Int = 15,
                            repeats: Int = 5, withPeer: Bool, progress: (Int) -> Void = { _ in }) throws -> Report {
+        guard config.aligner != nil else { throw Peer.Failure(description: "bench align needs a model that learns its durations") }
         Parallel.threadCount = train.threads
         let loadBefore = Measure.loadAverage
         let (textLengths, melLengths) = shapes.lengths()
         let utterances = syntheticUtterances(config, textLengths: textLengths, melLengths: melLengths)
         let model = FusionTTS(config, seed: train.seed)
         let trainer = try Trainer(model: model, config: train, train: utterances, validation: [])
+        let batch = model.batch(utterances)
         var generator = SplitMix64(seed: shapes.seed + 1)
-        let aligner = Aligner(textChannels: config.dim, melChannels: config.features.nMels, generator: &generator)
-        let (n, t) = (textLengths.max()!, melLengths.max()!)
-        let text = Tensor.randn([shapes.batch, n, config.dim], generator: &generator)
-        text.requiresGrad = true
-        let mels = Tensor.randn([shapes.batch, t, config.features.nMels], generator: &generator)
-        let logits = Tensor.randn([shapes.batch, t, n], generator: &generator)
+        let logits = Tensor.randn([shapes.batch, melLengths.max()!, textLengths.max()!], generator: &generator)
         logits.requiresGrad = true
 
         let peer = try withPeer ? PeerSession(script: "bench_align.py", arguments: [
@@ -96,62 +94,45 @@ public enum AlignBenchmark {
             "--mel-lengths", melLengths.map(String.init).joined(separator: ","),
             "--repeats", "\(repeats)", "--threads", "\(train.threads)",
         ]) : nil
-        var step: [Double] = [], align: [Double] = [], forwardSum: [Double] = [], torch: [Double] = []
-        for round in 0...rounds {   // round 0 warms both sides up and is not counted
-            let s = try medianMs(repeats) { _ = try trainer.trainStep() }
-            let a = try medianMs(repeats) {
-                let out = try aligner(text: text, mels: mels, textLengths: textLengths, melLengths: melLengths,
-                                      binarizationWeight: 1)
-                out.loss.backward()
+        defer { peer?.close() }
+        let figures = try Interleaved.run(rounds: rounds, peer: peer, ours: {
+            let step = try Interleaved.medianMs(repeats) { _ = try trainer.trainStep() }
+            let aligner = try Interleaved.medianMs(repeats) {
+                model.zeroGrad()
+                try model.align(batch, binarizationWeight: 1).loss.backward()
             }
-            let f = try medianMs(repeats) {
+            let forwardSum = try Interleaved.medianMs(repeats) {
                 try forwardSumLoss(logits, textLengths: textLengths, melLengths: melLengths).backward()
             }
-            let p = try peer.map { try $0.number("forward_sum_ms", in: $0.round()) }
-            if round > 0 {
-                step.append(s); align.append(a); forwardSum.append(f)
-                if let p { torch.append(p) }
-                progress(round)
-            }
-        }
-        peer?.close()
-        let torchVersion = peer?.ready["torch"].map(\.description)
+            return ["train_step_ms": step, "aligner_ms": aligner, "forward_sum_ms": forwardSum,
+                    "aligner_share": aligner / step]
+        }, progress: progress)
         return Report(batch: shapes.batch,
                       meanPhonemes: Double(textLengths.reduce(0, +)) / Double(shapes.batch),
                       meanFrames: Double(melLengths.reduce(0, +)) / Double(shapes.batch),
-                      trainStepMs: Measure.median(step), alignerMs: Measure.median(align),
-                      alignerShare: Measure.median(zip(align, step).map { $0 / $1 }),
-                      forwardSumMs: Measure.median(forwardSum),
-                      torchForwardSumMs: torch.isEmpty ? nil : Measure.median(torch),
-                      forwardSumRatio: torch.isEmpty ? nil : RatioEstimate(ours: forwardSum, peer: torch),
-                      torchVersion: torchVersion, loadBefore: loadBefore, loadAfter: Measure.loadAverage)
+                      trainStepMs: figures.median(ours: "train_step_ms"), alignerMs: figures.median(ours: "aligner_ms"),
+                      alignerShare: figures.median(ours: "aligner_share"),
+                      forwardSumMs: figures.median(ours: "forward_sum_ms"),
+                      torchForwardSumMs: figures.median(peer: "forward_sum_ms"),
+                      forwardSumRatio: figures.ratio("forward_sum_ms", over: "forward_sum_ms"),
+                      torchVersion: peer?.ready["torch"].map(\.description),
+                      loadBefore: loadBefore, loadAfter: Measure.loadAverage)
     }
 
-    /// Utterances of the given lengths with random mels and even durations: what a training
-    /// step reads, without a corpus.
+    /// Utterances of the given lengths with random mels and no durations: what a training step
+    /// with learned durations reads, without a corpus.
     static func syntheticUtterances(_ config: ModelConfig, textLengths: [Int], melLengths: [Int]) -> [Utterance] {
         var generator = SplitMix64(seed: 7)
         let bands = config.features.nMels
         return zip(textLengths, melLengths).enumerated().map { index, lengths in
             let (n, t) = lengths
             let tokens = (0..<n).map { _ in 1 + generator.next(below: config.symbols.count - 1) }
-            let durations = (0..<n).map { i in t / n + (i < t % n ? 1 : 0) }
             let mel = { (frames: Int) in
                 LogMel(frames: frames, bands: bands,
                        values: (0..<(frames * bands)).map { _ in Float(generator.nextUnit() * 4 - 6) })
             }
-            return Utterance(id: "synthetic-\(index)", speaker: "s\(index % 4)", tokens: tokens, durations: durations,
+            return Utterance(id: "synthetic-\(index)", speaker: "s\(index % 4)", tokens: tokens, durations: nil,
                              mel: mel(t), reference: mel(t))
         }
-    }
-
-    private static func medianMs(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
-        var times: [Double] = []
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        return Measure.median(times)
     }
 }

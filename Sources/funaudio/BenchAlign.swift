@@ -10,7 +10,8 @@ struct BenchAlign: ParsableCommand {
         commandName: "align",
         abstract: "Time the learned aligner against a training step, and its forward-sum loss against PyTorch.",
         discussion: """
-            Builds the model of an experiment file (default: the quickstart's) and a synthetic \
+            Builds the model of an experiment file (default: the quickstart's), learning its \
+            durations with the aligner (model.aligner.*), and a synthetic \
             batch with the built-in corpus's lengths (20–60 phonemes, about 7 frames each, \
             batch = train.batch_size), then times in interleaved rounds: FunAudio's training \
             step, the aligner's forward and backward (distance matrix, prior, soft attention, \
@@ -49,7 +50,7 @@ struct BenchAlign: ParsableCommand {
         let symbols = ["<pad>"] + (1..<64).map { "p\($0)" }
         let model = settings.model.config(text: .phonemes, symbols: symbols,
                                           features: MelFormat(sampleRate: settings.data.sampleRate, settings: settings.data.mel),
-                                          wordFeatureDim: nil, bert: nil)
+                                          wordFeatureDim: nil, bert: nil, learnsDurations: true)
         var shapes = AlignBenchmark.Shapes()
         shapes.batch = settings.train.batchSize
         let report = try AlignBenchmark.run(model: model, train: settings.train, shapes: shapes, rounds: rounds,

@@ -102,7 +102,7 @@ import Testing
     /// Evaluation teacher-forces with the aligner's durations when the utterance has none.
     @Test func evaluationUsesTheAlignersDurations() throws {
         let result = try Self.model().evaluate(validation)
-        #expect(result.melL1.isFinite && result.durationError.isFinite)
+        #expect(result.melL1.isFinite && result.durationErrorMs.isFinite && result.mcdTeacherForced.isFinite)
     }
 }
 

@@ -4,9 +4,9 @@ import NN
 import Tensor
 
 /// How far a vocoder's waveform is from the recording it should reproduce, by the measures
-/// the vocoder literature reports: MCD (dB, on the features' mel analysis, DTW-aligned), the
-/// multi-resolution STFT distance (spectral convergence + log magnitude), and from Audio's
-/// YIN pitch tracker the F0 RMSE on frames voiced in both (Hz) and the V/UV F1.
+/// the vocoder literature reports: MCD (dB, docs/metrics.md), the multi-resolution STFT
+/// distance (spectral convergence + log magnitude), and from Audio's YIN pitch tracker the F0
+/// RMSE on frames voiced in both (Hz) and the V/UV F1, frames paired along the MCD's path.
 public struct VocoderScores: Sendable, Equatable {
     public var mcd: Double
     public var mrstft: Double
@@ -29,18 +29,14 @@ public struct VocoderScores: Sendable, Equatable {
     }
 }
 
-/// Scores waveforms against ground truth at one mel format.
+/// Scores waveforms against ground truth at one mel format: MCD and pitch as evaluation
+/// measures them (``MelFormat/distance(of:from:recording:)``), plus the MR-STFT distance.
 public struct VocoderScorer {
     public let features: MelFormat
-    let yin: YIN
     let resolutions: [STFTResolution]
 
     public init(features: MelFormat) throws {
         self.features = features
-        let rate = Double(features.sampleRate), fmin = 60.0
-        let frameLength = max(features.settings.nFFT, Int(2 * rate / fmin))
-        yin = try YIN(sampleRate: rate, fmin: fmin, fmax: min(600, rate / 2 - 1), frameLength: frameLength,
-                      hopLength: features.settings.hopLength)
         resolutions = STFTResolution.scaled(toNFFT: features.settings.nFFT)
     }
 
@@ -49,15 +45,14 @@ public struct VocoderScorer {
     public func score(_ predicted: [Float], against target: [Float]) throws -> VocoderScores {
         var p = Array(predicted.prefix(target.count))
         p += [Float](repeating: 0, count: target.count - p.count)
-        let mcd = try SpectralMetrics.melCepstralDistortion(features.powerSpectrogram(features.logMel(p)),
-                                                            features.powerSpectrogram(features.logMel(target)))
+        let distance = try features.distance(of: p, from: features.logMel(target), recording: target)
         let usable = resolutions.filter { $0.nFFT / 2 < target.count }
         let mrstft = usable.isEmpty ? Double.nan : try noGrad {
             Double(try multiResolutionSTFTLoss(Tensor(p, shape: [1, p.count]), Tensor(target, shape: [1, target.count]),
                                                resolutions: usable).total.item())
         }
-        let pitch = try F0Comparison(prediction: yin.track(p), target: yin.track(target))
-        return VocoderScores(mcd: mcd, mrstft: mrstft, f0RMSE: pitch.rmseHz, vuvF1: pitch.voicingF1)
+        return VocoderScores(mcd: distance.mcd.decibels, mrstft: mrstft, f0RMSE: distance.f0?.rmseHz ?? .nan,
+                             vuvF1: distance.f0?.voicingF1 ?? .nan)
     }
 }
 
