@@ -151,11 +151,20 @@ extension ExperimentSchema {
     static let trainVocoder = Section(
         "Train a neural vocoder on random segments of the corpus audio (mel L1 + multi-resolution STFT loss); at every validation the held-out examples are heard and scored beside Griffin-Lim. Its STFT size and hop are `data.n_fft` and `data.hop`; `train.threads` and `seed` apply.", [
         Field("vocoder", .choice(of: VocoderSpec.Kind.self), default: .string("vocos"),
-              "Which vocoder: `vocos` (ConvNeXt blocks at the frame rate, an inverse-STFT head)."),
+              "Which vocoder: `vocos` (ConvNeXt blocks at the frame rate, an inverse-STFT head) or `wavenet` (Parallel WaveGAN's generator: a non-causal dilated WaveNet turning noise into audio under the upsampled mel; it runs at the sample rate, so it learns far less per CPU-second)."),
         .section("vocos", Section("Sizes of the `vocos` vocoder.", [
             Field("dim", .int(8...2048), default: .int(128), "Channels of the ConvNeXt backbone (Vocos: 512)."),
             Field("intermediate", .int(8...8192), default: .int(384), "Hidden width of each block's pointwise layers (Vocos: 1536)."),
             Field("layers", .int(1...32), default: .int(6), "ConvNeXt blocks (Vocos: 8)."),
+        ])),
+        .section("wavenet", Section("Sizes of the `wavenet` vocoder; its upsampling factors are those of `data.hop` (256 = 4·4·4·4).", [
+            Field("layers", .int(1...64), default: .int(10), "Residual blocks (Parallel WaveGAN: 30)."),
+            Field("stacks", .int(1...64), default: .int(2), "Dilation cycles; must divide `layers` (block l has dilation 2^(l mod layers/stacks); Parallel WaveGAN: 3)."),
+            Field("kernel_size", .int(1...15), default: .int(3), "Kernel of each dilated conv; odd (Parallel WaveGAN: 3)."),
+            Field("residual_channels", .int(1...512), default: .int(32), "Channels of the residual stream (Parallel WaveGAN: 64)."),
+            Field("gate_channels", .int(2...1024), default: .int(64), "Channels before the gate, split into tanh and sigmoid halves; even (Parallel WaveGAN: 128)."),
+            Field("skip_channels", .int(1...512), default: .int(32), "Channels of the skip connections and output layers (Parallel WaveGAN: 64)."),
+            Field("aux_context_window", .int(0...16), default: .int(2), "Mel frames of context on each side of the first conditioning conv (Parallel WaveGAN: 2)."),
         ])),
         Field("steps", .int(1...10_000_000), default: .int(2000), "Optimizer steps."),
         Field("batch_size", .int(1...1024), default: .int(8), "Segments per batch."),

@@ -8,6 +8,7 @@ import Tracking
 public struct VocoderCellSettings: Decodable, Sendable, Equatable {
     public var vocoder: VocoderSpec.Kind
     public var vocos: VocoderSpec.Vocos
+    public var wavenet: VocoderSpec.WaveNet
     public var steps: Int
     public var batchSize: Int
     public var segmentFrames: Int
@@ -25,7 +26,7 @@ public struct VocoderCellSettings: Decodable, Sendable, Equatable {
     /// Held-out utterances heard and scored at every validation.
     public var examples: Int
 
-    public var spec: VocoderSpec { VocoderSpec(kind: vocoder, vocos: vocos) }
+    public var spec: VocoderSpec { VocoderSpec(kind: vocoder, vocos: vocos, wavenet: wavenet) }
 
     /// The trainer's configuration, with the run's thread count and seed.
     public func trainConfig(threads: Int, seed: Int) -> VocoderTrainConfig {

@@ -81,10 +81,12 @@ import Tracking
     }
 
     @Test func badVocoderSettingsNameTheirKeys() throws {
-        for (override, key) in [("cells.1.vocos.dim=0", "cells.1.vocos.dim"), ("cells.1.vocoder=wavenot", "cells.1.vocoder"),
-                                ("cells.1.segment_frames=1", "cells.1.segment_frames")] {
+        for (override, key) in [(["cells.1.vocos.dim=0"], "cells.1.vocos.dim"), (["cells.1.vocoder=wavenot"], "cells.1.vocoder"),
+                                (["cells.1.segment_frames=1"], "cells.1.segment_frames"),
+                                (["cells.1.vocoder=wavenet", "cells.1.wavenet.stacks=3"], "cells.1.wavenet.stacks"),
+                                (["cells.1.vocoder=wavenet", "cells.1.wavenet.gate_channels=5"], "cells.1.wavenet.gate_channels")] {
             do {
-                _ = try Experiment.load(folder + "/voc.yaml", overrides: [override])
+                _ = try Experiment.load(folder + "/voc.yaml", overrides: override)
                 Issue.record("\(override) must be refused")
             } catch {
                 #expect(error.issues.contains { $0.keyPath == key }, "\(override): \(error)")

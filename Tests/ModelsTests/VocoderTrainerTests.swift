@@ -14,6 +14,8 @@ struct ToneCorpus {
         return MelFormat(sampleRate: 8000, settings: s)
     }()
     static let spec = VocoderSpec(vocos: .init(dim: 32, intermediate: 64, layers: 2))
+    static let wavenet = VocoderSpec(kind: .wavenet, vocos: spec.vocos,
+                                     wavenet: .init(layers: 2, stacks: 1, residualChannels: 4, gateChannels: 4, skipChannels: 4))
 
     static func tone(_ hz: Float, count: Int = 1200) -> [Float] {
         (0..<count).map { i in
@@ -79,16 +81,21 @@ final class VocoderRecorder: TrainingObserver {
     }
 
     /// Resuming from the step-3 checkpoint gives exactly the losses and weights of an
-    /// uninterrupted run.
-    @Test func resumeIsBitwise() throws {
+    /// uninterrupted run; a WaveNet's checkpoint carries the state of its noise, and the
+    /// validation between (which draws noise too) is part of what it resumes after.
+    @Test(arguments: [ToneCorpus.spec, ToneCorpus.wavenet])
+    func resumeIsBitwise(spec: VocoderSpec) throws {
         let full = VocoderRecorder()
-        let trainer = try VocoderTrainer(spec: ToneCorpus.spec, features: ToneCorpus.features,
-                                         config: ToneCorpus.config(steps: 6), corpus: data.corpus, validation: [])
+        var config = ToneCorpus.config(steps: 6)
+        config.validateEvery = 3
+        let trainer = try VocoderTrainer(spec: spec, features: ToneCorpus.features,
+                                         config: config, corpus: data.corpus, validation: data.validation)
         try trainer.run(observer: full)
         let bytes = try #require(full.checkpoints.first { $0.step == 3 }).bytes
         let checkpoint = try VocoderCheckpoint(decoding: bytes)
-        #expect(checkpoint.spec == ToneCorpus.spec && checkpoint.features == ToneCorpus.features)
-        let resumed = try VocoderTrainer(resuming: checkpoint, corpus: data.corpus, validation: [])
+        #expect(checkpoint.spec == spec && checkpoint.features == ToneCorpus.features)
+        #expect((checkpoint.randomState != nil) == (spec.kind == .wavenet))
+        let resumed = try VocoderTrainer(resuming: checkpoint, corpus: data.corpus, validation: data.validation)
         #expect(resumed.step == 3)
         let rest = VocoderRecorder()
         try resumed.run(observer: rest)
@@ -96,6 +103,15 @@ final class VocoderRecorder: TrainingObserver {
         let (a, b) = (trainer.vocoder.stateDict(), resumed.vocoder.stateDict())
         #expect(a.keys.sorted() == b.keys.sorted())
         for key in a.keys { #expect(a[key] == b[key], "\(key) differs") }
+        #expect(resumed.vocoder.randomState == trainer.vocoder.randomState)
+    }
+
+    @Test func upsampleScalesMultiplyToTheHop() {
+        #expect(VocoderSpec.WaveNet.upsampleScales(hop: 256) == [4, 4, 4, 4])
+        #expect(VocoderSpec.WaveNet.upsampleScales(hop: 200) == [4, 2, 5, 5])
+        #expect(VocoderSpec.WaveNet.upsampleScales(hop: 16) == [4, 4])
+        #expect(VocoderSpec.WaveNet.upsampleScales(hop: 1) == [1])
+        for hop in 1...300 { #expect(VocoderSpec.WaveNet.upsampleScales(hop: hop).reduce(1, *) == hop) }
     }
 
     @Test func badSettingsAreNamed() throws {

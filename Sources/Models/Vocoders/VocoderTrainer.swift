@@ -129,7 +129,7 @@ public final class VocoderTrainer {
         case .constant: ConstantSchedule(Float(config.lr))
         case .warmupCosine: WarmupCosineSchedule(peak: Float(config.lr), warmupSteps: min(config.warmup, config.steps - 1),
                                                  totalSteps: config.steps)
-        case .noam: NoamSchedule(modelDimensions: spec.vocos.dim, warmupSteps: max(1, config.warmup), factor: Float(config.lr))
+        case .noam: NoamSchedule(modelDimensions: spec.modelDimensions, warmupSteps: max(1, config.warmup), factor: Float(config.lr))
         }
     }
 
@@ -265,7 +265,8 @@ public final class VocoderTrainer {
         let adversaryState: (arrays: StateDict, metadata: [String: String]) = adversary?.stateDict() ?? ([:], [:])
         return VocoderCheckpoint(spec: spec, features: features, trainConfig: config, step: step,
                                  model: vocoder.stateDict(), optimizer: arrays, optimizerMetadata: metadata,
-                                 adversary: adversaryState.arrays, adversaryMetadata: adversaryState.metadata)
+                                 adversary: adversaryState.arrays, adversaryMetadata: adversaryState.metadata,
+                                 randomState: vocoder.randomState)
     }
 }
 
