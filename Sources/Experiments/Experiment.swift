@@ -115,6 +115,9 @@ extension ExperimentSchema {
         require(kinds.filter { $0 == .trainVocoder }.count <= 1, "cells", "holds more than one `train_vocoder` cell")
         for (index, cell) in settings.cells.enumerated() {
             guard case .trainVocoder(let vocoder) = cell else { continue }
+            if vocoder.ganStart != nil, let (key, message) = vocoder.gan.problem(nFFT: data.nFft) {
+                require(false, "cells.\(index).gan.\(key)", message)
+            }
             guard vocoder.vocoder == .wavenet else { continue }
             do { try vocoder.wavenet.config(nMels: data.nMels, hop: data.hop).validate() } catch {
                 if case let .badConfig(key, value, reason) = error as? WaveNetError {

@@ -23,6 +23,7 @@ public struct VocoderCellSettings: Decodable, Sendable, Equatable {
     public var checkpointEvery: Int
     public var keepCheckpoints: Int
     public var ganStart: Int?
+    public var gan: GANConfig
     /// Held-out utterances heard and scored at every validation.
     public var examples: Int
 
@@ -33,7 +34,7 @@ public struct VocoderCellSettings: Decodable, Sendable, Equatable {
         VocoderTrainConfig(steps: steps, batchSize: batchSize, segmentFrames: segmentFrames, optimizer: optimizer, lr: lr,
                            weightDecay: weightDecay, schedule: schedule, warmup: warmup, clip: clip, melWeight: melWeight,
                            validateEvery: validateEvery, checkpointEvery: checkpointEvery, keepCheckpoints: keepCheckpoints,
-                           ganStart: ganStart, threads: threads, seed: UInt64(seed))
+                           ganStart: ganStart, gan: gan, threads: threads, seed: UInt64(seed))
     }
 }
 
