@@ -1,6 +1,7 @@
 import Audio
 import Config
 import Foundation
+import Models
 
 /// One fully resolved configuration of an experiment file: what a single run executes.
 ///
@@ -112,6 +113,23 @@ extension ExperimentSchema {
         require(!(kinds.contains(.train) && kinds.contains(.trainVocoder)), "cells",
                 "a notebook trains either the model (`train`) or a vocoder (`train_vocoder`), not both: train the vocoder in its own run and name it in `vocoder`")
         require(kinds.filter { $0 == .trainVocoder }.count <= 1, "cells", "holds more than one `train_vocoder` cell")
+        for (index, cell) in settings.cells.enumerated() {
+            guard case .trainVocoder(let vocoder) = cell else { continue }
+            if vocoder.ganStart != nil, let (key, message) = vocoder.gan.problem(nFFT: data.nFft) {
+                require(false, "cells.\(index).gan.\(key)", message)
+            }
+            guard vocoder.vocoder == .wavenet else { continue }
+            do { try vocoder.wavenet.config(nMels: data.nMels, hop: data.hop).validate() } catch {
+                if case let .badConfig(key, value, reason) = error as? WaveNetError {
+                    require(false, "cells.\(index).wavenet.\(snakeCase(key))", "= \(value) \(reason)")
+                }
+            }
+        }
         return issues
     }
+}
+
+/// `residualChannels` → `residual_channels`: a model config's key as the experiment file spells it.
+func snakeCase(_ key: String) -> String {
+    key.reduce(into: "") { out, c in out += c.isUppercase ? "_" + c.lowercased() : String(c) }
 }

@@ -151,11 +151,20 @@ extension ExperimentSchema {
     static let trainVocoder = Section(
         "Train a neural vocoder on random segments of the corpus audio (mel L1 + multi-resolution STFT loss); at every validation the held-out examples are heard and scored beside Griffin-Lim. Its STFT size and hop are `data.n_fft` and `data.hop`; `train.threads` and `seed` apply.", [
         Field("vocoder", .choice(of: VocoderSpec.Kind.self), default: .string("vocos"),
-              "Which vocoder: `vocos` (ConvNeXt blocks at the frame rate, an inverse-STFT head)."),
+              "Which vocoder: `vocos` (ConvNeXt blocks at the frame rate, an inverse-STFT head) or `wavenet` (Parallel WaveGAN's generator: a non-causal dilated WaveNet turning noise into audio under the upsampled mel; it runs at the sample rate, so it learns far less per CPU-second)."),
         .section("vocos", Section("Sizes of the `vocos` vocoder.", [
             Field("dim", .int(8...2048), default: .int(128), "Channels of the ConvNeXt backbone (Vocos: 512)."),
             Field("intermediate", .int(8...8192), default: .int(384), "Hidden width of each block's pointwise layers (Vocos: 1536)."),
             Field("layers", .int(1...32), default: .int(6), "ConvNeXt blocks (Vocos: 8)."),
+        ])),
+        .section("wavenet", Section("Sizes of the `wavenet` vocoder; its upsampling factors are those of `data.hop` (256 = 4·4·4·4).", [
+            Field("layers", .int(1...64), default: .int(10), "Residual blocks (Parallel WaveGAN: 30)."),
+            Field("stacks", .int(1...64), default: .int(2), "Dilation cycles; must divide `layers` (block l has dilation 2^(l mod layers/stacks); Parallel WaveGAN: 3)."),
+            Field("kernel_size", .int(1...15), default: .int(3), "Kernel of each dilated conv; odd (Parallel WaveGAN: 3)."),
+            Field("residual_channels", .int(1...512), default: .int(32), "Channels of the residual stream (Parallel WaveGAN: 64)."),
+            Field("gate_channels", .int(2...1024), default: .int(64), "Channels before the gate, split into tanh and sigmoid halves; even (Parallel WaveGAN: 128)."),
+            Field("skip_channels", .int(1...512), default: .int(32), "Channels of the skip connections and output layers (Parallel WaveGAN: 64)."),
+            Field("aux_context_window", .int(0...16), default: .int(2), "Mel frames of context on each side of the first conditioning conv (Parallel WaveGAN: 2)."),
         ])),
         Field("steps", .int(1...10_000_000), default: .int(2000), "Optimizer steps."),
         Field("batch_size", .int(1...1024), default: .int(8), "Segments per batch."),
@@ -172,7 +181,20 @@ extension ExperimentSchema {
         Field("checkpoint_every", .int(1...1_000_000), default: .int(500), "Steps between checkpoints."),
         Field("keep_checkpoints", .int(0...1_000_000), default: .int(2), "How many of the latest checkpoints runs.db keeps (0: all)."),
         Field("gan_start", .int(0...10_000_000), default: .null,
-              "Reserved: the step from which adversarial losses (discriminators, feature matching) join; unset: none."),
+              "The step from which adversarial training joins (discriminators of `gan`, their loss and feature matching, curves `train.discriminator`, `train.adversarial`, `train.feature_matching`); unset: none."),
+        .section("gan", Section("The adversary from `gan_start` on: multi-period and multi-resolution discriminators with their own Adam (β 0.8, 0.99). The defaults are CPU-sized (about 30 k parameters; HiFi-GAN's MPD alone has 41 M).", [
+            Field("loss", .choice(of: AdversarialLoss.self), default: .string("hinge"),
+                  "`hinge` (Vocos) or `least_squares` (HiFi-GAN, Parallel WaveGAN)."),
+            Field("adversarial_weight", .double(0...1000), default: .double(1), "Weight of the generator's adversarial loss (Vocos: 1)."),
+            Field("feature_matching_weight", .double(0...1000), default: .double(2), "Weight of the feature-matching loss (Vocos: 2)."),
+            Field("lr", .double(1e-7...10), default: .double(2e-4), "The discriminators' learning rate, constant."),
+            Field("periods", .list(.int(1...64)), default: .list([.int(2), .int(3), .int(5)]),
+                  "Periods of the multi-period discriminator (HiFi-GAN: 2, 3, 5, 7, 11); empty: none."),
+            Field("period_channels", .list(.int(1...1024)), default: .list([.int(8), .int(16), .int(32)]),
+                  "Output channels of each period discriminator's convs (HiFi-GAN: 32, 128, 512, 1024, 1024)."),
+            Field("resolution_channels", .int(0...256), default: .int(8),
+                  "Channels of the multi-resolution discriminator's convs, at the STFT loss's three resolutions (UnivNet: 32); 0: no MRD."),
+        ])),
         Field("examples", .int(0...20), default: .int(3),
               "Held-out utterances heard and scored (MCD, MR-STFT, F0 RMSE, V/UV F1) at every validation."),
     ])

@@ -8,6 +8,7 @@ import Tracking
 public struct VocoderCellSettings: Decodable, Sendable, Equatable {
     public var vocoder: VocoderSpec.Kind
     public var vocos: VocoderSpec.Vocos
+    public var wavenet: VocoderSpec.WaveNet
     public var steps: Int
     public var batchSize: Int
     public var segmentFrames: Int
@@ -22,17 +23,18 @@ public struct VocoderCellSettings: Decodable, Sendable, Equatable {
     public var checkpointEvery: Int
     public var keepCheckpoints: Int
     public var ganStart: Int?
+    public var gan: GANConfig
     /// Held-out utterances heard and scored at every validation.
     public var examples: Int
 
-    public var spec: VocoderSpec { VocoderSpec(kind: vocoder, vocos: vocos) }
+    public var spec: VocoderSpec { VocoderSpec(kind: vocoder, vocos: vocos, wavenet: wavenet) }
 
     /// The trainer's configuration, with the run's thread count and seed.
     public func trainConfig(threads: Int, seed: Int) -> VocoderTrainConfig {
         VocoderTrainConfig(steps: steps, batchSize: batchSize, segmentFrames: segmentFrames, optimizer: optimizer, lr: lr,
                            weightDecay: weightDecay, schedule: schedule, warmup: warmup, clip: clip, melWeight: melWeight,
                            validateEvery: validateEvery, checkpointEvery: checkpointEvery, keepCheckpoints: keepCheckpoints,
-                           ganStart: ganStart, threads: threads, seed: UInt64(seed))
+                           ganStart: ganStart, gan: gan, threads: threads, seed: UInt64(seed))
     }
 }
 

@@ -80,11 +80,32 @@ import Tracking
         #expect(missing.error?.contains("vocoder `nowhere.safetensors` is neither a file") == true, "\(missing.error ?? "")")
     }
 
+    /// A WaveNet trained adversarially from `gan_start`: the discriminator and generator
+    /// adversarial curves start there, and its checkpoint holds its noise and the discriminators.
+    @Test func aWaveNetTrainsAgainstDiscriminatorsFromGanStart() throws {
+        let outcome = try runner.run(Experiment.load(folder + "/voc.yaml", overrides: [
+            "name=wave", "cells.1.vocoder=wavenet", "cells.1.wavenet={layers: 2, stacks: 1, residual_channels: 4, gate_channels: 4, skip_channels: 4}",
+            "cells.1.gan_start=2", "cells.1.gan={periods: [2], period_channels: [4, 4], resolution_channels: 2}",
+            "cells.1.examples=0"]))[0]
+        #expect(outcome.status == .finished, "\(outcome.error ?? "")")
+        for key in ["train.discriminator", "train.adversarial", "train.feature_matching"] {
+            #expect(try store.metricSeries(run: outcome.runID, key: key).map(\.step) == [3, 4], "\(key)")
+        }
+        #expect(try store.metricSeries(run: outcome.runID, key: "train.mel").map(\.step) == [1, 2, 3, 4])
+        let last = try #require(try store.artifacts(run: outcome.runID).first { $0.name == "vocoder-4.safetensors" })
+        let checkpoint = try VocoderCheckpoint(decoding: store.data(of: last))
+        #expect(checkpoint.spec.kind == .wavenet && checkpoint.randomState != nil && !checkpoint.adversary.isEmpty)
+    }
+
     @Test func badVocoderSettingsNameTheirKeys() throws {
-        for (override, key) in [("cells.1.vocos.dim=0", "cells.1.vocos.dim"), ("cells.1.vocoder=wavenot", "cells.1.vocoder"),
-                                ("cells.1.segment_frames=1", "cells.1.segment_frames")] {
+        for (override, key) in [(["cells.1.vocos.dim=0"], "cells.1.vocos.dim"), (["cells.1.vocoder=wavenot"], "cells.1.vocoder"),
+                                (["cells.1.segment_frames=1"], "cells.1.segment_frames"),
+                                (["cells.1.vocoder=wavenet", "cells.1.wavenet.stacks=3"], "cells.1.wavenet.stacks"),
+                                (["cells.1.vocoder=wavenet", "cells.1.wavenet.gate_channels=5"], "cells.1.wavenet.gate_channels"),
+                                (["cells.1.gan_start=2", "cells.1.gan.period_channels=[]"], "cells.1.gan.period_channels"),
+                                (["cells.1.gan.periods=[0]"], "cells.1.gan.periods.0")] {
             do {
-                _ = try Experiment.load(folder + "/voc.yaml", overrides: [override])
+                _ = try Experiment.load(folder + "/voc.yaml", overrides: override)
                 Issue.record("\(override) must be refused")
             } catch {
                 #expect(error.issues.contains { $0.keyPath == key }, "\(override): \(error)")

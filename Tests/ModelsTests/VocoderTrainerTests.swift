@@ -14,6 +14,10 @@ struct ToneCorpus {
         return MelFormat(sampleRate: 8000, settings: s)
     }()
     static let spec = VocoderSpec(vocos: .init(dim: 32, intermediate: 64, layers: 2))
+    static let wavenet = VocoderSpec(kind: .wavenet, vocos: spec.vocos,
+                                     wavenet: .init(layers: 2, stacks: 1, residualChannels: 4, gateChannels: 4, skipChannels: 4))
+    /// Discriminators of a few hundred parameters.
+    static let gan = GANConfig(lr: 1e-3, periods: [2, 3], periodChannels: [4, 4], resolutionChannels: 2)
 
     static func tone(_ hz: Float, count: Int = 1200) -> [Float] {
         (0..<count).map { i in
@@ -36,9 +40,10 @@ struct ToneCorpus {
 /// Collects what a trainer reports.
 final class VocoderRecorder: TrainingObserver {
     var losses: [Double] = []
+    var parts: [[String: Double]] = []
     var validations: [Int: [String: Double]] = [:]
     var checkpoints: [(step: Int, bytes: Data)] = []
-    func trainerDidStep(_ report: StepReport) { losses.append(report.losses["loss"]!) }
+    func trainerDidStep(_ report: StepReport) { losses.append(report.losses["loss"]!); parts.append(report.losses) }
     func trainerDidValidate(step: Int, metrics: [String: Double]) { validations[step] = metrics }
     func trainerDidCheckpoint(step: Int, bytes: Data) { checkpoints.append((step, bytes)) }
 }
@@ -79,16 +84,21 @@ final class VocoderRecorder: TrainingObserver {
     }
 
     /// Resuming from the step-3 checkpoint gives exactly the losses and weights of an
-    /// uninterrupted run.
-    @Test func resumeIsBitwise() throws {
+    /// uninterrupted run; a WaveNet's checkpoint carries the state of its noise, and the
+    /// validation between (which draws noise too) is part of what it resumes after.
+    @Test(arguments: [ToneCorpus.spec, ToneCorpus.wavenet])
+    func resumeIsBitwise(spec: VocoderSpec) throws {
         let full = VocoderRecorder()
-        let trainer = try VocoderTrainer(spec: ToneCorpus.spec, features: ToneCorpus.features,
-                                         config: ToneCorpus.config(steps: 6), corpus: data.corpus, validation: [])
+        var config = ToneCorpus.config(steps: 6)
+        config.validateEvery = 3
+        let trainer = try VocoderTrainer(spec: spec, features: ToneCorpus.features,
+                                         config: config, corpus: data.corpus, validation: data.validation)
         try trainer.run(observer: full)
         let bytes = try #require(full.checkpoints.first { $0.step == 3 }).bytes
         let checkpoint = try VocoderCheckpoint(decoding: bytes)
-        #expect(checkpoint.spec == ToneCorpus.spec && checkpoint.features == ToneCorpus.features)
-        let resumed = try VocoderTrainer(resuming: checkpoint, corpus: data.corpus, validation: [])
+        #expect(checkpoint.spec == spec && checkpoint.features == ToneCorpus.features)
+        #expect((checkpoint.randomState != nil) == (spec.kind == .wavenet))
+        let resumed = try VocoderTrainer(resuming: checkpoint, corpus: data.corpus, validation: data.validation)
         #expect(resumed.step == 3)
         let rest = VocoderRecorder()
         try resumed.run(observer: rest)
@@ -96,6 +106,67 @@ final class VocoderRecorder: TrainingObserver {
         let (a, b) = (trainer.vocoder.stateDict(), resumed.vocoder.stateDict())
         #expect(a.keys.sorted() == b.keys.sorted())
         for key in a.keys { #expect(a[key] == b[key], "\(key) differs") }
+        #expect(resumed.vocoder.randomState == trainer.vocoder.randomState)
+    }
+
+    /// With `gan_start` 3 and checkpoints every 2 steps: resuming before the adversary starts
+    /// (step 2) and after (step 4, discriminators and their Adam in the checkpoint) both
+    /// continue exactly as the uninterrupted run; its losses show the discriminator and
+    /// generator terms from step 4 on, and only then.
+    @Test func ganResumeIsBitwiseAcrossGanStart() throws {
+        var config = ToneCorpus.config(steps: 6)
+        (config.checkpointEvery, config.ganStart, config.gan) = (2, 3, ToneCorpus.gan)
+        let full = VocoderRecorder()
+        let trainer = try VocoderTrainer(spec: ToneCorpus.wavenet, features: ToneCorpus.features, config: config,
+                                         corpus: data.corpus, validation: [])
+        try trainer.run(observer: full)
+        let terms = ["discriminator", "adversarial", "feature_matching"]
+        for (index, parts) in full.parts.enumerated() {
+            for term in terms { #expect((parts[term] != nil) == (index >= 3), "step \(index + 1): \(parts)") }
+        }
+        for term in terms { #expect(full.parts.last?[term]?.isFinite == true) }
+        let critics = try #require(trainer.adversary as? GANAdversary)
+        #expect(critics.optimizer.stepCount == 3)
+
+        for start in [2, 4] {
+            let checkpoint = try VocoderCheckpoint(decoding: try #require(full.checkpoints.first { $0.step == start }).bytes)
+            #expect(!checkpoint.adversary.isEmpty)
+            let resumed = try VocoderTrainer(resuming: checkpoint, corpus: data.corpus, validation: [])
+            let rest = VocoderRecorder()
+            try resumed.run(observer: rest)
+            #expect(rest.parts == Array(full.parts[start...]), "resumed at \(start)")
+            #expect(resumed.vocoder.stateDict() == trainer.vocoder.stateDict(), "resumed at \(start)")
+            let again = try #require(resumed.adversary as? GANAdversary)
+            #expect(again.discriminators.stateDict() == critics.discriminators.stateDict(), "resumed at \(start)")
+        }
+    }
+
+    @Test func badGANSettingsAreNamed() throws {
+        var config = ToneCorpus.config(steps: 2)
+        (config.ganStart, config.gan) = (0, GANConfig(periods: [2], periodChannels: []))
+        #expect { try VocoderTrainer(spec: ToneCorpus.spec, features: ToneCorpus.features, config: config,
+                                     corpus: data.corpus, validation: []) } throws: { "\($0)".contains("gan.period_channels") }
+        (config.gan, config.segmentFrames) = (GANConfig(periods: [300], periodChannels: [4]), 16)
+        #expect { try VocoderTrainer(spec: ToneCorpus.spec, features: ToneCorpus.features, config: config,
+                                     corpus: data.corpus, validation: []) } throws: { "\($0)".contains("too few for the discriminators") }
+        #expect(GANConfig(periods: [], resolutionChannels: 0).problem(nFFT: 64)?.key == "periods")
+        #expect(GANConfig().problem(nFFT: 1024) == nil)
+    }
+
+    /// The default adversary is CPU-sized: tens of thousands of parameters, not HiFi-GAN's millions.
+    @Test func defaultDiscriminatorsAreSmall() throws {
+        var s = MelSettings()
+        (s.nFFT, s.winLength, s.hopLength) = (1024, 1024, 256)
+        let critics = try GANAdversary(config: GANConfig(), features: MelFormat(sampleRate: 22050, settings: s), seed: 1)
+        #expect(critics.discriminators.parameterCount < 50_000, "\(critics.discriminators.parameterCount)")
+    }
+
+    @Test func upsampleScalesMultiplyToTheHop() {
+        #expect(VocoderSpec.WaveNet.upsampleScales(hop: 256) == [4, 4, 4, 4])
+        #expect(VocoderSpec.WaveNet.upsampleScales(hop: 200) == [4, 2, 5, 5])
+        #expect(VocoderSpec.WaveNet.upsampleScales(hop: 16) == [4, 4])
+        #expect(VocoderSpec.WaveNet.upsampleScales(hop: 1) == [1])
+        for hop in 1...300 { #expect(VocoderSpec.WaveNet.upsampleScales(hop: hop).reduce(1, *) == hop) }
     }
 
     @Test func badSettingsAreNamed() throws {

@@ -5,7 +5,7 @@ import Tensor
 /// that spectral and adversarial losses on the waveform reach its weights.
 ///
 /// Training, evaluation and synthesis hold a vocoder through this protocol, so a new kind
-/// (``VocosVocoder``, a WaveNet) needs no change where vocoders are used.
+/// (``VocosVocoder``, ``WaveNetVocoder``) needs no change where vocoders are used.
 public protocol NeuralVocoder: Module {
     /// Mel bands of the input.
     var nMels: Int { get }
@@ -14,6 +14,16 @@ public protocol NeuralVocoder: Module {
     /// The waveform `[B, samples]` of log-mels `mel` `[B, frames, nMels]` (frames-major, as
     /// `LogMel` stores them); `length` samples, by default `(frames − 1)·hop`.
     func callAsFunction(mel: Tensor, length: Int?) throws -> Tensor
+    /// The state of the random source its forward passes draw from (a WaveNet's noise), so a
+    /// checkpoint resumes the same draws; nil for a deterministic vocoder.
+    var randomState: UInt64? { get set }
+}
+
+extension NeuralVocoder {
+    public var randomState: UInt64? {
+        get { nil }
+        set {}
+    }
 }
 
 extension VocosVocoder: NeuralVocoder {

@@ -8,7 +8,8 @@ import Tensor
 ///   training has started, `adversary.<name>` (discriminators and their optimizer);
 /// - metadata `format`, `vocoder` (``VocoderSpec`` JSON), `features` (``MelFormat`` JSON: the
 ///   mels it reads), `train_config`, `step`, the optimizer's own (`optimizer_*`) and the
-///   adversary's (`adversary_*`).
+///   adversary's (`adversary_*`), and `random_state` for a vocoder that draws noise as it runs
+///   (``NeuralVocoder/randomState``: a WaveNet's next noise).
 ///
 /// The segments of each step are a function of the seed and the step, so nothing random
 /// beyond this is needed to resume bitwise.
@@ -23,13 +24,16 @@ public struct VocoderCheckpoint {
     public var optimizerMetadata: [String: String]
     public var adversary: StateDict
     public var adversaryMetadata: [String: String]
+    /// The vocoder's ``NeuralVocoder/randomState`` when saved (nil: it draws nothing).
+    public var randomState: UInt64?
 
     public init(spec: VocoderSpec, features: MelFormat, trainConfig: VocoderTrainConfig?, step: Int, model: StateDict,
                 optimizer: StateDict = [:], optimizerMetadata: [String: String] = [:],
-                adversary: StateDict = [:], adversaryMetadata: [String: String] = [:]) {
+                adversary: StateDict = [:], adversaryMetadata: [String: String] = [:], randomState: UInt64? = nil) {
         self.spec = spec; self.features = features; self.trainConfig = trainConfig; self.step = step
         self.model = model; self.optimizer = optimizer; self.optimizerMetadata = optimizerMetadata
         self.adversary = adversary; self.adversaryMetadata = adversaryMetadata
+        self.randomState = randomState
     }
 
     /// Whether `data` is a vocoder checkpoint (its metadata says so), without decoding tensors
@@ -54,6 +58,7 @@ public struct VocoderCheckpoint {
             metadata["train_config"] = try String(decoding: JSONEncoder.sorted.encode(trainConfig), as: UTF8.self)
         }
         metadata["step"] = String(step)
+        if let randomState { metadata["random_state"] = String(randomState) }
         return try Safetensors.encode(arrays, metadata: metadata)
     }
 
@@ -76,6 +81,12 @@ public struct VocoderCheckpoint {
             throw ModelError("\(file): vocoder checkpoint metadata needs an integer 'step'")
         }
         self.step = step
+        if let text = metadata["random_state"] {
+            guard let state = UInt64(text) else { throw ModelError("\(file): vocoder checkpoint metadata 'random_state' is not an unsigned integer") }
+            randomState = state
+        } else {
+            randomState = nil
+        }
         (model, optimizer, adversary) = ([:], [:], [:])
         for (k, v) in arrays {
             if k.hasPrefix("model.") { model[String(k.dropFirst(6))] = v }
@@ -101,12 +112,13 @@ public struct VocoderCheckpoint {
         try self.init(decoding: data, file: url.path)
     }
 
-    /// The vocoder this checkpoint describes, with its weights.
+    /// The vocoder this checkpoint describes, with its weights and random state.
     public func makeVocoder() throws -> any NeuralVocoder {
         let vocoder = try spec.makeVocoder(features: features, seed: 0)
         do { try vocoder.load(stateDict: model) } catch let error as StateDictError {
             throw ModelError("the vocoder checkpoint does not fit its own configuration:\n\(error)")
         }
+        if let randomState { vocoder.randomState = randomState }
         return vocoder
     }
 }

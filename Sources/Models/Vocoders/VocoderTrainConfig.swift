@@ -19,8 +19,10 @@ public struct VocoderTrainConfig: Codable, Sendable, Equatable {
     public var checkpointEvery: Int
     /// How many of the run's latest checkpoints runs.db keeps (0: all).
     public var keepCheckpoints: Int
-    /// The step from which adversarial losses join (reserved: nil trains without them).
+    /// The step from which adversarial losses join (nil trains without them).
     public var ganStart: Int?
+    /// The adversary's settings (nil: ``GANConfig``'s defaults; checkpoints from before it existed have none).
+    public var gan: GANConfig?
     public var threads: Int
     /// Seeds initialisation and the segments of every step.
     public var seed: UInt64
@@ -28,11 +30,12 @@ public struct VocoderTrainConfig: Codable, Sendable, Equatable {
     public init(steps: Int, batchSize: Int, segmentFrames: Int, optimizer: TrainConfig.OptimizerKind = .adamw,
                 lr: Double, weightDecay: Double = 0, schedule: TrainConfig.ScheduleKind = .warmupCosine,
                 warmup: Int = 0, clip: Double = 0, melWeight: Double = 1, validateEvery: Int, checkpointEvery: Int,
-                keepCheckpoints: Int = 2, ganStart: Int? = nil, threads: Int, seed: UInt64) {
+                keepCheckpoints: Int = 2, ganStart: Int? = nil, gan: GANConfig? = nil, threads: Int, seed: UInt64) {
         self.steps = steps; self.batchSize = batchSize; self.segmentFrames = segmentFrames
         self.optimizer = optimizer; self.lr = lr; self.weightDecay = weightDecay; self.schedule = schedule
         self.warmup = warmup; self.clip = clip; self.melWeight = melWeight; self.validateEvery = validateEvery
         self.checkpointEvery = checkpointEvery; self.keepCheckpoints = keepCheckpoints; self.ganStart = ganStart
+        self.gan = gan
         self.threads = threads; self.seed = seed
     }
 

@@ -80,7 +80,8 @@ public final class VocoderTrainer {
     let logMel: WaveformLogMel
     let resolutions: [STFTResolution]
     public let scorer: VocoderScorer
-    /// Discriminators and their losses from `gan_start` on (see ``VocoderAdversary``).
+    /// Discriminators and their losses from `gan_start` on (see ``VocoderAdversary``): a
+    /// ``GANAdversary`` of `config.gan` when `gan_start` is set, unless replaced.
     public var adversary: (any VocoderAdversary)?
     /// Optimizer steps completed.
     public private(set) var step = 0
@@ -111,6 +112,13 @@ public final class VocoderTrainer {
         guard samples > widest / 2 else {
             throw ModelError("train_vocoder: segment_frames = \(config.segmentFrames) gives \(samples) samples, too few for the STFT losses (more than \(widest / 2) needed): use at least \(widest / 2 / hop + 2)")
         }
+        if config.ganStart != nil {
+            let gan = try GANAdversary(config: config.gan ?? GANConfig(), features: features, seed: config.seed)
+            guard samples >= gan.minimumSamples else {
+                throw ModelError("train_vocoder: segment_frames = \(config.segmentFrames) gives \(samples) samples, too few for the discriminators (\(gan.minimumSamples) needed): use at least \((gan.minimumSamples + hop - 1) / hop + 1) or smaller gan.periods")
+            }
+            adversary = gan
+        }
         self.vocoder = vocoder
         self.spec = spec
         self.features = features
@@ -129,13 +137,13 @@ public final class VocoderTrainer {
         case .constant: ConstantSchedule(Float(config.lr))
         case .warmupCosine: WarmupCosineSchedule(peak: Float(config.lr), warmupSteps: min(config.warmup, config.steps - 1),
                                                  totalSteps: config.steps)
-        case .noam: NoamSchedule(modelDimensions: spec.vocos.dim, warmupSteps: max(1, config.warmup), factor: Float(config.lr))
+        case .noam: NoamSchedule(modelDimensions: spec.modelDimensions, warmupSteps: max(1, config.warmup), factor: Float(config.lr))
         }
     }
 
-    /// A trainer continuing `checkpoint` (weights, optimizer state, step); `config` defaults
-    /// to the checkpoint's. An ``adversary`` set afterwards gets the checkpoint's
-    /// `adversary.*` through ``loadAdversary(from:)``.
+    /// A trainer continuing `checkpoint` (weights, optimizer state, noise, step, and the
+    /// adversary's state if it holds one); `config` defaults to the checkpoint's. An
+    /// ``adversary`` set afterwards gets the checkpoint's `adversary.*` through ``loadAdversary(from:)``.
     public convenience init(resuming checkpoint: VocoderCheckpoint, config: VocoderTrainConfig? = nil,
                             corpus: VocoderCorpus, validation: [VocoderExample]) throws {
         guard let config = config ?? checkpoint.trainConfig else {
@@ -145,6 +153,7 @@ public final class VocoderTrainer {
                       config: config, corpus: corpus, validation: validation)
         try optimizer.load(stateDict: checkpoint.optimizer, metadata: checkpoint.optimizerMetadata)
         step = checkpoint.step
+        try loadAdversary(from: checkpoint)
     }
 
     /// Restores the adversary's state from a checkpoint (nothing if it holds none).
@@ -265,7 +274,8 @@ public final class VocoderTrainer {
         let adversaryState: (arrays: StateDict, metadata: [String: String]) = adversary?.stateDict() ?? ([:], [:])
         return VocoderCheckpoint(spec: spec, features: features, trainConfig: config, step: step,
                                  model: vocoder.stateDict(), optimizer: arrays, optimizerMetadata: metadata,
-                                 adversary: adversaryState.arrays, adversaryMetadata: adversaryState.metadata)
+                                 adversary: adversaryState.arrays, adversaryMetadata: adversaryState.metadata,
+                                 randomState: vocoder.randomState)
     }
 }
 

@@ -95,6 +95,10 @@ public final class WaveNetVocoder: Module {
 extension WaveNetVocoder: NeuralVocoder {
     public var nMels: Int { config.nMels }
     public var hop: Int { config.hop }
+    public var randomState: UInt64? {
+        get { noise.generator.state }
+        set { if let newValue { noise.generator = SplitMix64(seed: newValue) } }
+    }
 }
 
 /// The generator a ``WaveNetVocoder`` draws its input noise from. Its ``generator`` state is
