@@ -73,12 +73,29 @@ public final class RunStore: Sendable {
         }
         do {
             let sqlitePath = access == .readOnly ? try Self.readOnlyPath(url.path, directory: directory) : url.path
-            pool = try DatabasePool(path: sqlitePath, configuration: configuration)
+            pool = try Self.openPool(sqlitePath, configuration: configuration, busyTimeout: busyTimeout)
         } catch {
             throw Self.translate(error, path: url.path, operation: "opening the database",
                                  busyTimeout: busyTimeout)
         }
         try Self.migrate(pool, path: url.path, access: access, busyTimeout: busyTimeout)
+    }
+
+    /// Opens the pool, retrying for up to `busyTimeout` while SQLite answers "database is
+    /// locked". Opening switches a new file to WAL mode, and SQLite refuses that switch at once,
+    /// without calling the busy handler, while another process holds any lock on the file: two
+    /// processes that create the same runs.db together (two merges, a sweep's first jobs)
+    /// would otherwise fail in their first millisecond.
+    private static func openPool(_ path: String, configuration: Configuration,
+                                 busyTimeout: TimeInterval) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+        }
     }
 
     /// What to hand SQLite to read `path` without writing. A WAL-mode database needs its
@@ -126,15 +143,7 @@ public final class RunStore: Sendable {
                     throw TrackingError.needsMigration(path: path, missing: missing)
                 }
             } else if !missing.isEmpty {
-                do {
-                    try migrator.migrate(pool)
-                } catch {
-                    // Two processes that open a new database at once both see it unmigrated;
-                    // each migration is one transaction, so the loser's fails and rolls back.
-                    // Fine if the winner applied everything.
-                    let now = try pool.read { try migrator.appliedIdentifiers($0) }
-                    if !known.isSubset(of: now) { throw error }
-                }
+                try migrateAlongsideOthers(migrator, pool, applied: applied)
                 // Creating the schema leaves a few hundred KB of WAL frames (each migration
                 // rewrites the schema pages) that would otherwise stay until 4 MB of WAL
                 // triggers a checkpoint: copy them into the file now, while the disk has room,
@@ -146,6 +155,28 @@ public final class RunStore: Sendable {
         } catch {
             throw translate(error, path: path, operation: "migrating the schema",
                             busyTimeout: busyTimeout)
+        }
+    }
+
+    /// Applies the missing migrations while other processes may be applying them to the same new
+    /// file (a sweep's first jobs start together). Each migration is its own transaction and
+    /// GRDB reads what was applied before the first: when another process commits one in
+    /// between, ours of the same migration fails and rolls back. Each such failure means the
+    /// other process got further, so retry from what it applied until nothing is missing; an
+    /// error without such progress is a real one.
+    private static func migrateAlongsideOthers(_ migrator: DatabaseMigrator, _ pool: DatabasePool,
+                                               applied: Set<String>) throws {
+        let known = Set(migrator.migrations)
+        var seen = applied
+        while true {
+            do {
+                return try migrator.migrate(pool)
+            } catch {
+                let now = try pool.read { try migrator.appliedIdentifiers($0) }
+                if known.isSubset(of: now) { return }
+                if now.isSubset(of: seen) { throw error }
+                seen = now
+            }
         }
     }
 
