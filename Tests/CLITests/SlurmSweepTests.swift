@@ -23,18 +23,35 @@ import Tracking
             print("SlurmSweepTests: skipped: Slurm is not installed (scripts/install-deps installs munge, slurmctld, slurmd, slurm-client)")
             return nil
         }
-        let start = Process()
-        start.executableURL = URL(fileURLWithPath: "/bin/bash")
-        start.arguments = [repository.appendingPathComponent("scripts/slurm-cluster").path, "start"]
-        let out = Pipe()
-        start.standardOutput = out
-        try? start.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        start.waitUntilExit()
-        guard start.terminationStatus == 0, let line = text.split(separator: "\n").last(where: { $0.hasPrefix("export SLURM_CONF=") })
+        let (status, text) = runStartScript()
+        guard status == 0, let line = text.split(separator: "\n").last(where: { $0.hasPrefix("export SLURM_CONF=") })
         else { return nil }
         return String(line.dropFirst("export SLURM_CONF=".count))
     }()
+
+    /// `scripts/slurm-cluster start` by posix_spawn and a blocking waitpid, its output through
+    /// a file. Not Foundation's `Process`: the script's daemons fork away while other tests
+    /// launch processes, and `Process.waitUntilExit` then sometimes never sees the script end
+    /// (it stayed a zombie, the suite hung).
+    private static func runStartScript() -> (status: Int32, output: String) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("slurm-cluster-\(getpid()).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let arguments = ["/bin/bash", repository.appendingPathComponent("scripts/slurm-cluster").path, "start"]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, "/bin/bash", &actions, nil, &argv, environ) == 0 else { return (-1, "") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : -1, output)
+    }
 
     static var slurmEnvironment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
