@@ -40,11 +40,13 @@ import Tensor
         #expect(result.passed, "\(result)")
     }
 
+    /// Zero up to rounding, not exactly: the two STFTs are separate GEMMs, and OpenBLAS rounds
+    /// differently when another test changes `Parallel.threadCount` between them.
     @Test("the loss is zero for identical signals' log magnitudes and positive otherwise")
     func identical() throws {
         let x = Tensor.randn([2, 3000], seed: 4)
         let same = try multiResolutionSTFTLoss(x, x)
-        #expect(same.spectralConvergence.item() == 0 && same.logMagnitude.item() == 0)
+        #expect(same.spectralConvergence.item() < 1e-5 && same.logMagnitude.item() < 1e-5)
         #expect(try multiResolutionSTFTLoss(x * 0.5, x).total.item() > 0.1)
     }
 }
