@@ -63,16 +63,25 @@ public final class FusionTTS: Module {
         }
     }
 
-    /// The aligner's alignment of `batch`'s phonemes (their embeddings) to its target mel.
+    /// The aligner's alignment of `batch`'s phonemes (their embeddings) to its target mel. The
+    /// aligner sees the spoken tokens only; word boundaries get 0 frames (``SpokenTokens``).
     /// - Throws: ``ModelError`` when the model has no aligner or an utterance has fewer
     ///   frames than phonemes.
     public func align(_ batch: Batch, binarizationWeight: Float = 0) throws -> AlignmentOutput {
         guard let aligner else { throw ModelError("the model has no aligner (its durations come with the corpus)") }
-        let embeddings = textEncoder.embedding(batch.tokens, shape: [batch.size, batch.tokenCount])
+        let spoken = SpokenTokens(batch)
+        let embeddings = textEncoder.embedding(spoken.tokens, shape: [batch.size, spoken.width])
+        var output: AlignmentOutput
         do {
-            return try aligner(text: embeddings, mels: batch.mel, textLengths: batch.tokenLengths,
-                               melLengths: batch.frameLengths, binarizationWeight: binarizationWeight)
+            output = try aligner(text: embeddings, mels: batch.mel, textLengths: spoken.lengths,
+                                 melLengths: batch.frameLengths, binarizationWeight: binarizationWeight)
         } catch { throw ModelError("the aligner refused a batch: \(error)") }
+        output.durations = spoken.spread(output.durations)
+        let frames = batch.mel.shape[1]
+        output.softAttention = Tensor(spoken.spreadColumns(output.softAttention.scalars, frames: frames,
+                                                            fullWidth: batch.tokenCount),
+                                      shape: [batch.size, frames, batch.tokenCount])
+        return output
     }
 
     /// `items` as a batch for teacher forcing: with their own durations, or else the
@@ -86,12 +95,15 @@ public final class FusionTTS: Module {
         return batch.settingDurations(try noGrad { try align(batch) }.durations)
     }
 
-    /// The log soft attention `[B, T, N]` of the aligner's own encoders, without the prior
-    /// that guides them in training: what ``AlignmentQuality`` measures.
-    func unguidedLogAttention(_ batch: Batch) -> Tensor? {
+    /// The diagonality of each utterance's alignment by the aligner's own encoders, without
+    /// the prior that guides them in training (``AlignmentQuality/diagonality(logSoftAttention:textLengths:melLengths:)``).
+    func alignmentDiagonality(_ batch: Batch) throws -> [Double]? {
         guard let aligner else { return nil }
-        let embeddings = textEncoder.embedding(batch.tokens, shape: [batch.size, batch.tokenCount])
-        return aligner.encoder(text: embeddings, mels: batch.mel, textLengths: batch.tokenLengths).logSoftAttention
+        let spoken = SpokenTokens(batch)
+        let embeddings = textEncoder.embedding(spoken.tokens, shape: [batch.size, spoken.width])
+        let attention = aligner.encoder(text: embeddings, mels: batch.mel, textLengths: spoken.lengths).logSoftAttention
+        return try AlignmentQuality.diagonality(logSoftAttention: attention, textLengths: spoken.lengths,
+                                                melLengths: batch.frameLengths)
     }
 
     /// `items` as this model reads them: with their precomputed word features, or with the

@@ -192,9 +192,7 @@ public final class Trainer {
                     let alignment = try model.align(batch)
                     batch = batch.settingDurations(alignment.durations)
                     forwardSum += Double(alignment.forwardSumLoss.item()) * Double(chunk.count)
-                    diagonality += try AlignmentQuality.diagonality(logSoftAttention: model.unguidedLogAttention(batch)!,
-                                                                    textLengths: batch.tokenLengths,
-                                                                    melLengths: batch.frameLengths)
+                    diagonality += try model.alignmentDiagonality(batch) ?? []
                     for (u, learned) in zip(chunk, alignment.durations) {
                         guard let truth = u.trueDurations else { continue }
                         boundaryErrors += AlignmentQuality.boundaryErrors(learned: learned, truth: truth)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Text
 @testable import Models
 
 /// Training with learned durations: the model's aligner replaces the corpus's durations.
@@ -58,7 +59,13 @@ import Testing
         let learned = try Trainer.learnedDurations(trainer.model, validation, batchSize: 2)
         #expect(learned.map { $0.reduce(0, +) } == validation.map(\.mel.frames))
         #expect(learned.map(\.count) == validation.map(\.tokens.count))
-        #expect(learned.allSatisfy { $0.allSatisfy { $0 >= 1 } })
+        // Word boundaries take no time (SpokenTokens); every other token gets a frame at least.
+        for (u, durations) in zip(validation, learned) {
+            for (token, d) in zip(u.tokens, durations) {
+                #expect(token == SymbolVocabulary.wordBoundaryID ? d == 0 : d >= 1, "\(u.id): \(durations)")
+            }
+        }
+        #expect(validation.contains { $0.tokens.contains(SymbolVocabulary.wordBoundaryID) })
         // At every validation: three (here two) fixed utterances' attention and path.
         #expect(recorder.alignments.map(\.step) == [3, 6, 9, 12])
         let example = try #require(recorder.alignments.last?.examples.first)

@@ -6,9 +6,12 @@ public struct AlignmentOutput {
     /// `[B, T, N]` attention log-probabilities, prior included (the forward-sum's input).
     public let logProbabilities: Tensor
     /// `[B, T, N]` soft attention, each valid frame a distribution over its phonemes.
-    public let softAttention: Tensor
+    /// ``FusionTTS/align(_:binarizationWeight:)`` gives it over all of a batch's tokens, zero at
+    /// the word boundaries it does not align (``SpokenTokens``).
+    public internal(set) var softAttention: Tensor
     /// Hard durations by MAS, one per phoneme (≥ 1), summing to each mel length. No gradient.
-    public let durations: [[Int]]
+    /// ``FusionTTS/align(_:binarizationWeight:)`` gives one per token, 0 at word boundaries.
+    public internal(set) var durations: [[Int]]
     /// The forward-sum loss (scalar).
     public let forwardSumLoss: Tensor
     /// The binarization loss (scalar, unweighted); `nil` when its weight was 0.
