@@ -59,7 +59,7 @@ public struct AlignerConfig: Codable, Sendable, Equatable {
     public var temperature: Double
 
     public init(priorWeight: Double = 1, forwardSumWeight: Double = 1, binarizationWeight: Double = 1,
-                binarizationStart: Int = 200, binarizationRamp: Int = 100, attentionDim: Int = 80,
+                binarizationStart: Int = 0, binarizationRamp: Int = 100, attentionDim: Int = 80,
                 temperature: Double = 0.0005) {
         self.priorWeight = priorWeight; self.forwardSumWeight = forwardSumWeight
         self.binarizationWeight = binarizationWeight; self.binarizationStart = binarizationStart
