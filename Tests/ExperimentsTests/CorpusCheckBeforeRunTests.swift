@@ -21,21 +21,21 @@ import Tracking
     }
 
     @Test func holdingOutTheOnlyBuiltInSpeakerFailsBeforeTheRun() throws {
-        let (message, runs) = try failure("name: x\ndata:\n  builtin: {utterances: 10, speakers: 1}\ncells: [{kind: prepare}]\n")
+        let (message, runs) = try failure("name: x\ndata:\n  builtin: {utterances: 10, speakers: 1}\ntrain: {threads: 1}\ncells: [{kind: prepare}]\n")
         #expect(runs == 0)
         #expect(message.contains("data.held_out_speakers is 1"), "\(message)")
         #expect(message.contains("set `data.held_out_speakers: 0`"), "\(message)")
     }
 
     @Test func aFolderWithoutMetadataFailsBeforeTheRun() throws {
-        let (message, runs) = try failure("name: x\ndata: {corpus: wavs}\ncells: [{kind: prepare}]\n",
+        let (message, runs) = try failure("name: x\ndata: {corpus: wavs}\ntrain: {threads: 1}\ncells: [{kind: prepare}]\n",
                                           files: ["wavs/readme.txt": "no metadata here"])
         #expect(runs == 0)
         #expect(message.contains("wavs/metadata.csv: cannot read it"), "\(message)")
     }
 
     @Test func aCorpusWithoutDurationsFailsBeforeTheRunWhenTrainingReadsThem() throws {
-        let (message, runs) = try failure("name: x\ndata: {corpus: speech, held_out_speakers: 0, durations: file}\ncells: [{kind: prepare}]\n",
+        let (message, runs) = try failure("name: x\ndata: {corpus: speech, held_out_speakers: 0, durations: file}\ntrain: {threads: 1}\ncells: [{kind: prepare}]\n",
                                           files: ["speech/metadata.csv": "a|Hello there.|hello there.\n"])
         #expect(runs == 0)
         #expect(message.contains("speech/durations.jsonl: no such file"), "\(message)")
@@ -44,7 +44,7 @@ import Tracking
     }
 
     @Test func cellsThatReadNoCorpusNeedNone() throws {
-        let folder = try temporaryFolder(["x.yaml": "name: x\ndata:\n  builtin: {speakers: 1}\ncells: [{kind: markdown, text: hi}]\n"])
+        let folder = try temporaryFolder(["x.yaml": "name: x\ndata:\n  builtin: {speakers: 1}\ntrain: {threads: 1}\ncells: [{kind: markdown, text: hi}]\n"])
         let store = try RunStore(path: folder + "/runs.db")
         let outcomes = try Runner(store: store, options: RunOptions(reportsDirectory: nil, cacheDirectory: URL(fileURLWithPath: folder + "/corpora")))
             .run(Experiment.load(folder + "/x.yaml"))
@@ -52,7 +52,7 @@ import Tracking
     }
 
     @Test func aRerunIsCheckedBeforeItsRunToo() throws {
-        let folder = try temporaryFolder(["x.yaml": "name: x\ndata:\n  builtin: {speakers: 1}\ncells: [{kind: markdown, text: hi}]\n"])
+        let folder = try temporaryFolder(["x.yaml": "name: x\ndata:\n  builtin: {speakers: 1}\ntrain: {threads: 1}\ncells: [{kind: markdown, text: hi}]\n"])
         let store = try RunStore(path: folder + "/runs.db")
         let runner = Runner(store: store, options: RunOptions(reportsDirectory: nil, cacheDirectory: URL(fileURLWithPath: folder + "/corpora")))
         let first = try runner.run(Experiment.load(folder + "/x.yaml"))[0]
