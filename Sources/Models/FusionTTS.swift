@@ -77,10 +77,6 @@ public final class FusionTTS: Module {
                                  melLengths: batch.frameLengths, binarizationWeight: binarizationWeight)
         } catch { throw ModelError("the aligner refused a batch: \(error)") }
         output.durations = spoken.spread(output.durations)
-        let frames = batch.mel.shape[1]
-        output.softAttention = Tensor(spoken.spreadColumns(output.softAttention.scalars, frames: frames,
-                                                            fullWidth: batch.tokenCount),
-                                      shape: [batch.size, frames, batch.tokenCount])
         return output
     }
 

@@ -222,9 +222,13 @@ public final class Trainer {
     static func alignmentExamples(_ model: FusionTTS, _ items: [Utterance], count: Int = 3) throws -> [AlignmentExample] {
         try model.inEvaluation {
             try items.prefix(count).map { u in
-                let alignment = try model.align(model.batch([u]))
+                let batch = model.batch([u])
+                let alignment = try model.align(batch)
+                // Over every token, the word boundaries the aligner leaves out as empty columns.
+                let attention = SpokenTokens(batch).spreadColumns(alignment.softAttention.scalars, frames: u.mel.frames,
+                                                                  fullWidth: u.tokens.count)
                 return AlignmentExample(id: u.id, phonemes: u.tokens.count, frames: u.mel.frames,
-                                        softAttention: alignment.softAttention.scalars,
+                                        softAttention: attention,
                                         durations: alignment.durations[0], trueDurations: u.trueDurations)
             }
         }

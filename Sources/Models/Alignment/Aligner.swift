@@ -5,13 +5,15 @@ import Tensor
 public struct AlignmentOutput {
     /// `[B, T, N]` attention log-probabilities, prior included (the forward-sum's input).
     public let logProbabilities: Tensor
-    /// `[B, T, N]` soft attention, each valid frame a distribution over its phonemes.
-    /// ``FusionTTS/align(_:binarizationWeight:)`` gives it over all of a batch's tokens, zero at
-    /// the word boundaries it does not align (``SpokenTokens``).
-    public internal(set) var softAttention: Tensor
+    /// `[B, T, N]` log soft attention, each valid frame a distribution over its phonemes (MAS's
+    /// and the binarization loss's input). ``FusionTTS/align(_:binarizationWeight:)`` leaves it
+    /// over the tokens it aligned, without word boundaries (``SpokenTokens``).
+    public let logSoftAttention: Tensor
     /// Hard durations by MAS, one per phoneme (≥ 1), summing to each mel length. No gradient.
     /// ``FusionTTS/align(_:binarizationWeight:)`` gives one per token, 0 at word boundaries.
     public internal(set) var durations: [[Int]]
+    /// The soft attention itself, `exp` of ``logSoftAttention`` (for pictures).
+    public var softAttention: Tensor { logSoftAttention.exp() }
     /// The forward-sum loss (scalar).
     public let forwardSumLoss: Tensor
     /// The binarization loss (scalar, unweighted); `nil` when its weight was 0.
@@ -75,7 +77,7 @@ public final class Aligner: Module {
                                             blank: blankLogProbability)
         let binarization = binarizationWeight == 0 ? nil
             : binarizationLoss(logSoftAttention: logSoftAttention, durations: durations)
-        return AlignmentOutput(logProbabilities: logProbabilities, softAttention: logSoftAttention.exp(),
+        return AlignmentOutput(logProbabilities: logProbabilities, logSoftAttention: logSoftAttention,
                                durations: durations, forwardSumLoss: forwardSum, binarizationLoss: binarization,
                                loss: binarization.map { forwardSum + binarizationWeight * $0 } ?? forwardSum)
     }
