@@ -9,11 +9,12 @@ import Tensor
 /// A synthetic batch with the lengths of the built-in corpus (phonemes drawn in
 /// `textLengths`, about `framesPerPhoneme` mel frames each, no durations), timed in interleaved
 /// rounds: each round times FunAudio's training step of the given model (which learns its
-/// durations), its aligner alone (phoneme embeddings, distance matrix, prior, soft attention,
-/// forward-sum, MAS, binarization, and their backward) and the
-/// forward-sum alone (forward and backward), then the peer's `ctc_loss` forward-sum (forward
-/// and backward) in `scripts/peers/bench_align.py`. Each figure of a round is the median of
-/// `repeats` calls.
+/// durations), its aligner alone (phoneme embeddings, the two encoders, distance matrix, prior,
+/// soft attention, forward-sum, MAS, binarization, and their backward), the aligner after its
+/// encoders (the list: distance matrix, prior, soft attention, forward-sum, MAS,
+/// binarization and their backward, from fixed keys and queries) and the forward-sum alone
+/// (forward and backward), then the peer's `ctc_loss` forward-sum (forward and backward) in
+/// `scripts/peers/bench_align.py`. Each figure of a round is the median of `repeats` calls.
 public enum AlignBenchmark {
     /// The batch's shape: the quickstart's batch size and the built-in corpus's lengths.
     public struct Shapes: Sendable {
@@ -42,6 +43,8 @@ public enum AlignBenchmark {
         public var alignerMs: Double
         /// `alignerMs / trainStepMs`: the aligner's share of a step.
         public var alignerShare: Double
+        /// Median ms of the aligner after its encoders, forward and backward, and its share of a step.
+        public var alignerCoreMs: Double, alignerCoreShare: Double
         public var forwardSumMs: Double
         public var torchForwardSumMs: Double?
         /// FunAudio's forward-sum time over PyTorch's, per round.
@@ -52,6 +55,7 @@ public enum AlignBenchmark {
         enum CodingKeys: String, CodingKey {
             case batch, meanPhonemes = "mean_phonemes", meanFrames = "mean_frames"
             case trainStepMs = "train_step_ms", alignerMs = "aligner_ms", alignerShare = "aligner_share"
+            case alignerCoreMs = "aligner_core_ms", alignerCoreShare = "aligner_core_share"
             case forwardSumMs = "forward_sum_ms", torchForwardSumMs = "torch_forward_sum_ms"
             case forwardSumRatio = "forward_sum_ratio", torchVersion = "torch_version"
             case loadBefore = "load_before", loadAfter = "load_after"
@@ -62,6 +66,7 @@ public enum AlignBenchmark {
                 "batch \(batch), \(fixed(meanPhonemes)) phonemes and \(fixed(meanFrames)) frames on average",
                 "training step      \(fixed(trainStepMs)) ms",
                 "aligner fwd+bwd    \(fixed(alignerMs, 2)) ms  (\(fixed(100 * alignerShare)) % of the step)",
+                "  after encoders   \(fixed(alignerCoreMs, 2)) ms  (\(fixed(100 * alignerCoreShare)) % of the step)",
                 "forward-sum        \(fixed(forwardSumMs, 2)) ms",
             ]
             if let torch = torchForwardSumMs, let ratio = forwardSumRatio {
@@ -88,6 +93,12 @@ public enum AlignBenchmark {
         var generator = SplitMix64(seed: shapes.seed + 1)
         let logits = Tensor.randn([shapes.batch, melLengths.max()!, textLengths.max()!], generator: &generator)
         logits.requiresGrad = true
+        let aligner = model.aligner!
+        let text = Tensor.randn([shapes.batch, textLengths.max()!, config.dim], generator: &generator)
+        let encoded = noGrad { aligner.encoder.encode(text: text, mels: batch.mel) }
+        let (keys, queries) = (encoded.keys.detached(), encoded.queries.detached())
+        keys.requiresGrad = true
+        queries.requiresGrad = true
 
         let peer = try withPeer ? PeerSession(script: "bench_align.py", arguments: [
             "--text-lengths", textLengths.map(String.init).joined(separator: ","),
@@ -97,21 +108,27 @@ public enum AlignBenchmark {
         defer { peer?.close() }
         let figures = try Interleaved.run(rounds: rounds, peer: peer, ours: {
             let step = try Interleaved.medianMs(repeats) { _ = try trainer.trainStep() }
-            let aligner = try Interleaved.medianMs(repeats) {
+            let alignerMs = try Interleaved.medianMs(repeats) {
                 model.zeroGrad()
                 try model.align(batch, binarizationWeight: 1).loss.backward()
+            }
+            let core = try Interleaved.medianMs(repeats) {
+                try aligner.align(keys: keys, queries: queries, textLengths: textLengths, melLengths: melLengths,
+                                  binarizationWeight: 1).loss.backward()
             }
             let forwardSum = try Interleaved.medianMs(repeats) {
                 try forwardSumLoss(logits, textLengths: textLengths, melLengths: melLengths).backward()
             }
-            return ["train_step_ms": step, "aligner_ms": aligner, "forward_sum_ms": forwardSum,
-                    "aligner_share": aligner / step]
+            return ["train_step_ms": step, "aligner_ms": alignerMs, "forward_sum_ms": forwardSum,
+                    "aligner_share": alignerMs / step, "aligner_core_ms": core, "aligner_core_share": core / step]
         }, progress: progress)
         return Report(batch: shapes.batch,
                       meanPhonemes: Double(textLengths.reduce(0, +)) / Double(shapes.batch),
                       meanFrames: Double(melLengths.reduce(0, +)) / Double(shapes.batch),
                       trainStepMs: figures.median(ours: "train_step_ms"), alignerMs: figures.median(ours: "aligner_ms"),
                       alignerShare: figures.median(ours: "aligner_share"),
+                      alignerCoreMs: figures.median(ours: "aligner_core_ms"),
+                      alignerCoreShare: figures.median(ours: "aligner_core_share"),
                       forwardSumMs: figures.median(ours: "forward_sum_ms"),
                       torchForwardSumMs: figures.median(peer: "forward_sum_ms"),
                       forwardSumRatio: figures.ratio("forward_sum_ms", over: "forward_sum_ms"),

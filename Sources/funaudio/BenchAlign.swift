@@ -14,8 +14,9 @@ struct BenchAlign: ParsableCommand {
             durations with the aligner (model.aligner.*), and a synthetic \
             batch with the built-in corpus's lengths (20–60 phonemes, about 7 frames each, \
             batch = train.batch_size), then times in interleaved rounds: FunAudio's training \
-            step, the aligner's forward and backward (distance matrix, prior, soft attention, \
-            forward-sum, MAS, binarization), the forward-sum alone, and PyTorch's ctc_loss \
+            step, the aligner's forward and backward (its two convolutional encoders, distance \
+            matrix, prior, soft attention, forward-sum, MAS, binarization), the same after the \
+            encoders (from fixed keys and queries), the forward-sum alone, and PyTorch's ctc_loss \
             forward-sum (scripts/peers/bench_align.py). Reports medians, the aligner's share of \
             the step and the FunAudio/PyTorch ratio with its 95 % interval. Build in release \
             (`swift build -c release`) for figures worth quoting.
@@ -34,7 +35,7 @@ struct BenchAlign: ParsableCommand {
     @Option(help: "Calls per figure within a round (its median is the round's figure).")
     var repeats = 5
 
-    @Flag(help: "Print one JSON object (train_step_ms, aligner_ms, aligner_share, forward_sum_ms, torch_forward_sum_ms, forward_sum_ratio).")
+    @Flag(help: "Print one JSON object (train_step_ms, aligner_ms, aligner_share, aligner_core_ms, aligner_core_share, forward_sum_ms, torch_forward_sum_ms, forward_sum_ratio).")
     var json = false
 
     @Flag(help: "Do not run the PyTorch peer.")

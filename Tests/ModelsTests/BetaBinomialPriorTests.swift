@@ -40,4 +40,22 @@ import Tensor
             #expect(values[15 + 3 * t + 2] == 0)
         }
     }
+
+    /// A stored prior comes back as made; past its capacity the cache makes but keeps nothing.
+    @Test func theCacheKeepsPriorsUpToItsCapacity() {
+        let cache = PriorCache(capacity: 20)
+        var made = 0
+        func prior(_ n: Int, _ t: Int) -> [Float] {
+            cache.prior(PriorCache.Key(textLength: n, melLength: t, scaling: 1, floor: 1e-8)) {
+                made += 1
+                return BetaBinomialPrior.logProbabilities(textLength: n, melLength: t)
+            }
+        }
+        #expect(prior(3, 4) == BetaBinomialPrior.logProbabilities(textLength: 3, melLength: 4))
+        #expect(prior(3, 4) == BetaBinomialPrior.logProbabilities(textLength: 3, melLength: 4))
+        #expect(made == 1)
+        _ = prior(3, 5)   // 15 more floats: past the 20
+        _ = prior(3, 5)
+        #expect(made == 3)
+    }
 }

@@ -65,12 +65,22 @@ public final class Aligner: Module {
               text.shape[2] == textChannels, mels.shape[2] == melChannels else {
             throw .badShapes(text: text.shape, mels: mels.shape, textChannels: textChannels, melChannels: melChannels)
         }
-        let shape = [text.shape[0], mels.shape[1], text.shape[1]]
+        let (keys, queries) = encoder.encode(text: text, mels: mels)
+        return try align(keys: keys, queries: queries, textLengths: textLengths, melLengths: melLengths,
+                         binarizationWeight: binarizationWeight)
+    }
+
+    /// The aligner after its encoders, from keys `[B, A, N]` and queries `[B, A, T]`
+    /// (``AlignmentEncoder/encode(text:mels:)``): prior, distance matrix, soft attention, MAS,
+    /// forward-sum and binarization. `funaudio bench align` times it apart from the encoders.
+    public func align(keys: Tensor, queries: Tensor, textLengths: [Int], melLengths: [Int],
+                      binarizationWeight: Float = 0) throws(AlignmentError) -> AlignmentOutput {
+        let shape = [keys.shape[0], queries.shape[2], keys.shape[2]]
         try AlignmentError.check(textLengths: textLengths, melLengths: melLengths, shape: shape)
         let prior = priorWeight == 0 ? nil
             : BetaBinomialPrior.batch(textLengths: textLengths, melLengths: melLengths, maxText: shape[2], maxMel: shape[1])
-        let (logProbabilities, logSoftAttention) = encoder(text: text, mels: mels, textLengths: textLengths,
-                                                           logPrior: prior, priorWeight: priorWeight)
+        let (logProbabilities, logSoftAttention) = encoder.attention(keys: keys, queries: queries, textLengths: textLengths,
+                                                                     logPrior: prior, priorWeight: priorWeight)
         let durations = try monotonicAlignmentSearch(logProbabilities: logSoftAttention, textLengths: textLengths,
                                                      melLengths: melLengths)
         let forwardSum = try forwardSumLoss(logProbabilities, textLengths: textLengths, melLengths: melLengths,

@@ -46,9 +46,23 @@ public final class AlignmentEncoder: Module {
     ///   - logPrior: `[B, T, N]` (``BetaBinomialPrior/batch(textLengths:melLengths:maxText:maxMel:scaling:floor:)``), or nil.
     public func callAsFunction(text: Tensor, mels: Tensor, textLengths: [Int], logPrior: Tensor? = nil,
                                priorWeight: Float = 1) -> (logProbabilities: Tensor, logSoftAttention: Tensor) {
-        let (batch, phonemes) = (text.shape[0], text.shape[1])
-        let keys = keyProject(keyExpand(text.transposed(1, 2)).relu())                       // [B, A, N]
-        let queries = queryProject(queryReduce(queryExpand(mels.transposed(1, 2)).relu()).relu())  // [B, A, T]
+        let (keys, queries) = encode(text: text, mels: mels)
+        return attention(keys: keys, queries: queries, textLengths: textLengths, logPrior: logPrior, priorWeight: priorWeight)
+    }
+
+    /// The two encoders: keys `[B, A, N]` from `text` `[B, N, C_text]`, queries `[B, A, T]`
+    /// from `mels` `[B, T, n_mels]`.
+    public func encode(text: Tensor, mels: Tensor) -> (keys: Tensor, queries: Tensor) {
+        let keys = keyProject(keyExpand(text.transposed(1, 2)).relu())
+        let queries = queryProject(queryReduce(queryExpand(mels.transposed(1, 2)).relu()).relu())
+        return (keys, queries)
+    }
+
+    /// The attention of encoded `queries` `[B, A, T]` over `keys` `[B, A, N]`: the distance
+    /// matrix (one batched GEMM), the masked log-softmax and the prior (see the type's formulas).
+    public func attention(keys: Tensor, queries: Tensor, textLengths: [Int], logPrior: Tensor? = nil,
+                          priorWeight: Float = 1) -> (logProbabilities: Tensor, logSoftAttention: Tensor) {
+        let (batch, phonemes) = (keys.shape[0], keys.shape[2])
         let cross = matmul(queries, keys, transposeA: true)                                   // [B, T, N]
         let queryNorms = (queries * queries).sum(axes: [1]).unsqueezed(2)                     // [B, T, 1]
         let keyNorms = (keys * keys).sum(axes: [1]).unsqueezed(1)                             // [B, 1, N]

@@ -50,15 +50,18 @@ public enum BetaBinomialPrior {
     }
 
     /// The log prior of a padded batch, `[B, maxMel, maxText]`; zero outside each utterance
-    /// (the aligner masks padded phonemes and ignores padded frames).
+    /// (the aligner masks padded phonemes and ignores padded frames). Each utterance's prior
+    /// comes from ``cache`` when its lengths were seen before.
     public static func batch(textLengths: [Int], melLengths: [Int], maxText: Int, maxMel: Int,
                              scaling: Double = 1, floor: Double = 1e-8) -> Tensor {
         // Utterances in parallel, each into its own array, then copied into the padded batch.
         let priors = PerUtterance(count: textLengths.count)
         Parallel.forChunks(textLengths.count, minimumChunk: 1) { _, utterances in
             for b in utterances {
-                priors.set(b, logProbabilities(textLength: textLengths[b], melLength: melLengths[b],
-                                               scaling: scaling, floor: floor))
+                let key = PriorCache.Key(textLength: textLengths[b], melLength: melLengths[b], scaling: scaling, floor: floor)
+                priors.set(b, cache.prior(key) {
+                    logProbabilities(textLength: key.textLength, melLength: key.melLength, scaling: scaling, floor: floor)
+                })
             }
         }
         var values = [Float](repeating: 0, count: textLengths.count * maxMel * maxText)
@@ -70,6 +73,40 @@ public enum BetaBinomialPrior {
             }
         }
         return Tensor(values, shape: [textLengths.count, maxMel, maxText])
+    }
+
+    /// The priors computed so far, by lengths: training meets every utterance's lengths once
+    /// an epoch, and computing a prior costs a `log`, `exp` and `log` per element (FastPitch
+    /// caches them on disk for the same reason). Bounded, so a large corpus keeps only its first
+    /// 64 MiB of priors.
+    static let cache = PriorCache(capacity: 16 << 20)
+}
+
+/// A thread-safe store of priors by lengths, holding at most `capacity` floats in all.
+final class PriorCache: @unchecked Sendable {
+    struct Key: Hashable {
+        let textLength: Int, melLength: Int
+        let scaling: Double, floor: Double
+    }
+
+    private let lock = NSLock()
+    private var priors: [Key: [Float]] = [:]
+    private var floats = 0
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// The prior of `key`, made by `make` (outside the lock) when not stored.
+    func prior(_ key: Key, make: () -> [Float]) -> [Float] {
+        if let stored = lock.withLock({ priors[key] }) { return stored }
+        let prior = make()
+        lock.withLock {
+            if priors[key] == nil, floats + prior.count <= capacity {
+                priors[key] = prior
+                floats += prior.count
+            }
+        }
+        return prior
     }
 }
 
