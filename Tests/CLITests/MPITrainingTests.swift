@@ -12,6 +12,7 @@ import Tracking
     /// An AddressSanitizer build (CI's second pass): MPI_Init under ASan is a known source of
     /// crashes and reports in OpenMPI's own code (open-mpi/ompi #13069, #10418), not ours.
     static let underAddressSanitizer = dlsym(nil, "__asan_init") != nil
+        || ((try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8))?.contains("asan") ?? false)
 
     static let skip = mpirun == nil ? "mpirun is not installed (Debian openmpi-bin: bash scripts/install-deps)"
         : underAddressSanitizer ? "not under AddressSanitizer (OpenMPI's MPI_Init is not ASan-clean)" : nil
