@@ -32,6 +32,7 @@ let package = Package(
         systemLibrary("CSampleRate", pkgConfig: "samplerate", apt: "libsamplerate0-dev"),
         systemLibrary("CPNG", pkgConfig: "libpng", apt: "libpng-dev"),
         systemLibrary("CEspeakNG", pkgConfig: "espeak-ng", apt: "libespeak-ng-dev"),
+        systemLibrary("CMPI", pkgConfig: "ompi-c", apt: "libopenmpi-dev"),
         // Keeps libespeak-ng from opening an audio device it never uses (see its .c file).
         .target(name: "CEspeakNoAudio", path: "Sources/CLibraries/CEspeakNoAudio"),
 
@@ -42,6 +43,10 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS", "Seeded"], swiftSettings: kernelSettings),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: kernelSettings),
 
+        // Ranks of one job launched by mpirun or srun: rank, size, allreduce, broadcast.
+        // A process not launched so never initialises MPI.
+        .target(name: "Ranks", dependencies: ["CMPI"]),
+
         // Audio, text and data.
         // Optimised in debug builds too: its FFT loops run ~100x slower unoptimised, which
         // would make the Griffin-Lim parity tests take minutes.
@@ -51,7 +56,7 @@ let package = Package(
         .target(name: "Data", dependencies: ["Audio", "Text", "Seeded"], resources: [.copy("Resources/sentences.txt")]),
 
         // The text + audio fusion model, its trainer, evaluation and synthesis.
-        .target(name: "Models", dependencies: ["NN", "Audio", "Text", "Data"],
+        .target(name: "Models", dependencies: ["NN", "Audio", "Text", "Data", "Ranks"],
                 swiftSettings: kernelSettings),
 
         // Experiment-file machinery: schema, validation with file:line, extends, --set, sweeps.
@@ -64,7 +69,7 @@ let package = Package(
         ]),
 
         // Experiment files, the notebook-style runner, sweeps, rerun and resume.
-        .target(name: "Experiments", dependencies: ["Config", "Audio", "Data", "Models", "Tracking", "Reports"]),
+        .target(name: "Experiments", dependencies: ["Config", "Audio", "Data", "Models", "Tracking", "Reports", "Ranks"]),
 
         // Static HTML run and comparison pages (templates in Sources/Reports/Templates), and
         // the pictures and PNGs they show.
@@ -82,17 +87,18 @@ let package = Package(
         // The command-line tool: argument parsing only; the logic lives in the libraries.
         .executableTarget(name: "funaudio", dependencies: [
             "Tensor", "NN", "Audio", "Text", "Data", "Models", "Tracking", "Reports", "Experiments",
-            "Benchmarks", "Config", "Cluster",
+            "Benchmarks", "Config", "Cluster", "Ranks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RanksTests", dependencies: ["Ranks"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "Seeded"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextTests", dependencies: ["Text"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Seeded"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Ranks"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),

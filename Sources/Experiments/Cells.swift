@@ -21,7 +21,9 @@ struct CellLibrary {
             let data = try context.requireData(cellIndex: index)
             return Result(output: data.summary, reused: data.fromCache)
         case .train:
-            if !context.options.force, let earlier = try reuseTraining(inputHash: inputHash, context: context) {
+            // Under MPI only rank 0 reads runs.db: the ranks could not agree to reuse, so they train.
+            if !context.options.force, context.options.communicator.size == 1,
+               let earlier = try reuseTraining(inputHash: inputHash, context: context) {
                 return Result(output: earlier, reused: true)
             }
             return Result(output: try train(index: index, context: context))
@@ -54,19 +56,21 @@ struct CellLibrary {
     func train(index: Int, context: RunContext) throws -> String {
         let data = try context.requireData(cellIndex: index)
         let settings = context.settings.train
+        let world = context.options.communicator
         let trainer: Trainer
         if let bytes = context.resumeCheckpoint {
             trainer = try Trainer(resuming: Checkpoint(decoding: bytes, file: "run \(context.run.id) checkpoint"),
-                                  config: settings, train: data.train, validation: data.validation)
+                                  config: settings, train: data.train, validation: data.validation, communicator: world)
             context.run.log("resuming at step \(trainer.step) of \(settings.steps)")
         } else {
             let model = FusionTTS(data.modelConfig(context.settings.model), seed: settings.seed)
             if let bert = model.bert, let pretrained = data.bert {
                 try bert.load(stateDict: pretrained.model.stateDict())  // fine-tuning starts from the pretrained weights
             }
-            trainer = try Trainer(model: model, config: settings, train: data.train, validation: data.validation)
+            trainer = try Trainer(model: model, config: settings, train: data.train, validation: data.validation,
+                                  communicator: world)
             // Step 0: what an untrained model scores, the baseline every later value is read against.
-            if !data.validation.isEmpty {
+            if !data.validation.isEmpty, world.isRoot {
                 TrainingRecorder.recordValidation(try trainer.validate(), step: 0, cell: index, in: context.run)
             }
         }
@@ -84,7 +88,7 @@ struct CellLibrary {
         let seconds = Date().timeIntervalSince(started)
         let parameters = trainer.model.parameterCount
         var alignerNote = ""
-        if trainer.model.aligner != nil, case .finished = outcome {
+        if trainer.model.aligner != nil, case .finished = outcome, world.isRoot {
             alignerNote = " " + (try alignerReport(trainer, lastMetrics: recorder.lastMetrics, data: data, index: index,
                                                    context: context))
         }

@@ -96,7 +96,10 @@ public enum ExperimentSchema {
 
     static let train = Section("Optimisation.", [
         Field("steps", .int(1...10_000_000), default: .int(2000), "Optimizer steps."),
-        Field("batch_size", .int(1...1024), default: .int(16), "Utterances per batch."),
+        Field("batch_size", .int(1...1024), default: .int(16),
+              "Utterances per optimizer step; under `mpirun -n N` the N ranks share each batch (docs/cluster.md)."),
+        Field("micro_batches", .int(1...1024), default: .int(1),
+              "Gradient accumulation: each rank computes its share of a batch in this many micro-batches, one after the other. The step is the same (each micro-batch's loss is weighted by its share of the batch's frames), in less memory."),
         Field("optimizer", .choice(of: TrainConfig.OptimizerKind.self), default: .string("adam"), "Optimizer."),
         Field("lr", .double(1e-7...10), default: .double(1e-3), "Peak learning rate."),
         Field("weight_decay", .double(0...1), default: .double(0), "AdamW decoupled weight decay."),

@@ -8,6 +8,8 @@ extension Metric {
     static let learningRate = Metric("train.lr", goal: .none)
     static let gradientNorm = Metric("train.grad_norm", goal: .none)
     static let trainingThroughput = Metric("train.utterances_per_s", goal: .maximize, unit: "utterances/s")
+    /// Seconds per step in allreduce, with several ranks (waiting for the slowest included).
+    static let communicationTime = Metric("train.allreduce_s", goal: .minimize, unit: "s")
 
     /// A validation score of the trainer (`val_mel_l1` → `val.mel_l1`): teacher-forced
     /// errors, and the aligner's measures (diagonality is the one that rises).

@@ -48,6 +48,8 @@ final class RunContext {
         if settings.cells[index].dependsOnModel {
             slices["model"] = config["model"]
             slices["train"] = config["train"]
+            // The same objective at any world size, but other roundings and dropout draws.
+            if options.communicator.size > 1 { slices["world_size"] = .int(options.communicator.size) }
         }
         return SHA256.hex(codeVersion + "\n" + ConfigValue.map(slices).canonicalJSON)
     }

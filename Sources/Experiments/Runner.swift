@@ -1,6 +1,7 @@
 import Audio
 import Config
 import Foundation
+import Ranks
 import Reports
 import Tensor
 import Text
@@ -17,10 +18,15 @@ public struct RunOptions: Sendable {
     /// The run this one reruns or resumes.
     public var parentRunID: Int64?
     public var tags: [String]
+    /// The ranks that run this experiment together (`mpirun -n N funaudio run`): all of them
+    /// prepare the data and train; rank 0 alone evaluates, synthesises and reports, and only
+    /// its runs.db counts (the others are given a scratch one).
+    public var communicator: Communicator
 
     public init(force: Bool = false, reportsDirectory: URL? = URL(fileURLWithPath: "reports"),
                 cacheDirectory: URL = URL(fileURLWithPath: "corpora"), parentRunID: Int64? = nil,
-                tags: [String] = []) {
+                tags: [String] = [], communicator: Communicator = .single) {
+        self.communicator = communicator
         self.force = force
         self.reportsDirectory = reportsDirectory
         self.cacheDirectory = cacheDirectory
@@ -87,6 +93,7 @@ public struct Runner {
         for (key, value) in config.flattened() where !key.hasPrefix("cells.") && key != "description" {
             params[key] = ParamValue(value)
         }
+        params["train.world_size"] = .int(Int64(options.communicator.size))
         let settings = experiment.settings
         return RunDescription(
             experiment: experiment.name, experimentDescription: settings.description,
@@ -109,6 +116,8 @@ public struct Runner {
         var status = RunStatus.finished
         var failure: String?
         for (index, cell) in experiment.settings.cells.enumerated() {
+            // Ranks other than 0 only help to train: what comes after is rank 0's alone.
+            if !options.communicator.isRoot, ![.prepare, .train].contains(cell.kind) { continue }
             let kind = cell.kind.rawValue
             let inputs = context.inputHash(cellAt: index)
             do {

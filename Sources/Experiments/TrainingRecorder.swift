@@ -42,6 +42,9 @@ final class TrainingRecorder: TrainingObserver {
         run.record(.learningRate, step: report.step, value: report.learningRate, cell: cellIndex)
         run.record(.gradientNorm, step: report.step, value: report.gradientNorm, cell: cellIndex)
         run.record(.trainingThroughput, step: report.step, value: report.utterancesPerSecond, cell: cellIndex)
+        if report.communicationSeconds > 0 {
+            run.record(.communicationTime, step: report.step, value: report.communicationSeconds, cell: cellIndex)
+        }
         let loss = report.losses["loss"].map { String(format: "loss %.4f", $0) } ?? ""
         progress.update(report.step, [loss, lastValidation].filter { !$0.isEmpty }.joined(separator: "; "))
     }

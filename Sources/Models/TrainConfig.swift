@@ -8,7 +8,12 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public enum LossKind: String, Codable, Sendable, CaseIterable { case l1, mse }
 
     public var steps: Int
+    /// Utterances per optimizer step, over all ranks together.
     public var batchSize: Int
+    /// `train.micro_batches`: the micro-batches each rank cuts its share of a batch into
+    /// (gradient accumulation: the same step in less memory, see ``Trainer``); nil (1) in
+    /// checkpoints written before the setting existed.
+    public var microBatches: Int?
     public var optimizer: OptimizerKind
     /// Peak learning rate (the factor of `noam`).
     public var lr: Double
@@ -38,12 +43,13 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public init(steps: Int, batchSize: Int, optimizer: OptimizerKind, lr: Double, weightDecay: Double,
                 schedule: ScheduleKind, warmup: Int, clip: Double, loss: LossKind, durationWeight: Double,
                 validateEvery: Int, checkpointEvery: Int, keepCheckpoints: Int? = nil, threads: Int, seed: UInt64,
-                bertLRScale: Double? = nil) {
+                bertLRScale: Double? = nil, microBatches: Int? = nil) {
         self.steps = steps; self.batchSize = batchSize; self.optimizer = optimizer; self.lr = lr
         self.weightDecay = weightDecay; self.schedule = schedule; self.warmup = warmup; self.clip = clip
         self.loss = loss; self.durationWeight = durationWeight; self.validateEvery = validateEvery
         self.checkpointEvery = checkpointEvery; self.keepCheckpoints = keepCheckpoints; self.threads = threads; self.seed = seed
         self.bertLRScale = bertLRScale
+        self.microBatches = microBatches
     }
 
     /// A few steps on tiny batches, for unit tests.

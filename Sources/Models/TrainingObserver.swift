@@ -37,8 +37,12 @@ public struct StepReport: Sendable {
     public let learningRate: Double
     /// Global gradient norm before clipping.
     public let gradientNorm: Double
-    /// Utterances per second of this step (forward, backward, update).
+    /// Utterances per second of this step (forward, backward, update), of the whole batch
+    /// over all ranks.
     public let utterancesPerSecond: Double
+    /// Seconds of this step spent in allreduce (waiting for the slowest rank included); 0
+    /// in a single process.
+    public var communicationSeconds: Double = 0
 }
 
 /// The aligner's view of one utterance: soft attention `[frames, phonemes]` (row-major) and

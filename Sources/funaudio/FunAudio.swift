@@ -75,6 +75,6 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time FunAudio against its Python peers and print the ratios.",
         subcommands: [BenchTrain.self, BenchOps.self, BenchDSP.self, BenchVocoder.self, BenchAlign.self,
-                      BenchTracking.self, BenchReport.self, BenchBERT.self, BenchMerge.self]
+                      BenchTracking.self, BenchReport.self, BenchBERT.self, BenchMerge.self, BenchMPI.self]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Cluster
 import Experiments
 import Foundation
+import Ranks
 import Reports
 import Tracking
 
@@ -74,6 +75,9 @@ struct RunExperiment: ParsableCommand {
     }
 
     func run() throws {
+        let world = try Communicator.world()
+        guard world.size == 1 else { return try runAsRank(of: world) }
+        defer { world.finish() }  // `mpirun -n 1`: MPI was initialised all the same
         let experiments = try Experiment.load(file, overrides: overrides)
         if let sweepPoint, !experiments.indices.contains(sweepPoint) {
             throw ValidationError("--sweep-point \(sweepPoint): \(file) has \(experiments.count) sweep points")
@@ -100,6 +104,41 @@ struct RunExperiment: ParsableCommand {
     }
 }
 
+extension RunExperiment {
+    /// One rank of `mpirun -n N funaudio run FILE`: every rank runs the experiment (a sweep's
+    /// points one after the other), training together; rank 0 records in runs.db and writes
+    /// the reports, the others record in a scratch database they delete and print only to
+    /// stderr. At the end the ranks wait for each other; a rank whose run failed waits only
+    /// a few seconds, then aborts the job (the others may be waiting for it in a collective).
+    func runAsRank(of world: Communicator) throws {
+        var finished = false
+        defer { world.finish(timeout: finished ? nil : 10) }
+        guard !slurm.slurm, jobs == 1, sweepPoint == nil else {
+            throw ValidationError("under mpirun every rank runs the whole file: --slurm, --jobs and --sweep-point do not apply")
+        }
+        let experiments = try Experiment.load(file, overrides: overrides)
+        var options = output.runOptions(force: force)
+        options.communicator = world
+        if world.isRoot {
+            let runner = Runner(store: try database.open(create: true), options: options)
+            try finish(try runner.run(experiments), output: output, database: database)
+        } else {
+            let scratch = FileManager.default.temporaryDirectory
+                .appendingPathComponent("funaudio-rank-\(world.rank)-\(getpid())", isDirectory: true)
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            options.reportsDirectory = nil
+            let store = try RunStore(path: scratch.appendingPathComponent("runs.db").path, create: true)
+            let outcomes = try Runner(store: store, options: options).run(experiments)
+            for outcome in outcomes where outcome.status != .finished {
+                FileHandle.standardError.write(Data("funaudio: rank \(world.rank): \(outcome.status.rawValue): \(outcome.error ?? "")\n".utf8))
+            }
+            if outcomes.contains(where: { $0.status != .finished }) { throw ExitCode.failure }
+        }
+        finished = true
+    }
+}
+
 /// The run a command takes up again, and where its results go.
 struct StoredRunArguments: ParsableArguments {
     @Argument(help: ArgumentHelp("A run id, or an experiment name for its latest run.", valueName: "run"))
@@ -110,6 +149,9 @@ struct StoredRunArguments: ParsableArguments {
 
     /// Opens runs.db, finds the run and hands both to `body` with a runner.
     func run(_ body: (Runner, Int64) throws -> RunOutcome) throws {
+        guard !Communicator.launchedByMPI() else {
+            throw ValidationError("rerun and resume run in one process, not under mpirun (only `funaudio run FILE` trains with several ranks)")
+        }
         let store = try database.open()
         let outcome = try body(Runner(store: store, options: output.runOptions()), store.resolveRun(runName))
         try finish([outcome], output: output, database: database)
@@ -166,6 +208,9 @@ struct ResumeExperiment: ParsableCommand {
     func validate() throws {
         guard (runName == nil) != (sweep == nil) else {
             throw ValidationError("give either a run or --sweep ID")
+        }
+        guard !Communicator.launchedByMPI() else {
+            throw ValidationError("resume runs in one process, not under mpirun: `funaudio resume RUN` continues a run trained with several ranks (same batches and objective)")
         }
     }
 

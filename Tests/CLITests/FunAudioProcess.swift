@@ -33,13 +33,17 @@ struct FunAudioProcess {
     /// Starts `funaudio arguments…` in `folder`, output (both streams) to a file there.
     /// `fileSizeLimit` (in KiB, as `ulimit -f`) makes writes past it fail as on a full disk.
     /// `asNobody` runs it as the user `nobody` (the tests run as root, who may write anything);
-    /// `environment` replaces the inherited one.
+    /// `environment` replaces the inherited one. `launcher` starts it through another
+    /// program (`mpirun -n 2`), which is given the binary's path and the arguments.
     init(_ arguments: [String], in folder: URL, fileSizeLimit: Int? = nil, asNobody: Bool = false,
-         environment: [String: String]? = nil) throws {
+         environment: [String: String]? = nil, launcher: [String] = []) throws {
         outputFile = folder.appendingPathComponent("output-\(UUID().uuidString).txt")
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         let output = try FileHandle(forWritingTo: outputFile)
-        if let fileSizeLimit {
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [Self.executable.path] + arguments
+        } else if let fileSizeLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -f \(fileSizeLimit) && exec \"$0\" \"$@\"", Self.executable.path] + arguments
         } else if asNobody {
@@ -121,6 +125,7 @@ extension RunStore {
             for row in try Row.fetchAll(db, sql: """
                 SELECT key, step, value FROM metrics
                 WHERE run_id = ? AND key NOT LIKE '%utterances_per_s' AND key NOT LIKE '%real_time_factor'
+                  AND key NOT LIKE '%allreduce_s'
                 """, arguments: [run]) {
                 points["\(row["key"] as String)@\(row["step"] as Int)", default: []].append(row["value"])
             }

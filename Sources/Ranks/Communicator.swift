@@ -1,0 +1,164 @@
+import CMPI
+import Foundation
+
+/// The ranks of one job: a process launched by `mpirun -n N` or `srun` is one of N ranks
+/// that start from the same command and talk through MPI; any other process is the only
+/// rank of a world of one (``single``), where every collective is a no-op and MPI is never
+/// initialised. Training code calls the same methods either way, so a single process runs
+/// exactly the code of rank 0 of a larger job.
+///
+/// MPI is initialised with `MPI_THREAD_FUNNELED`: only the thread that initialised it may
+/// call MPI (FunAudio's worker threads never do). Errors return (`MPI_ERRORS_RETURN`) and
+/// arrive as ``RanksError``; MPI's default would abort the whole job without a word.
+public final class Communicator: @unchecked Sendable {
+    /// This process's index in `0..<size`; rank 0 alone writes runs.db, checkpoints and reports.
+    public let rank: Int
+    public let size: Int
+    /// `MPI_COMM_WORLD`, nil in a world of one.
+    private let comm: MPI_Comm?
+
+    private init(rank: Int, size: Int, comm: MPI_Comm?) {
+        self.rank = rank
+        self.size = size
+        self.comm = comm
+    }
+
+    /// The world of one process: rank 0 of 1, no MPI.
+    public static let single = Communicator(rank: 0, size: 1, comm: nil)
+
+    public var isRoot: Bool { rank == 0 }
+
+    /// Whether a launcher started this process as a rank of an MPI job: OpenMPI's `mpirun`
+    /// sets `OMPI_COMM_WORLD_SIZE`, PMIx launchers (`srun --mpi=pmix`, `prterun`) `PMIX_RANK`,
+    /// PMI-2 ones (`srun --mpi=pmi2`) `PMI_RANK`. `SLURM_PROCID` alone does not count: every
+    /// task of a Slurm job array has it, and those are independent processes.
+    public static func launchedByMPI(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        environment["OMPI_COMM_WORLD_SIZE"] != nil || environment["PMIX_RANK"] != nil || environment["PMI_RANK"] != nil
+    }
+
+    private nonisolated(unsafe) static var worldCache: Communicator?
+
+    /// The job this process belongs to: MPI's world if a launcher started it
+    /// (``launchedByMPI(environment:)``; MPI is initialised on the first call, on the calling
+    /// thread, which must be the one that makes every later call), else ``single``.
+    public static func world(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Communicator {
+        if let worldCache { return worldCache }
+        guard launchedByMPI(environment: environment) else {
+            worldCache = single
+            return single
+        }
+        var provided: Int32 = 0
+        // MPI_Init_thread's own failure cannot return an error code: MPI aborts with its message.
+        _ = MPI_Init_thread(nil, nil, funaudio_mpi_thread_funneled(), &provided)
+        let comm = funaudio_mpi_comm_world()
+        try check(MPI_Comm_set_errhandler(comm, funaudio_mpi_errors_return()), "MPI_Comm_set_errhandler")
+        guard provided >= funaudio_mpi_thread_funneled() else {
+            throw RanksError("this MPI library offers thread level \(provided), FunAudio needs MPI_THREAD_FUNNELED")
+        }
+        var rank: Int32 = 0, size: Int32 = 0
+        try check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank")
+        try check(MPI_Comm_size(comm, &size), "MPI_Comm_size")
+        let world = Communicator(rank: Int(rank), size: Int(size), comm: comm)
+        worldCache = world
+        return world
+    }
+
+    /// Sums `buffer` element-wise over all ranks, in place; every rank receives the same
+    /// bits. For two ranks that is `a + b` (IEEE addition commutes); for more, the order is
+    /// MPI's reduction tree for the job's size and the buffer's length, fixed from step to step.
+    public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
+        guard let comm, size > 1, let base = buffer.baseAddress else { return }
+        try chunks(buffer.count) { offset, count in
+            try Self.check(MPI_Allreduce(UnsafeRawPointer(funaudio_mpi_in_place()), base + offset, count, funaudio_mpi_float(), funaudio_mpi_sum(), comm),
+                           "MPI_Allreduce of \(buffer.count) floats")
+        }
+    }
+
+    public func allreduceSum(_ values: inout [Float]) throws {
+        try values.withUnsafeMutableBufferPointer { try allreduceSum($0) }
+    }
+
+    /// The largest of `value` over all ranks (e.g. "does any rank ask to stop?").
+    public func allreduceMax(_ value: Float) throws -> Float {
+        guard let comm, size > 1 else { return value }
+        var result = value, input = value
+        try Self.check(MPI_Allreduce(&input, &result, 1, funaudio_mpi_float(), funaudio_mpi_max(), comm), "MPI_Allreduce (max)")
+        return result
+    }
+
+    /// Overwrites `buffer` on every rank with `root`'s (all ranks pass the same length).
+    public func broadcast(_ buffer: UnsafeMutableBufferPointer<Float>, root: Int = 0) throws {
+        guard let comm, size > 1, let base = buffer.baseAddress else { return }
+        try chunks(buffer.count) { offset, count in
+            try Self.check(MPI_Bcast(base + offset, count, funaudio_mpi_float(), Int32(root), comm),
+                           "MPI_Bcast of \(buffer.count) floats")
+        }
+    }
+
+    public func broadcast(_ values: inout [Float], root: Int = 0) throws {
+        try values.withUnsafeMutableBufferPointer { try broadcast($0, root: root) }
+    }
+
+    /// Waits until every rank has called it.
+    public func barrier() throws {
+        guard let comm, size > 1 else { return }
+        try Self.check(MPI_Barrier(comm), "MPI_Barrier")
+    }
+
+    /// Ends every rank of the job at once (`MPI_Abort`): for a failure one rank cannot share
+    /// with the others, which would otherwise wait for it in a collective forever.
+    public func abort(code: Int32 = 1) -> Never {
+        if let comm { _ = MPI_Abort(comm, code) }
+        exit(code)
+    }
+
+    /// The end of a rank's work: waits (polling; up to `timeout` seconds, nil: as long as it
+    /// takes) until every rank has arrived, then finalises MPI. A rank that does not arrive
+    /// has failed alone or hangs, and the others would wait for it forever: after the timeout
+    /// the job is aborted with a message saying so. Nothing to do in a world of one.
+    public func finish(timeout: TimeInterval? = nil) {
+        guard let comm else { return }
+        if size > 1 {
+            var request: MPI_Request? = nil
+            var done: Int32 = 0
+            let deadline = timeout.map { Date().addingTimeInterval($0) } ?? .distantFuture
+            if MPI_Ibarrier(comm, &request) == MPI_SUCCESS {
+                while done == 0, Date() < deadline {
+                    guard MPI_Test(&request, &done, nil) == MPI_SUCCESS else { break }
+                    if done == 0 { usleep(10_000) }
+                }
+            }
+            if done == 0 {
+                FileHandle.standardError.write(Data(
+                    "funaudio: rank \(rank): the other ranks did not finish within \(Int(timeout ?? 0)) s (one failed alone or hangs); aborting the job\n".utf8))
+                abort(code: 1)
+            }
+        }
+        _ = MPI_Finalize()
+    }
+
+    /// MPI counts are `Int32`: a longer buffer goes in pieces.
+    private func chunks(_ count: Int, _ body: (Int, Int32) throws -> Void) throws {
+        var offset = 0
+        while offset < count {
+            let n = min(count - offset, Int(Int32.max))
+            try body(offset, Int32(n))
+            offset += n
+        }
+    }
+
+    private static func check(_ code: Int32, _ call: String) throws {
+        guard code != MPI_SUCCESS else { return }
+        var text = [CChar](repeating: 0, count: Int(funaudio_mpi_max_error_string()) + 1)
+        var length: Int32 = 0
+        _ = MPI_Error_string(code, &text, &length)
+        let message = String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        throw RanksError("\(call) failed: \(message) (error \(code)); another rank has probably died")
+    }
+}
+
+/// An MPI call failed, or MPI cannot be used as FunAudio needs.
+public struct RanksError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
