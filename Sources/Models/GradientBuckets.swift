@@ -4,8 +4,9 @@ import Tensor
 /// The gradients of a model's parameters laid end to end, in the optimizer's (fixed)
 /// parameter order, in buckets of whole parameters of about ``defaultCapacity`` floats each:
 /// the unit of one allreduce. Micro-batches add into them in order, so on one rank the
-/// buckets hold `g₀ + g₁ + …`, and an allreduce then sums the ranks' buckets: the same
-/// additions, grouped per micro-batch, whether the micro-batches ran on one rank or many.
+/// buckets hold `((g₀ + g₁) + g₂) + …`, and the allreduce adds the ranks' buckets in rank
+/// order the same way (``Communicator/allreduceSum(_:)``): N ranks of one micro-batch each
+/// make exactly the additions of one process accumulating the same N micro-batches.
 ///
 /// Why not let backward accumulate into `grad` across micro-batches: backward adds each
 /// use of a parameter into its grad in turn, so a second pass would give `(a₀ + b₀) + a₁ + b₁`

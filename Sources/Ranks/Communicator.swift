@@ -63,14 +63,29 @@ public final class Communicator: @unchecked Sendable {
         return world
     }
 
-    /// Sums `buffer` element-wise over all ranks, in place; every rank receives the same
-    /// bits. For two ranks that is `a + b` (IEEE addition commutes); for more, the order is
-    /// MPI's reduction tree for the job's size and the buffer's length, fixed from step to step.
+    /// Sums `buffer` element-wise over all ranks, in place, in rank order: every rank gathers
+    /// all ranks' buffers and adds them left to right, `((b₀ + b₁) + b₂) + …`, the additions one
+    /// process makes when it accumulates the same micro-batches in turn. So an N-rank step
+    /// equals the one-process step with N micro-batches bit for bit at any N, and every rank
+    /// holds the same bits. `MPI_Allreduce` would not do that beyond two ranks: its reduction
+    /// tree depends on the job's size and the message's length. The price: N buffers of memory
+    /// and traffic per call instead of about two, small for the ranks of one host.
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
         guard let comm, size > 1, let base = buffer.baseAddress else { return }
-        try chunks(buffer.count) { offset, count in
-            try Self.check(MPI_Allreduce(UnsafeRawPointer(funaudio_mpi_in_place()), base + offset, count, funaudio_mpi_float(), funaudio_mpi_sum(), comm),
-                           "MPI_Allreduce of \(buffer.count) floats")
+        let ranks = size
+        var gathered: [Float] = []
+        try chunks(buffer.count, limit: Int(Int32.max) / ranks) { offset, count in
+            let n = Int(count)
+            if gathered.count < n * ranks { gathered = [Float](repeating: 0, count: n * ranks) }
+            try gathered.withUnsafeMutableBufferPointer { all in
+                try Self.check(MPI_Allgather(base + offset, count, funaudio_mpi_float(), all.baseAddress, count,
+                                             funaudio_mpi_float(), comm), "MPI_Allgather of \(buffer.count) floats")
+                for j in 0..<n {
+                    var sum = all[j]
+                    for r in 1..<ranks { sum += all[r * n + j] }
+                    base[offset + j] = sum
+                }
+            }
         }
     }
 
@@ -138,10 +153,11 @@ public final class Communicator: @unchecked Sendable {
     }
 
     /// MPI counts are `Int32`: a longer buffer goes in pieces.
-    private func chunks(_ count: Int, _ body: (Int, Int32) throws -> Void) throws {
+    /// Calls `body(offset, length)` over `0..<count` in pieces of at most `limit` (MPI counts are `Int32`).
+    private func chunks(_ count: Int, limit: Int = Int(Int32.max), _ body: (Int, Int32) throws -> Void) throws {
         var offset = 0
         while offset < count {
-            let n = min(count - offset, Int(Int32.max))
+            let n = min(count - offset, limit)
             try body(offset, Int32(n))
             offset += n
         }

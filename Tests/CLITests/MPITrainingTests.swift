@@ -55,17 +55,17 @@ import Tracking
         try store.pool.read { try Int64.fetchOne($0, sql: "SELECT value FROM params WHERE run_id = 1 AND key = 'train.world_size'") }
     }
 
-    /// Every loss, gradient norm, learning rate and validation score of a 2-rank run equals
-    /// those of one process that computes the same two micro-batches, bit for bit: each rank's
-    /// gradient is one micro-batch's, and an allreduce of two ranks is one addition, as is the
-    /// one process's sum of its two.
-    @Test(.enabled(if: skip == nil, Comment(rawValue: skip ?? "")))
-    func twoRanksEqualOneProcessAccumulatingTwoMicroBatches() throws {
+    /// Every loss, gradient norm, learning rate and validation score of an N-rank run equals
+    /// those of one process that computes the same N micro-batches, bit for bit: each rank's
+    /// gradient is one micro-batch's, and the allreduce adds the ranks' in rank order, as the
+    /// one process adds its micro-batches' in turn.
+    @Test(.enabled(if: skip == nil, Comment(rawValue: skip ?? "")), arguments: [2, 4])
+    func ranksEqualOneProcessAccumulatingAsManyMicroBatches(ranks count: Int) throws {
         let folder = try TestFolder(["ranks.yaml": Self.experiment(steps: 4)])
         let ranks = try FunAudioProcess(["run", "ranks.yaml", "--db", "ranks.db"], in: folder.url,
-                                        environment: Self.environment, launcher: Self.launcher(ranks: 2)).finish(timeout: 180)
+                                        environment: Self.environment, launcher: Self.launcher(ranks: count)).finish(timeout: 180)
         #expect(ranks.status == 0, "\(ranks.output)")
-        let single = try FunAudioProcess.run(["run", "ranks.yaml", "--db", "single.db", "--set", "train.micro_batches=2"],
+        let single = try FunAudioProcess.run(["run", "ranks.yaml", "--db", "single.db", "--set", "train.micro_batches=\(count)"],
                                              in: folder.url)
         #expect(single.status == 0, "\(single.output)")
         let a = try RunStore(path: folder.path("ranks.db"), create: false)
@@ -74,7 +74,7 @@ import Tracking
         #expect(metrics["train.loss@4"]?.count == 1 && metrics["val.mel_l1@4"]?.count == 1)
         #expect(metrics == (try b.deterministicMetrics(run: 1)))
         #expect(try a.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runs") } == 1)
-        #expect(try Self.worldSize(a) == 2 && Self.worldSize(b) == 1)
+        #expect(try Self.worldSize(a) == Int64(count) && Self.worldSize(b) == 1)
         #expect(try a.artifacts(run: 1).contains { $0.kind == "checkpoint" })
         // Rank 1 kept nothing: no database or report of its own.
         #expect(!FileManager.default.fileExists(atPath: folder.path("runs.db")))
