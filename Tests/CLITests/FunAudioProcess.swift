@@ -95,8 +95,10 @@ final class TestFolder {
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 
-/// A toy experiment that trains in seconds in a debug build.
-func tinyExperiment(name: String = "tiny", steps: Int, checkpointEvery: Int = 2, sweep: String = "") -> String {
+/// A toy experiment that trains in seconds in a debug build; `synthesize: false` leaves out
+/// the synthesize cell.
+func tinyExperiment(name: String = "tiny", steps: Int, checkpointEvery: Int = 2, sweep: String = "",
+                    synthesize: Bool = true) -> String {
     """
     name: \(name)
     data:
@@ -111,7 +113,7 @@ func tinyExperiment(name: String = "tiny", steps: Int, checkpointEvery: Int = 2,
     cells:
       - {kind: prepare}
       - {kind: train}
-      - {kind: synthesize, sentences: ["Hello there."]}
+    \(synthesize ? "  - {kind: synthesize, sentences: [\"Hello there.\"]}" : "")
     \(sweep)
     """
 }

@@ -35,20 +35,7 @@ import Tracking
 
     /// Dropout is on (the default 0.1), so the micro-batches' dropout streams are compared too.
     static func experiment(steps: Int) -> String {
-        """
-        name: ranks
-        data:
-          builtin: {utterances: 24, speakers: 3}
-        model:
-          dim: 16
-          text_encoder: {layers: 1, heads: 2, ffn: 32}
-          fusion: {kind: cross_attention, heads: 2}
-          decoder: {layers: 1}
-        train: {steps: \(steps), batch_size: 4, validate_every: 2, checkpoint_every: 2, threads: 1}
-        cells:
-          - {kind: prepare}
-          - {kind: train}
-        """
+        tinyExperiment(name: "ranks", steps: steps, synthesize: false)
     }
 
     static func worldSize(_ store: RunStore) throws -> Int64? {
