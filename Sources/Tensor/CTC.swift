@@ -48,11 +48,13 @@ extension Tensor {
         }
         return Tensor.record(losses, op: "ctcLoss", inputs: [self]) { _, g in
             guard let gradient else { return [nil] }
-            let out = gradient.copy()
-            let frameValues = frames * classes
-            for b in 0..<batch {
-                let scale = g.data[b]
-                for i in 0..<frameValues { out.data[b * frameValues + i] *= scale }
+            let out = Tensor(uninitialized: gradient.shape)
+            let frameValues = frames * classes, source = gradient.data, scales = g.data, target = out.data
+            Parallel.forChunks(batch, minimumChunk: 1) { _, range in
+                for b in range {
+                    let scale = scales[b], offset = b * frameValues
+                    for i in offset..<offset + frameValues { target[i] = source[i] * scale }
+                }
             }
             return [out]
         }
@@ -101,15 +103,21 @@ enum CTCKernel {
         if frames < target.count { return 0 }   // too short for its target: no path (zero_infinity)
         let label = (0..<states).map { $0 % 2 == 0 ? blank : target[$0 / 2] }
         let skips = (0..<states).map { $0 >= 2 && label[$0] != blank && label[$0] != label[$0 - 2] }
-        // ê_t(k) for the classes the states use, and each frame's log scale so far.
+        // ê_t(k) for the classes the states use (one exp per class, not per state: the blank
+        // fills half the states), spread over the states, and each frame's log scale so far.
+        let used = Array(Set(label)).sorted()
+        let usedIndex = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0) })
+        let stateClass = label.map { usedIndex[$0]! }
+        var classEmission = [Double](repeating: 0, count: used.count)
         var emission = [Double](repeating: 0, count: frames * states)
         var logScale = 0.0
         for t in 0..<frames {
             let row = y + t * classes
             var best = -Double.infinity
-            for s in 0..<states { best = Swift.max(best, Double(row[label[s]])) }
+            for k in used { best = Swift.max(best, Double(row[k])) }
             guard best > -.infinity else { return nil }
-            for s in 0..<states { emission[t * states + s] = Foundation.exp(Double(row[label[s]]) - best) }
+            for (i, k) in used.enumerated() { classEmission[i] = Foundation.exp(Double(row[k]) - best) }
+            for s in 0..<states { emission[t * states + s] = classEmission[stateClass[s]] }
             logScale += best
         }
         var alpha = [Double](repeating: 0, count: frames * states)

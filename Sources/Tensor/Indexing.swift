@@ -113,12 +113,32 @@ extension Tensor {
     }
 
     /// `value` where `mask` (broadcast to this shape) is nonzero, else `self`
-    /// (e.g. `scores.maskedFill(padding, -.infinity)` before softmax).
+    /// (e.g. `scores.maskedFill(padding, -.infinity)` before softmax). `∂self = g·[¬mask]`.
+    ///
+    /// The mask is usually far smaller than `self` (`[B, 1, N]` over `[B, T, N]`), so it
+    /// becomes a tensor of fill values of its own shape, NaN where nothing is filled, and the
+    /// fill and its gradient run as broadcasting binary kernels: no full-size copy of the mask
+    /// or of `value` (the aligner and attention mask `[B, T, N]` scores every step).
     public func maskedFill(_ mask: Tensor, _ value: Float) -> Tensor {
         tensorCheck(Broadcast.shape(mask.shape, shape, op: "maskedFill") == shape,
                     "maskedFill: mask \(mask.shape) does not broadcast to \(shape)")
-        return Tensor.where(mask, Tensor(scalar: value), self)
+        tensorCheck(!value.isNaN, "maskedFill: NaN cannot be a fill value (use Tensor.where)")
+        let fills = Tensor(mask.scalars.map { $0 != 0 ? value : .nan }, shape: mask.shape)
+        let out = BinaryKernel.apply(FillUnlessNaN.self, self, fills, op: "maskedFill")
+        return Tensor.record(out, op: "maskedFill", inputs: [self]) { _, g in
+            [BinaryKernel.apply(PassWhereNaN.self, g, fills, op: "maskedFill")]
+        }
     }
+}
+
+/// `b` unless it is NaN, then `a`: ``Tensor/maskedFill(_:_:)`` with `b` its fill values.
+enum FillUnlessNaN: BinaryFunction {
+    @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { b.isNaN ? a : b }
+}
+
+/// `a` where `b` is NaN, else 0: the gradient of ``Tensor/maskedFill(_:_:)``.
+enum PassWhereNaN: BinaryFunction {
+    @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { b.isNaN ? a : 0 }
 }
 
 /// `out[o, t, :] = x[o, map[t], :]` over the `[outer, n, inner]` view (zeros where −1).

@@ -50,5 +50,16 @@ struct IndexingTests {
         let c = Tensor([1, 0, 0, 1, 1, 0, 1], shape: [7])
         expectGradients([randn([3, 7], seed: 6), randn([7], seed: 7)]) { Tensor.where(c, $0[0], $0[1]) }
         expectGradients([randn([3, 7], seed: 8)]) { $0[0].maskedFill(c, 2) }
+        let padding = Tensor([0, 0, 1, 0, 1, 1], shape: [2, 1, 3])
+        expectGradients([randn([2, 4, 3], seed: 9)]) { $0[0].maskedFill(padding, -1e4) }
+    }
+
+    @Test("masked-fill equals where, with a mask broadcast over a middle axis")
+    func maskedFillBroadcastsLikeWhere() {
+        let x = randn([2, 4, 3], seed: 10)
+        let padding = Tensor([0, 0, 1, 0, 1, 1], shape: [2, 1, 3])
+        let filled = x.maskedFill(padding, -.infinity)
+        #expect(filled.scalars == Tensor.where(padding, Tensor(scalar: -.infinity), x).scalars)
+        #expect(filled.scalars.filter { $0 == -.infinity }.count == 4 * 3)
     }
 }
