@@ -114,6 +114,25 @@ public final class Communicator: @unchecked Sendable {
         try values.withUnsafeMutableBufferPointer { try broadcast($0, root: root) }
     }
 
+    /// Rank `root`'s bytes on every rank, whatever the others held: for what only rank 0 may
+    /// read (runs.db is opened by rank 0 alone), such as the run and checkpoint a resume
+    /// starts from.
+    public func broadcast(_ data: inout Data, root: Int = 0) throws {
+        guard let comm, size > 1 else { return }
+        var count = Int64(data.count)
+        try Self.check(MPI_Bcast(&count, Int32(MemoryLayout<Int64>.size), funaudio_mpi_byte(), Int32(root), comm),
+                       "MPI_Bcast of a length")
+        guard count >= 0 else { throw RanksError("rank \(root) broadcast a length of \(count) bytes") }
+        if rank != root { data = Data(count: Int(count)) }
+        try data.withUnsafeMutableBytes { (bytes: UnsafeMutableRawBufferPointer) in
+            guard let base = bytes.baseAddress else { return }
+            try chunks(bytes.count) { offset, n in
+                try Self.check(MPI_Bcast(base + offset, n, funaudio_mpi_byte(), Int32(root), comm),
+                               "MPI_Bcast of \(bytes.count) bytes")
+            }
+        }
+    }
+
     /// Waits until every rank has called it.
     public func barrier() throws {
         guard let comm, size > 1 else { return }

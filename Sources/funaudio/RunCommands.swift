@@ -106,37 +106,45 @@ struct RunExperiment: ParsableCommand {
 
 extension RunExperiment {
     /// One rank of `mpirun -n N funaudio run FILE`: every rank runs the experiment (a sweep's
-    /// points one after the other), training together; rank 0 records in runs.db and writes
-    /// the reports, the others record in a scratch database they delete and print only to
-    /// stderr. At the end the ranks wait for each other; a rank whose run failed waits only
-    /// a few seconds, then aborts the job (the others may be waiting for it in a collective).
+    /// points one after the other), training together.
     func runAsRank(of world: Communicator) throws {
-        var finished = false
-        defer { world.finish(timeout: finished ? nil : 10) }
         guard !slurm.slurm, jobs == 1, sweepPoint == nil else {
+            world.finish(timeout: 10)
             throw ValidationError("under mpirun every rank runs the whole file: --slurm, --jobs and --sweep-point do not apply")
         }
-        let experiments = try Experiment.load(file, overrides: overrides)
-        var options = output.runOptions(force: force)
-        options.communicator = world
-        if world.isRoot {
-            let runner = Runner(store: try database.open(create: true), options: options)
-            try finish(try runner.run(experiments), output: output, database: database)
-        } else {
-            let scratch = FileManager.default.temporaryDirectory
-                .appendingPathComponent("funaudio-rank-\(world.rank)-\(getpid())", isDirectory: true)
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: scratch) }
-            options.reportsDirectory = nil
-            let store = try RunStore(path: scratch.appendingPathComponent("runs.db").path, create: true)
-            let outcomes = try Runner(store: store, options: options).run(experiments)
-            for outcome in outcomes where outcome.status != .finished {
-                FileHandle.standardError.write(Data("funaudio: rank \(world.rank): \(outcome.status.rawValue): \(outcome.error ?? "")\n".utf8))
-            }
-            if outcomes.contains(where: { $0.status != .finished }) { throw ExitCode.failure }
+        try asRank(of: world, database: database, output: output, force: force) {
+            try $0.run(Experiment.load(file, overrides: overrides))
         }
-        finished = true
     }
+}
+
+/// The work of one rank under mpirun, given its runner: rank 0 records in runs.db and writes
+/// the reports, the others record in a scratch database they delete and print only to
+/// stderr. At the end the ranks wait for each other; a rank whose work failed waits only a
+/// few seconds, then aborts the job (the others may be waiting for it in a collective).
+func asRank(of world: Communicator, database: DatabaseOptions, createDatabase: Bool = true, output: OutputOptions,
+            force: Bool = false, _ work: (Runner) throws -> [RunOutcome]) throws {
+    var finished = false
+    defer { world.finish(timeout: finished ? nil : 10) }
+    var options = output.runOptions(force: force)
+    options.communicator = world
+    if world.isRoot {
+        let store = try database.open(create: createDatabase)
+        try finish(try work(Runner(store: store, options: options)), output: output, database: database)
+    } else {
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("funaudio-rank-\(world.rank)-\(getpid())", isDirectory: true)
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        options.reportsDirectory = nil
+        let store = try RunStore(path: scratch.appendingPathComponent("runs.db").path, create: true)
+        let outcomes = try work(Runner(store: store, options: options))
+        for outcome in outcomes where outcome.status != .finished {
+            FileHandle.standardError.write(Data("funaudio: rank \(world.rank): \(outcome.status.rawValue): \(outcome.error ?? "")\n".utf8))
+        }
+        if outcomes.contains(where: { $0.status != .finished }) { throw ExitCode.failure }
+    }
+    finished = true
 }
 
 /// The run a command takes up again, and where its results go.
@@ -150,7 +158,7 @@ struct StoredRunArguments: ParsableArguments {
     /// Opens runs.db, finds the run and hands both to `body` with a runner.
     func run(_ body: (Runner, Int64) throws -> RunOutcome) throws {
         guard !Communicator.launchedByMPI() else {
-            throw ValidationError("rerun and resume run in one process, not under mpirun (only `funaudio run FILE` trains with several ranks)")
+            throw ValidationError("rerun runs in one process, not under mpirun (`funaudio run FILE` and `funaudio resume RUN` train with several ranks)")
         }
         let store = try database.open()
         let outcome = try body(Runner(store: store, options: output.runOptions()), store.resolveRun(runName))
@@ -194,6 +202,10 @@ struct ResumeExperiment: ParsableCommand {
             A sweep submitted with --slurm (and a run merged from one) goes back to Slurm: its \
             tasks that are not queued, running or finished are submitted again, each resuming \
             from the checkpoint in its shard, with a new merge job after them.
+
+            A run trained with N ranks resumes with as many: `mpirun -n N funaudio resume RUN` \
+            (rank 0 reads the checkpoint and sends it to the others) continues it exactly. One \
+            process may also continue it: the same batches and objective, other roundings.
             """)
 
     @Argument(help: ArgumentHelp("A run id, or an experiment name for its latest run.", valueName: "run"))
@@ -209,12 +221,40 @@ struct ResumeExperiment: ParsableCommand {
         guard (runName == nil) != (sweep == nil) else {
             throw ValidationError("give either a run or --sweep ID")
         }
-        guard !Communicator.launchedByMPI() else {
-            throw ValidationError("resume runs in one process, not under mpirun: `funaudio resume RUN` continues a run trained with several ranks (same batches and objective)")
+    }
+
+    /// One rank of `mpirun -n N funaudio resume RUN`: rank 0 reads the run's configuration and
+    /// last checkpoint from runs.db and sends them to the others; all continue it together.
+    func resumeAsRank(of world: Communicator) throws {
+        guard let runName else {
+            world.finish(timeout: 10)
+            throw ValidationError("under mpirun, resume one run (`mpirun -n N funaudio resume RUN`); a sweep resumes in one process")
+        }
+        try asRank(of: world, database: database, createDatabase: false, output: output) { runner in
+            var message = Data()
+            var failure: (any Error)?
+            if world.isRoot {
+                let sent: ResumeMessage
+                do {
+                    sent = .point(try runner.resumePoint(runner.store.resolveRun(runName)))
+                } catch {
+                    failure = error
+                    sent = .failure("\(error)")
+                }
+                message = try PropertyListEncoder.binary.encode(sent)
+            }
+            try world.broadcast(&message)
+            switch try PropertyListDecoder().decode(ResumeMessage.self, from: message) {
+            case .point(let point): return [try runner.resume(point)]
+            case .failure(let reason): throw failure ?? ValidationError("rank 0 could not resume \(runName): \(reason)")
+            }
         }
     }
 
     func run() throws {
+        let world = try Communicator.world()
+        guard world.size == 1 else { return try resumeAsRank(of: world) }
+        defer { world.finish() }
         let store = try database.open()
         if let sweep, let submitted = try SlurmSweep.read(sweepID: sweep, store: store) {
             return try SlurmResume.resubmit(submitted, store: store)
@@ -225,6 +265,21 @@ struct ResumeExperiment: ParsableCommand {
         let runner = Runner(store: store, options: output.runOptions())
         if let sweep { return try finish(runner.resumeSweep(sweep), output: output, database: database) }
         try finish([runner.resume(store.resolveRun(runName ?? ""))], output: output, database: database)
+    }
+}
+
+/// What rank 0 of a resume under mpirun tells the others: where to start, or why not.
+private enum ResumeMessage: Codable {
+    case point(ResumePoint)
+    case failure(String)
+}
+
+private extension PropertyListEncoder {
+    /// Binary, so a checkpoint travels as its bytes (XML would carry it as base64).
+    static var binary: PropertyListEncoder {
+        let encoder = PropertyListEncoder()
+        encoder.outputFormat = .binary
+        return encoder
     }
 }
 

@@ -68,6 +68,37 @@ import Tracking
         #expect(ranks.output.components(separatedBy: "run 1: finished").count == 2)
     }
 
+    /// `mpirun -n 2 funaudio resume RUN` continues a 2-rank run from its last checkpoint with
+    /// the metrics of the uninterrupted run, bit for bit (rank 0 reads the checkpoint and
+    /// sends it to rank 1); a job of another size is refused, naming the one to use.
+    @Test(.enabled(if: skip == nil, Comment(rawValue: skip ?? "")))
+    func resumeUnderMPIContinuesBitwise() throws {
+        let folder = try TestFolder(["ranks.yaml": Self.experiment(steps: 4)])
+        let first = try FunAudioProcess(["run", "ranks.yaml", "--db", "ranks.db"], in: folder.url,
+                                        environment: Self.environment, launcher: Self.launcher(ranks: 2)).finish(timeout: 180)
+        try #require(first.status == 0, "\(first.output)")
+        let store = try RunStore(path: folder.path("ranks.db"), create: false)
+        let uninterrupted = try store.deterministicMetrics(run: 1)
+        // As if the job had died after its checkpoint at step 2.
+        try store.pool.write { db in
+            try db.execute(sql: "DELETE FROM artifacts WHERE run_id = 1 AND kind = 'checkpoint' AND step > 2")
+            try db.execute(sql: "UPDATE runs SET status = 'crashed' WHERE id = 1")
+        }
+
+        let wrongSize = try FunAudioProcess(["resume", "1", "--db", "ranks.db"], in: folder.url,
+                                            environment: Self.environment, launcher: Self.launcher(ranks: 3)).finish(timeout: 120)
+        #expect(wrongSize.status != 0)
+        #expect(wrongSize.output.contains("trained with 2 rank(s), this job has 3"), "\(wrongSize.output)")
+        #expect(wrongSize.output.contains("mpirun -n 2 funaudio resume 1"))
+
+        let resumed = try FunAudioProcess(["resume", "1", "--db", "ranks.db"], in: folder.url,
+                                          environment: Self.environment, launcher: Self.launcher(ranks: 2)).finish(timeout: 180)
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(try store.deterministicMetrics(run: 1) == uninterrupted)
+        #expect(try store.pool.read { try String.fetchOne($0, sql: "SELECT status FROM runs WHERE id = 1") } == "finished")
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runs") } == 1)
+    }
+
     /// A rank killed outright ends the job within seconds (mpirun stops the others), and the
     /// run is then seen as crashed, so `funaudio resume` takes it up.
     @Test(.enabled(if: skip == nil, Comment(rawValue: skip ?? "")))
