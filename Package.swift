@@ -78,7 +78,7 @@ let package = Package(
         ], resources: [.copy("Templates")]),
 
         // Sweeps as Slurm job arrays, each task on its own shard (sbatch scripts, squeue/sacct).
-        .target(name: "Cluster", dependencies: ["Experiments", "Tracking"]),
+        .target(name: "Cluster", dependencies: ["Experiments", "Tracking", "Ranks"]),
 
         // Timed comparisons with the Python peers (`funaudio bench ...`).
         .target(name: "Benchmarks", dependencies: ["Tensor", "NN", "Audio", "Models", "Tracking", "Reports"],

@@ -40,6 +40,7 @@ public struct SlurmSubmission: Sendable, Codable, Equatable {
     /// also written beside runs.db. A missing `sbatch` is an error before anything is written.
     public func submit(_ experiments: [Experiment], runner: Runner) throws -> SlurmSweep {
         guard SlurmCommand.find("sbatch") != nil else { throw ClusterError.missing("sbatch") }
+        let ranks = try Self.ranks(of: experiments)
         try Runner.checkCorpora(experiments)
         let sweepID = try runner.planSweep(experiments)
         let folder = shardsRoot.standardizedFileURL.appendingPathComponent(sweepID)
@@ -55,7 +56,8 @@ public struct SlurmSubmission: Sendable, Codable, Equatable {
         // A single run keeps no sweep id, as it would on this machine.
         let recordsSweepID = experiments.count > 1 || experiments.first?.sweepLabel != nil
         let threads = experiments.map(\.settings.train.threads).max() ?? 1
-        try script(sweep, points: experiments.count, threads: threads, recordsSweepID: recordsSweepID)
+        try script(sweep, points: experiments.count, threads: threads, ranks: ranks,
+                   recordsSweepID: recordsSweepID)
             .write(to: sweep.script, atomically: true, encoding: .utf8)
         try submitTasks(&sweep, array: nil)
         try sweep.write(beside: runner.store)
@@ -97,18 +99,30 @@ public struct SlurmSubmission: Sendable, Codable, Equatable {
         return id
     }
 
+    /// The ranks of every task (`train.ranks`, 1 when unset): one job array has one task size.
+    static func ranks(of experiments: [Experiment]) throws -> Int {
+        let asked = Set(experiments.map { $0.settings.train.ranks ?? 1 })
+        guard asked.count == 1, let ranks = asked.first else {
+            throw ClusterError("train.ranks differs between the sweep's points (\(asked.sorted().map(String.init).joined(separator: ", "))): "
+                + "the tasks of one job array have one size; submit the points of each size as their own sweep")
+        }
+        return ranks
+    }
+
     /// The sbatch script: one array task per point, each running this executable on its
-    /// point with its own shard as `--db`.
-    func script(_ sweep: SlurmSweep, points: Int, threads: Int, recordsSweepID: Bool) -> String {
+    /// point with its own shard as `--db`; a task of several ranks (`train.ranks`) starts
+    /// them with `srun --mpi=pmix`, the PMIx wiring Debian's OpenMPI and Slurm share.
+    func script(_ sweep: SlurmSweep, points: Int, threads: Int, ranks: Int = 1, recordsSweepID: Bool) -> String {
         var header = [
             "--job-name=funaudio-\(sweep.sweepID)",
             "--array=0-\(points - 1)" + (arrayParallelism.map { "%\($0)" } ?? ""),
             "--cpus-per-task=\(threads)",
             "--output=\(sweep.folder)/%a/slurm-%A_%a.out",
         ]
+        if ranks > 1 { header.insert("--ntasks=\(ranks)", at: 2) }
         if let partition { header.append("--partition=\(partition)") }
         if let time { header.append("--time=\(time)") }
-        var command = [executable, "slurm-task", "--plan", sweep.plan.path, "--point", "$SLURM_ARRAY_TASK_ID",
+        var command = (ranks > 1 ? ["srun", "--mpi=pmix", "--ntasks=\(ranks)"] : []) + [executable, "slurm-task", "--plan", sweep.plan.path, "--point", "$SLURM_ARRAY_TASK_ID",
                        "--db", "\(sweep.folder)/$SLURM_ARRAY_TASK_ID/runs.db", "--cache", cacheDirectory.path]
         if recordsSweepID { command.append("--records-sweep-id") }
         if force { command.append("--force") }

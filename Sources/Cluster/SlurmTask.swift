@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Ranks
 import Tracking
 
 /// One array task of a `--slurm` sweep (`funaudio slurm-task`, run by the sbatch script):
@@ -9,9 +10,11 @@ import Tracking
 /// a shard whose run finished ends at once; one whose run was interrupted (`scancel` sends
 /// SIGTERM: the run stops after its step with a checkpoint) or crashed resumes from its last
 /// checkpoint; otherwise the point runs from the start.
+/// With `train.ranks` > 1 every rank of the task runs this; rank 0 alone opens the shard,
+/// decides how the point starts and tells the others (``Communicator/rootDecides(_:)``).
 public enum SlurmTask {
-    public static func run(plan planFile: URL, point: Int, database: String, recordsSweepID: Bool,
-                           cacheDirectory: URL, force: Bool = false) throws -> (runID: Int64, status: RunStatus, error: String?) {
+    /// Point `point` of the plan in `planFile`, with `runner` (rank 0's records in the shard).
+    public static func run(plan planFile: URL, point: Int, recordsSweepID: Bool, runner: Runner) throws -> RunOutcome {
         guard let data = FileManager.default.contents(atPath: planFile.path) else {
             throw ClusterError("no sweep plan at \(planFile.path): is the shards folder on storage this node can read?")
         }
@@ -22,24 +25,35 @@ public enum SlurmTask {
         }
         var experiment = experiments[point]
         if !recordsSweepID { experiment.sweepLabel = nil }
-        let store = try RunStore(path: database)
+        switch try runner.options.communicator.rootDecides({ try start(in: runner) }) {
+        case .finished(let id): return RunOutcome(runID: id, status: .finished, error: nil, reusedCells: [])
+        case .resume(let point): return try runner.resume(point)
+        case .fresh: return try runner.run(experiment, sweepID: recordsSweepID ? plan.sweepID : nil)
+        }
+    }
+
+    /// How the shard's point starts.
+    enum Start: Codable {
+        /// Its run finished: nothing to do.
+        case finished(Int64)
+        /// Its run was interrupted or crashed after a checkpoint.
+        case resume(ResumePoint)
+        case fresh
+    }
+
+    private static func start(in runner: Runner) throws -> Start {
+        let store = runner.store
         // Slurm runs one attempt of a task at a time: a run still marked running is a dead attempt's.
         try store.markCrashedRuns(heartbeatOlderThan: -1)
-        let runner = Runner(store: store, options: RunOptions(force: force, reportsDirectory: nil,
-                                                                    cacheDirectory: cacheDirectory))
-        if let last = try store.runs().first {
-            switch last.status {
-            case .finished:
-                return (last.id, .finished, nil)
-            case .interrupted, .crashed:
-                if try store.artifacts(run: last.id).contains(where: { $0.kind == "checkpoint" }) {
-                    let outcome = try runner.resume(last.id)
-                    return (outcome.runID, outcome.status, outcome.error)
-                }
-            default: break
-            }
+        guard let last = try store.runs().first else { return .fresh }
+        switch last.status {
+        case .finished:
+            return .finished(last.id)
+        case .interrupted, .crashed:
+            guard try store.artifacts(run: last.id).contains(where: { $0.kind == "checkpoint" }) else { return .fresh }
+            return .resume(try runner.resumePoint(last.id))
+        default:
+            return .fresh
         }
-        let outcome = try runner.run(experiment, sweepID: recordsSweepID ? plan.sweepID : nil)
-        return (outcome.runID, outcome.status, outcome.error)
     }
 }

@@ -98,6 +98,8 @@ public enum ExperimentSchema {
         Field("steps", .int(1...10_000_000), default: .int(2000), "Optimizer steps."),
         Field("batch_size", .int(1...1024), default: .int(16),
               "Utterances per optimizer step; under `mpirun -n N` the N ranks share each batch (docs/cluster.md)."),
+        Field("ranks", .int(1...4096), default: .null,
+              "MPI ranks that train each run together. `run --slurm` gives every array task this many (`srun --mpi=pmix`); a run started otherwise must have as many (`mpirun -n N funaudio run FILE`). Unset: as many as it was launched with (docs/cluster.md)."),
         Field("micro_batches", .int(1...1024), default: .int(1),
               "Gradient accumulation: each rank computes its share of a batch in this many micro-batches, one after the other. The step is the same (each micro-batch's loss is weighted by its share of the batch's frames), in less memory."),
         Field("optimizer", .choice(of: TrainConfig.OptimizerKind.self), default: .string("adam"), "Optimizer."),

@@ -42,6 +42,13 @@ public struct RunOutcome: Sendable {
     public var error: String?
     /// Cell indices whose outputs came from an earlier run.
     public var reusedCells: [Int]
+
+    public init(runID: Int64, status: RunStatus, error: String? = nil, reusedCells: [Int] = []) {
+        self.runID = runID
+        self.status = status
+        self.error = error
+        self.reusedCells = reusedCells
+    }
 }
 
 /// Runs experiments cell by cell, recording everything in runs.db.
@@ -64,6 +71,7 @@ public struct Runner {
     /// first: see ``SweepPlan``) and returns how each ended. A corpus that cannot serve is
     /// an error before any run is created (``checkCorpora(_:)``).
     public func run(_ experiments: [Experiment]) throws -> [RunOutcome] {
+        try checkRanks(experiments)
         try Self.checkCorpora(experiments)
         let sweepID = experiments.count > 1 || experiments.first?.sweepLabel != nil
             ? try planSweep(experiments) : nil
@@ -75,6 +83,17 @@ public struct Runner {
         return outcomes
     }
 
+    /// A run that asks for `train.ranks` trains with that many or not at all: refused before
+    /// anything runs, with the command that gives them.
+    func checkRanks(_ experiments: [Experiment]) throws {
+        let world = options.communicator.size
+        for experiment in experiments {
+            guard let ranks = experiment.settings.train.ranks, ranks != world else { continue }
+            throw RunError("train.ranks is \(ranks) in \(experiment.file), but this job has \(world) rank(s): "
+                + "launch it with `mpirun -n \(ranks) funaudio run \(experiment.file)`, or submit it with `--slurm`")
+        }
+    }
+
     /// The id the runs of one sweep share: `fusion-ablation-1764170000`.
     public static func newSweepID(_ experiments: [Experiment]) -> String {
         "\(experiments.first?.name ?? "sweep")-\(Int(Date().timeIntervalSince1970))"
@@ -82,6 +101,7 @@ public struct Runner {
 
     /// Runs one experiment from its first cell.
     public func run(_ experiment: Experiment, sweepID: String? = nil) throws -> RunOutcome {
+        try checkRanks([experiment])
         StopSignal.shared.install()
         let run = try store.startRun(description(of: experiment, sweepID: sweepID))
         return try execute(experiment, run: run, resumeFrom: nil)

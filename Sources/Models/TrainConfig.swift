@@ -10,6 +10,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var steps: Int
     /// Utterances per optimizer step, over all ranks together.
     public var batchSize: Int
+    /// `train.ranks`: the MPI ranks each run trains with (`run --slurm` asks Slurm for them);
+    /// nil: as many as it was launched with. The trainer itself takes its communicator's.
+    public var ranks: Int?
     /// `train.micro_batches`: the micro-batches each rank cuts its share of a batch into
     /// (gradient accumulation: the same step in less memory, see ``Trainer``); nil (1) in
     /// checkpoints written before the setting existed.

@@ -133,6 +133,32 @@ public final class Communicator: @unchecked Sendable {
         }
     }
 
+    /// What rank 0's `decide` returns, on every rank: for decisions only rank 0 can make,
+    /// from what only it may read (runs.db), such as where a resumed run starts. When
+    /// `decide` throws, every rank throws: rank 0 its own error, the others one quoting it.
+    /// In a world of one, just `decide()`.
+    public func rootDecides<Decision: Codable>(_ decide: () throws -> Decision) throws -> Decision {
+        guard size > 1 else { return try decide() }
+        var message = Data(), failure: (any Error)?
+        if isRoot {
+            let outcome: RootOutcome<Decision>
+            do {
+                outcome = .decided(try decide())
+            } catch {
+                failure = error
+                outcome = .failed("\(error)")
+            }
+            let encoder = PropertyListEncoder()
+            encoder.outputFormat = .binary  // a checkpoint travels as its bytes, not as base64
+            message = try encoder.encode(outcome)
+        }
+        try broadcast(&message)
+        switch try PropertyListDecoder().decode(RootOutcome<Decision>.self, from: message) {
+        case .decided(let decision): return decision
+        case .failed(let reason): throw failure ?? RanksError("rank 0 failed: \(reason)")
+        }
+    }
+
     /// Waits until every rank has called it.
     public func barrier() throws {
         guard let comm, size > 1 else { return }
@@ -196,4 +222,10 @@ public final class Communicator: @unchecked Sendable {
 public struct RanksError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// What ``Communicator/rootDecides(_:)`` sends: rank 0's decision, or why it has none.
+private enum RootOutcome<Decision: Codable>: Codable {
+    case decided(Decision)
+    case failed(String)
 }

@@ -112,25 +112,26 @@ extension RunExperiment {
             world.finish(timeout: 10)
             throw ValidationError("under mpirun every rank runs the whole file: --slurm, --jobs and --sweep-point do not apply")
         }
-        try asRank(of: world, database: database, output: output, force: force) {
+        try asRank(of: world, options: output.runOptions(force: force), openStore: { try database.open(create: true) },
+                   report: { try finish($0, output: output, database: database) }) {
             try $0.run(Experiment.load(file, overrides: overrides))
         }
     }
 }
 
-/// The work of one rank under mpirun, given its runner: rank 0 records in runs.db and writes
-/// the reports, the others record in a scratch database they delete and print only to
-/// stderr. At the end the ranks wait for each other; a rank whose work failed waits only a
-/// few seconds, then aborts the job (the others may be waiting for it in a collective).
-func asRank(of world: Communicator, database: DatabaseOptions, createDatabase: Bool = true, output: OutputOptions,
-            force: Bool = false, _ work: (Runner) throws -> [RunOutcome]) throws {
+/// The work of one rank under mpirun, given its runner: rank 0 records in the database
+/// `openStore` opens and hands its outcomes to `report`; the others record in a scratch
+/// database they delete and print only to stderr. At the end the ranks wait for each other;
+/// a rank whose work failed waits only a few seconds, then aborts the job (the others may be
+/// waiting for it in a collective).
+func asRank(of world: Communicator, options: RunOptions, openStore: () throws -> RunStore,
+            report: ([RunOutcome]) throws -> Void, _ work: (Runner) throws -> [RunOutcome]) throws {
     var finished = false
     defer { world.finish(timeout: finished ? nil : 10) }
-    var options = output.runOptions(force: force)
+    var options = options
     options.communicator = world
     if world.isRoot {
-        let store = try database.open(create: createDatabase)
-        try finish(try work(Runner(store: store, options: options)), output: output, database: database)
+        try report(try work(Runner(store: try openStore(), options: options)))
     } else {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("funaudio-rank-\(world.rank)-\(getpid())", isDirectory: true)
@@ -230,24 +231,10 @@ struct ResumeExperiment: ParsableCommand {
             world.finish(timeout: 10)
             throw ValidationError("under mpirun, resume one run (`mpirun -n N funaudio resume RUN`); a sweep resumes in one process")
         }
-        try asRank(of: world, database: database, createDatabase: false, output: output) { runner in
-            var message = Data()
-            var failure: (any Error)?
-            if world.isRoot {
-                let sent: ResumeMessage
-                do {
-                    sent = .point(try runner.resumePoint(runner.store.resolveRun(runName)))
-                } catch {
-                    failure = error
-                    sent = .failure("\(error)")
-                }
-                message = try PropertyListEncoder.binary.encode(sent)
-            }
-            try world.broadcast(&message)
-            switch try PropertyListDecoder().decode(ResumeMessage.self, from: message) {
-            case .point(let point): return [try runner.resume(point)]
-            case .failure(let reason): throw failure ?? ValidationError("rank 0 could not resume \(runName): \(reason)")
-            }
+        try asRank(of: world, options: output.runOptions(), openStore: { try database.open() },
+                   report: { try finish($0, output: output, database: database) }) { runner in
+            let point = try world.rootDecides { try runner.resumePoint(runner.store.resolveRun(runName)) }
+            return [try runner.resume(point)]
         }
     }
 
@@ -265,21 +252,6 @@ struct ResumeExperiment: ParsableCommand {
         let runner = Runner(store: store, options: output.runOptions())
         if let sweep { return try finish(runner.resumeSweep(sweep), output: output, database: database) }
         try finish([runner.resume(store.resolveRun(runName ?? ""))], output: output, database: database)
-    }
-}
-
-/// What rank 0 of a resume under mpirun tells the others: where to start, or why not.
-private enum ResumeMessage: Codable {
-    case point(ResumePoint)
-    case failure(String)
-}
-
-private extension PropertyListEncoder {
-    /// Binary, so a checkpoint travels as its bytes (XML would carry it as base64).
-    static var binary: PropertyListEncoder {
-        let encoder = PropertyListEncoder()
-        encoder.outputFormat = .binary
-        return encoder
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Cluster
 import Experiments
 import Foundation
+import Ranks
 import Tracking
 
 /// The options of `funaudio run FILE --slurm`.
@@ -112,11 +113,20 @@ struct SlurmTaskCommand: ParsableCommand {
     @Flag var force = false
 
     func run() throws {
-        let outcome = try SlurmTask.run(plan: URL(fileURLWithPath: plan), point: point, database: db,
-                                        recordsSweepID: recordsSweepID, cacheDirectory: URL(fileURLWithPath: cache),
-                                        force: force)
-        print("run \(outcome.runID) in \(db): \(outcome.status.rawValue)")
-        if let error = outcome.error { print("  \(error)") }
-        if outcome.status != .finished { throw ExitCode.failure }
+        let options = RunOptions(force: force, reportsDirectory: nil, cacheDirectory: URL(fileURLWithPath: cache))
+        let task = { (runner: Runner) in
+            [try SlurmTask.run(plan: URL(fileURLWithPath: plan), point: point, recordsSweepID: recordsSweepID, runner: runner)]
+        }
+        let report = { (outcomes: [RunOutcome]) in
+            for outcome in outcomes {
+                print("run \(outcome.runID) in \(db): \(outcome.status.rawValue)")
+                if let error = outcome.error { print("  \(error)") }
+            }
+            if outcomes.contains(where: { $0.status != .finished }) { throw ExitCode.failure }
+        }
+        // `train.ranks` > 1: the sbatch script starts this task's ranks with srun.
+        let world = try Communicator.world()
+        if world.size > 1 { return try asRank(of: world, options: options, openStore: { try RunStore(path: db) }, report: report, task) }
+        try report(try task(Runner(store: try RunStore(path: db), options: options)))
     }
 }

@@ -99,6 +99,17 @@ import Tracking
         #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runs") } == 1)
     }
 
+    /// A run that asks for `train.ranks` is refused in a job of another size, before anything
+    /// runs, with the command that gives it its ranks.
+    @Test func aRunWithoutItsRanksIsRefused() throws {
+        let folder = try TestFolder(["ranks.yaml": Self.experiment(steps: 4)])
+        let result = try FunAudioProcess.run(["run", "ranks.yaml", "--db", "ranks.db", "--set", "train.ranks=2"], in: folder.url)
+        #expect(result.status != 0)
+        #expect(result.output.contains("train.ranks is 2 in ranks.yaml, but this job has 1 rank(s)"), "\(result.output)")
+        #expect(result.output.contains("mpirun -n 2 funaudio run ranks.yaml"))
+        #expect(try RunStore(path: folder.path("ranks.db"), create: false).runs().isEmpty)
+    }
+
     /// A rank killed outright ends the job within seconds (mpirun stops the others), and the
     /// run is then seen as crashed, so `funaudio resume` takes it up.
     @Test(.enabled(if: skip == nil, Comment(rawValue: skip ?? "")))

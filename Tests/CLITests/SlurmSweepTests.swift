@@ -129,6 +129,50 @@ import Tracking
         #expect(again.output.contains("0 runs added, 0 updated, 2 unchanged"), "\(again.output)")
     }
 
+    /// One job array has one task size: a sweep over `train.ranks` is refused before anything
+    /// is planned or written.
+    @Test(.enabled(if: cluster != nil, "Slurm cannot be installed or started here (see scripts/slurm-cluster)"))
+    func aSweepOverRanksIsRefused() throws {
+        let folder = try TestFolder(["ranks.yaml": tinyExperiment(name: "ranks", steps: 4, sweep: """
+            sweep:
+              grid:
+                train.ranks: [1, 2]
+            """, synthesize: false)])
+        let result = try FunAudioProcess(["run", "ranks.yaml", "--slurm"], in: folder.url, environment: Self.slurmEnvironment).finish()
+        #expect(result.status != 0)
+        #expect(result.output.contains("train.ranks differs between the sweep's points (1, 2)"), "\(result.output)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("sweeps")))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("shards")))
+    }
+
+    /// `train.ranks: 2` with `--slurm`: each array task is two ranks started by `srun`; the
+    /// merged run recorded world size 2 and equals, bit for bit, one process computing the
+    /// same two micro-batches.
+    @Test(.enabled(if: cluster != nil && MPITrainingTests.skip == nil,
+                   Comment(rawValue: cluster == nil ? "Slurm cannot be installed or started here" : MPITrainingTests.skip ?? "")))
+    func aRunOfTwoRanksIsOneTaskOfTwoRanks() throws {
+        let folder = try TestFolder(["ranks.yaml": tinyExperiment(name: "ranks", steps: 4, synthesize: false)])
+        let submitted = try FunAudioProcess(["run", "ranks.yaml", "--slurm", "--set", "train.ranks=2"], in: folder.url,
+                                            environment: Self.slurmEnvironment).finish()
+        #expect(submitted.status == 0, "\(submitted.output)")
+        let words = submitted.output.split(whereSeparator: \.isWhitespace).map(String.init)
+        let merge = try #require(words.firstIndex(of: "merge").map { words[$0 + 2] })
+        #expect(try Self.wait(forJob: merge) == "COMPLETED")
+        let sweepFolder = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path("shards")).first)
+        let script = try String(contentsOfFile: folder.path("shards/\(sweepFolder)/task.sbatch"), encoding: .utf8)
+        #expect(script.contains("#SBATCH --ntasks=2"))
+
+        let local = try FunAudioProcess.run(["run", "ranks.yaml", "--db", "local.db", "--set", "train.micro_batches=2"],
+                                            in: folder.url)
+        #expect(local.status == 0, "\(local.output)")
+        let merged = try RunStore(path: folder.path("runs.db"), create: false)
+        let runs = try merged.runs()
+        #expect(runs.count == 1 && runs.first?.status == .finished)
+        #expect(runs.first?.params["train.world_size"] == .int(2))
+        let here = try RunStore(path: folder.path("local.db"), create: false)
+        #expect(try merged.deterministicMetrics(run: runs[0].id) == here.deterministicMetrics(run: 1))
+    }
+
     /// `scancel` of a task mid-training: it stops with a checkpoint, `list` shows it crashed,
     /// `resume` sends it to Slurm again, and after the merge its metrics and artifacts are
     /// those of an uninterrupted run.

@@ -68,4 +68,18 @@ struct SlurmTextTests {
                           "--point", "2", "--db", "/shared/it's here/abl-1/2/runs.db", "--cache", "/shared/corpora",
                           "--records-sweep-id"])
     }
+
+    /// A task of several ranks (`train.ranks`) asks Slurm for them and starts them with srun.
+    @Test func aTaskOfSeveralRanksStartsThemWithSrun() throws {
+        let submission = SlurmSubmission(shardsRoot: URL(fileURLWithPath: "/shared"), executable: "/opt/funaudio",
+                                         cacheDirectory: URL(fileURLWithPath: "/shared/corpora"))
+        let sweep = SlurmSweep(sweepID: "mpi-1", submission: submission, jobIDs: [], mergeJobIDs: [], folder: "/shared/mpi-1",
+                               labels: ["a"], database: "/home/u/runs.db", submittedAt: Date())
+        let script = submission.script(sweep, points: 1, threads: 1, ranks: 4, recordsSweepID: false)
+        #expect(script.contains("#SBATCH --ntasks=4\n#SBATCH --cpus-per-task=1\n"))
+        let exec = try #require(script.split(separator: "\n").first { $0.hasPrefix("exec ") })
+        #expect(exec.hasPrefix("exec 'srun' '--mpi=pmix' '--ntasks=4' '/opt/funaudio' 'slurm-task'"))
+        let single = submission.script(sweep, points: 1, threads: 1, recordsSweepID: false)
+        #expect(!single.contains("--ntasks") && !single.contains("srun"))
+    }
 }
