@@ -11,8 +11,14 @@ extension MelSpectrogram {
     /// bands differ, which are not energies (librosa clips them, losing the fit); the
     /// constrained solution is a spectrum and fits the mel better. Solved by FISTA (projected
     /// gradient with Nesterov momentum, Beck & Teboulle 2009) with step `1/L`,
-    /// `L = λ_max(W·Wᵀ)`, from zero, for a fixed number of `iterations` (deterministic;
-    /// every iteration is two matrix products over all frames).
+    /// `L = λ_max(W·Wᵀ)`, from zero, for a fixed number of `iterations` (deterministic).
+    ///
+    /// Every iteration is `W·Y` and `Wᵀ·R`, done over each filter's support
+    /// (``MelFilterbank/supports``), not as dense products: a filter is nonzero on a few bins,
+    /// so this is ~50× fewer operations at 80 bands and n_fft 1024 (as GEMMs, the inverse was
+    /// most of a Griffin-Lim synthesis). Frames are independent problems (the momentum
+    /// schedule does not depend on the data), solved in parallel blocks of frames, so the
+    /// result does not depend on the thread count.
     public func inverse(_ mel: Spectrogram, iterations: Int = 200) throws -> Spectrogram {
         let (nMels, bins, frames) = (filterbank.nMels, filterbank.bins, mel.frames)
         try AudioError.require(mel.rows == nMels, "n_mels", mel.rows,
@@ -22,29 +28,51 @@ extension MelSpectrogram {
         var x = [Float](repeating: 0, count: bins * frames)
         var y = x, gradient = x
         var residual = [Float](repeating: 0, count: nMels * frames)
-        var t: Float = 1
+        let supports = filterbank.supports
         filterbank.weights.withUnsafeBufferPointer { w in
-            for _ in 0..<iterations {
-                // residual = W·Y - M; gradient = Wᵀ·residual
-                residual.withUnsafeMutableBufferPointer { r in
-                    mel.values.withUnsafeBufferPointer { r.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
-                    y.withUnsafeBufferPointer { yp in
-                        gemm(w.baseAddress!, yp.baseAddress!, r.baseAddress!, m: nMels, n: frames, k: bins,
-                             beta: -1)
-                    }
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        gemm(w.baseAddress!, transposeA: true, r.baseAddress!, g.baseAddress!,
-                             m: bins, n: frames, k: nMels)
+            mel.values.withUnsafeBufferPointer { m in
+                x.withUnsafeMutableBufferPointer { xp in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        gradient.withUnsafeMutableBufferPointer { gp in
+                            residual.withUnsafeMutableBufferPointer { rp in
+                                let (x, y, g, r) = (xp.baseAddress!, yp.baseAddress!, gp.baseAddress!, rp.baseAddress!)
+                                Parallel.forChunks(frames, minimumChunk: 64, chunksPerThread: 2) { _, block in
+                                    var t: Float = 1
+                                    for _ in 0..<iterations {
+                                        // R = W·Y − M, then G = Wᵀ·R, each filter over its support.
+                                        for band in 0..<nMels {
+                                            let rRow = r + band * frames
+                                            for f in block { rRow[f] = -m[band * frames + f] }
+                                            for k in supports[band] {
+                                                let weight = w[band * bins + k], yRow = y + k * frames
+                                                for f in block { rRow[f] += weight * yRow[f] }
+                                            }
+                                        }
+                                        for k in 0..<bins { (g + k * frames + block.lowerBound).update(repeating: 0, count: block.count) }
+                                        for band in 0..<nMels {
+                                            let rRow = r + band * frames
+                                            for k in supports[band] {
+                                                let weight = w[band * bins + k], gRow = g + k * frames
+                                                for f in block { gRow[f] += weight * rRow[f] }
+                                            }
+                                        }
+                                        let next = (1 + (1 + 4 * t * t).squareRoot()) / 2
+                                        let momentum = (t - 1) / next
+                                        for k in 0..<bins {
+                                            let row = k * frames
+                                            for f in block {
+                                                let updated = max(0, y[row + f] - step * g[row + f])
+                                                y[row + f] = updated + momentum * (updated - x[row + f])
+                                                x[row + f] = updated
+                                            }
+                                        }
+                                        t = next
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-                let next = (1 + (1 + 4 * t * t).squareRoot()) / 2
-                let momentum = (t - 1) / next
-                for i in x.indices {
-                    let updated = max(0, y[i] - step * gradient[i])
-                    y[i] = updated + momentum * (updated - x[i])
-                    x[i] = updated
-                }
-                t = next
             }
         }
         if power != 1 {
