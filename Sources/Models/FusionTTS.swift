@@ -131,7 +131,11 @@ public final class FusionTTS: Module {
     /// Runs the model on `batch`. `teacherForced`: regulate with the batch's durations and
     /// add its pitch/energy targets (training, aligned validation); otherwise use the
     /// predicted ones (synthesis).
-    public func callAsFunction(_ batch: Batch, teacherForced: Bool, attention: Bool = false) -> Output {
+    /// `voice`: the reference encoded once (``encodeVoice(_:)``) and used for every item of
+    /// the batch instead of the batch's references, as synthesis of many sentences in one
+    /// voice does.
+    public func callAsFunction(_ batch: Batch, teacherForced: Bool, attention: Bool = false,
+                               voice: EncodedVoice? = nil) -> Output {
         let b = batch.size
         var words = batch.wordFeatures
         if let bert {
@@ -139,8 +143,9 @@ public final class FusionTTS: Module {
             words = bert.phonemeFeatures(input)
         }
         let text = textEncoder(batch.tokens, batch: b, padding: batch.tokenPadding, wordFeatures: words)
-        let audio = audioEncoder(batch.reference, mask: batch.referenceMask)
-        let fused = fusion(text: text, textMask: batch.tokenMask, audio: audio, audioPadding: batch.referencePadding)
+        let audio = voice.map { $0.expanded(to: b) } ?? audioEncoder(batch.reference, mask: batch.referenceMask)
+        let referencePadding = voice.map { $0.padding(batch: b) } ?? batch.referencePadding
+        let fused = fusion(text: text, textMask: batch.tokenMask, audio: audio, audioPadding: referencePadding)
             .masked(batch.tokenMask)
         let logDurations = varianceAdaptor.durationPredictor(fused, mask: batch.tokenMask)
         if teacherForced && batch.durations == nil {
@@ -156,7 +161,7 @@ public final class FusionTTS: Module {
                                                      energyTarget: teacherForced ? batch.energy : nil)
         let mel = decoder(variances.features, frameMask: frameMask, framePadding: 1 - frameMask)
         let map = attention ? fusion.attentionMap(text: text, textMask: batch.tokenMask, audio: audio.sequence,
-                                                  audioPadding: batch.referencePadding) : nil
+                                                  audioPadding: referencePadding) : nil
         return Output(mel: mel, postnetMel: postnet.map { $0(mel, frameMask: frameMask) }, logDurations: logDurations,
                       durations: durations, pitch: variances.pitch, energy: variances.energy,
                       frameMask: frameMask, attention: map)

@@ -75,17 +75,18 @@ public struct Synthesizer {
     }
 
     /// Speaks `symbols` in the voice of `reference` (samples at the model's sample rate).
-    public func synthesize(symbols: [String], reference: [Float], wordFeatures: [Float]? = nil) throws -> Result {
-        try synthesize(symbols: symbols, referenceMel: referenceMel(reference), wordFeatures: wordFeatures)
+    public func synthesize(symbols: [String], reference: [Float]) throws -> Result {
+        let (ids, skipped) = try tokens(symbols)
+        let (mel, durations, attention) = try model.infer(tokens: ids, reference: referenceMel(reference))
+        return Result(samples: try vocoder(mel), sampleRate: model.config.features.sampleRate, mel: mel,
+                      durations: durations, attention: attention, skippedSymbols: skipped)
     }
 
-    /// Speaks `symbols` in the voice of a reference log-mel, with the word features or the
-    /// fine-tuned BERT's input a model trained with them needs.
-    public func synthesize(symbols: [String], referenceMel: LogMel, wordFeatures: [Float]? = nil,
-                           bertInput: BERTWordInput? = nil) throws -> Result {
-        let (ids, skipped) = try tokens(symbols)
-        let (mel, durations, attention) = try model.infer(tokens: ids, reference: referenceMel, wordFeatures: wordFeatures,
-                                                          bertInput: bertInput)
+    /// Speaks `text` (one piece: see ``synthesize(texts:referenceMel:bert:pause:batchSize:)``
+    /// for text of any length) in the voice of a reference log-mel.
+    public func synthesize(text: String, referenceMel: LogMel, bert: PretrainedBERT?) throws -> Result {
+        let (input, skipped) = try spokenInput(text, bert: bert)
+        let (mel, durations, attention) = try model.infer([input], voice: model.encodeVoice(referenceMel))[0]
         return Result(samples: try vocoder(mel), sampleRate: model.config.features.sampleRate, mel: mel,
                       durations: durations, attention: attention, skippedSymbols: skipped)
     }
@@ -104,22 +105,59 @@ public struct Synthesizer {
     }
 }
 
+/// One piece of text as the model reads it: token ids, and the word features or fine-tuned
+/// BERT input a model trained with them needs.
+public struct SpokenInput: Sendable {
+    public var tokens: [Int]
+    public var wordFeatures: [Float]?
+    public var bertInput: BERTWordInput?
+
+    public init(tokens: [Int], wordFeatures: [Float]? = nil, bertInput: BERTWordInput? = nil) {
+        self.tokens = tokens
+        self.wordFeatures = wordFeatures
+        self.bertInput = bertInput
+    }
+}
+
 extension FusionTTS {
     /// Free-running inference on one utterance: predicted durations (and pitch/energy).
     /// Returns the final log-mel, frames per token and the attention map (tokens × frames).
     public func infer(tokens: [Int], reference: LogMel, wordFeatures: [Float]? = nil,
                       bertInput: BERTWordInput? = nil) throws
         -> (mel: LogMel, durations: [Int], attention: AttentionMap?) {
+        try infer([SpokenInput(tokens: tokens, wordFeatures: wordFeatures, bertInput: bertInput)],
+                  voice: encodeVoice(reference))[0]
+    }
+
+    /// Free-running inference of several inputs in one voice, as one padded batch (the
+    /// voice encoded once): each input's log-mel, frames per token and attention map.
+    public func infer(_ inputs: [SpokenInput], voice: EncodedVoice) throws
+        -> [(mel: LogMel, durations: [Int], attention: AttentionMap?)] {
+        guard !inputs.isEmpty else { return [] }
         let n = config.features.nMels
-        let probe = Utterance(id: "synthesis", speaker: "reference", tokens: tokens, durations: nil,
-                              mel: LogMel(frames: 0, bands: n, values: []), reference: reference,
-                              wordFeatures: wordFeatures, bertInput: bertInput)
-        try check(probe)
+        // The batch's references are not read (the voice replaces them): one silent frame each.
+        let placeholder = LogMel(frames: 1, bands: n, values: [Float](repeating: 0, count: n))
+        let probes = inputs.enumerated().map { index, input in
+            Utterance(id: "synthesis-\(index)", speaker: "reference", tokens: input.tokens, durations: nil,
+                      mel: LogMel(frames: 0, bands: n, values: []), reference: placeholder,
+                      wordFeatures: input.wordFeatures, bertInput: input.bertInput)
+        }
+        for probe in probes { try check(probe) }
         return inEvaluation {
-            let out = self(batch([probe]), teacherForced: false, attention: true)
-            let mel = out.finalMel
-            let attention = out.attention.map { AttentionMap(tokens: $0.shape[1], frames: $0.shape[2], values: $0.scalars) }
-            return (LogMel(frames: mel.shape[1], bands: n, values: mel.scalars), out.durations[0], attention)
+            let out = self(batch(probes), teacherForced: false, attention: true, voice: voice)
+            let (frames, mel) = (out.finalMel.shape[1], out.finalMel.scalars)
+            let attention = out.attention.map { ($0.shape[1], $0.shape[2], $0.scalars) }
+            return inputs.indices.map { b in
+                let tokens = inputs[b].tokens.count
+                let durations = Array(out.durations[b].prefix(tokens)), length = durations.reduce(0, +)
+                let map = attention.map { width, referenceFrames, values in
+                    let start = b * width * referenceFrames
+                    return AttentionMap(tokens: tokens, frames: referenceFrames,
+                                        values: Array(values[start..<start + tokens * referenceFrames]))
+                }
+                return (LogMel(frames: length, bands: n, values: Array(mel[b * frames * n..<(b * frames + length) * n])),
+                        durations, map)
+            }
         }
     }
 
@@ -168,35 +206,59 @@ public struct AttentionMap: Sendable, Equatable {
 }
 
 extension Synthesizer {
-    /// Speaks text of any length piece by piece (sentences, clauses: ``TextPieces``), joined
-    /// with `pause` seconds of silence. Memory is bounded by the longest piece, not the text:
-    /// attention over one 5,000-word utterance would need gigabytes.
+    /// Speaks several texts of any length in one voice. The reference is encoded once; each
+    /// text is cut into pieces (sentences, clauses: ``TextPieces``), and the pieces of all
+    /// texts go through the model in batches of up to `batchSize` of similar length, then
+    /// through the vocoder one by one. Each text's pieces are joined with `pause` seconds of
+    /// silence. Memory is bounded by the batch, not the text: attention over one 5,000-word
+    /// utterance would need gigabytes.
     ///
-    /// The result's mel has the pauses as frames of the quietest value; its attention is nil
-    /// when there is more than one piece.
-    public func synthesize(longText text: String, referenceMel: LogMel, bert: PretrainedBERT?,
-                           pause: Double = 0.25) throws -> Result {
-        let pieces = TextPieces.split(text)
-        guard pieces.count > 1 else { return try synthesize(text: text, referenceMel: referenceMel, bert: bert) }
+    /// A result's mel has the pauses as frames of the quietest value; its attention is nil
+    /// when the text had more than one piece.
+    public func synthesize(texts: [String], referenceMel: LogMel, bert: PretrainedBERT?,
+                           pause: Double = 0.25, batchSize: Int = 8) throws -> [Result] {
+        precondition(batchSize > 0, "Synthesizer: batch size \(batchSize)")
+        let voice = try model.encodeVoice(referenceMel)
+        let pieces = texts.map { text in
+            let pieces = TextPieces.split(text)
+            return pieces.isEmpty ? [text] : pieces  // refused by spokenInput, with the reason
+        }
+        var inputs: [SpokenInput] = [], skipped: [[String]] = []
+        for piece in pieces.joined() {
+            let (input, unknown) = try spokenInput(piece, bert: bert)
+            inputs.append(input)
+            skipped.append(unknown)
+        }
+        var spoken = [(mel: LogMel, durations: [Int], attention: AttentionMap?)?](repeating: nil, count: inputs.count)
+        let byLength = inputs.indices.sorted { inputs[$0].tokens.count < inputs[$1].tokens.count }
+        for start in stride(from: 0, to: byLength.count, by: batchSize) {
+            let batch = Array(byLength[start..<min(start + batchSize, byLength.count)])
+            for (index, result) in zip(batch, try model.infer(batch.map { inputs[$0] }, voice: voice)) { spoken[index] = result }
+        }
         let features = model.config.features
         let pauseSamples = Int(pause * Double(features.sampleRate))
         let pauseFrames = pauseSamples / features.settings.hopLength
-        var samples: [Float] = [], mel: [Float] = [], frames = 0, durations: [Int] = [], skipped: [String] = []
-        for (index, piece) in pieces.enumerated() {
-            let spoken = try synthesize(text: piece, referenceMel: referenceMel, bert: bert)
-            if index > 0 {
-                samples += repeatElement(0, count: pauseSamples)
-                mel += repeatElement(spoken.mel.values.min() ?? 0, count: pauseFrames * features.nMels)
-                frames += pauseFrames
+        var next = 0
+        return try pieces.map { textPieces in
+            var samples: [Float] = [], mel: [Float] = [], frames = 0, durations: [Int] = [], unknown: [String] = []
+            let first = next
+            for index in next..<next + textPieces.count {
+                let (pieceMel, pieceDurations, _) = spoken[index]!
+                if index > first {
+                    samples += repeatElement(0, count: pauseSamples)
+                    mel += repeatElement(pieceMel.values.min() ?? 0, count: pauseFrames * features.nMels)
+                    frames += pauseFrames
+                }
+                samples += try vocoder(pieceMel)
+                mel += pieceMel.values
+                frames += pieceMel.frames
+                durations += pieceDurations
+                unknown += skipped[index].filter { !unknown.contains($0) }
             }
-            samples += spoken.samples
-            mel += spoken.mel.values
-            frames += spoken.mel.frames
-            durations += spoken.durations
-            skipped += spoken.skippedSymbols.filter { !skipped.contains($0) }
+            next += textPieces.count
+            return Result(samples: samples, sampleRate: features.sampleRate,
+                          mel: LogMel(frames: frames, bands: features.nMels, values: mel), durations: durations,
+                          attention: textPieces.count == 1 ? spoken[first]!.attention : nil, skippedSymbols: unknown)
         }
-        return Result(samples: samples, sampleRate: features.sampleRate,
-                      mel: LogMel(frames: frames, bands: features.nMels, values: mel),
-                      durations: durations, attention: nil, skippedSymbols: skipped)
     }
 }

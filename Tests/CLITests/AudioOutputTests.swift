@@ -107,4 +107,33 @@ import Text
         #expect(full.output.contains("nothing was written"), "\(full.output)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter { $0.contains("x.wav") } == [])
     }
+
+    /// Several texts (repeated --text, or --text-file) go to a new folder as 001.wav, 002.wav,
+    /// …, each the audio of its text; an existing folder or --png with several texts is
+    /// refused before anything is written.
+    @Test func severalTextsGoToAFolderInOrder() throws {
+        let texts = ["Hello there.", "This sentence is a good deal longer than the first one was.", "Goodbye."]
+        let symbols = [PhonemeSymbols.padding] + Set(try texts.flatMap { try Phonemizer().symbols($0) }).sorted()
+        try Checkpoint(FusionTTS(.tiny(symbols: symbols), seed: 1)).write(to: folder.url.appendingPathComponent("model.safetensors"))
+        try (texts.joined(separator: "\n\n") + "\n").write(to: folder.url.appendingPathComponent("texts.txt"), atomically: true, encoding: .utf8)
+        let common = ["synth", "--checkpoint", "model.safetensors", "--reference", "good.wav"]
+
+        let fromFile = try funaudio(common + ["--text-file", "texts.txt", "--out", "spoken"])
+        #expect(fromFile.status == 0, "\(fromFile.output)")
+        #expect(fromFile.output.contains("wrote 3 files to spoken"), "\(fromFile.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("spoken")).sorted() == ["001.wav", "002.wav", "003.wav"])
+        let lengths = try (1...3).map { try AudioFile.read(folder.url.appendingPathComponent("spoken/00\($0).wav")).samples.count }
+        #expect(lengths[1] > lengths[0] && lengths[1] > lengths[2], "\(lengths): the long sentence must come out longest")
+
+        // The second text alone gives the same audio as in the folder (the mel up to rounding).
+        let alone = try funaudio(common + ["--text", texts[1], "--out", "alone.wav"])
+        #expect(alone.status == 0, "\(alone.output)")
+        #expect(try AudioFile.read(folder.url.appendingPathComponent("alone.wav")).samples.count == lengths[1])
+
+        let again = try funaudio(common + texts.flatMap { ["--text", $0] } + ["--out", "spoken"])
+        #expect(again.status != 0 && again.output.contains("spoken exists"), "\(again.output)")
+        let picture = try funaudio(common + ["--text", "a", "--text", "b", "--out", "other", "--png", "x.png"])
+        #expect(picture.status != 0 && picture.output.contains("--png draws one text's mel"), "\(picture.output)")
+        #expect(!exists("other") && !exists("x.png"))
+    }
 }

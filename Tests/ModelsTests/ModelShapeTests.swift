@@ -56,4 +56,24 @@ import Tensor
         #expect(result.durations.allSatisfy { $0 >= 1 })
         #expect(result.attention?.tokens == u.tokens.count)
     }
+
+    /// Sentences spoken in one voice as one batch (the voice encoded once) come out as each
+    /// would alone: the same durations, the same mel up to rounding, their own attention rows.
+    @Test func batchedInferenceInOneVoiceEqualsOneAtATime() throws {
+        let model = FusionTTS(.tiny(symbols: SyntheticSpeech.symbols), seed: 1)
+        let reference = items[0].reference
+        let voice = try model.encodeVoice(reference)
+        let inputs = items.prefix(3).map { SpokenInput(tokens: $0.tokens) }
+        let batched = try model.infer(Array(inputs), voice: voice)
+        #expect(batched.count == 3)
+        for (input, together) in zip(inputs, batched) {
+            let alone = try model.infer(tokens: input.tokens, reference: reference)
+            #expect(together.durations == alone.durations)
+            #expect(together.mel.frames == alone.mel.frames)
+            #expect(zip(together.mel.values, alone.mel.values).allSatisfy { abs($0 - $1) < 1e-4 })
+            #expect(together.attention?.tokens == input.tokens.count && together.attention?.frames == reference.frames)
+            #expect(zip(together.attention?.values ?? [], alone.attention?.values ?? []).allSatisfy { abs($0 - $1) < 1e-5 })
+        }
+        #expect(Set(items.prefix(3).map(\.tokens.count)).count > 1, "the test needs sentences of different lengths")
+    }
 }

@@ -28,30 +28,26 @@ extension PretrainedBERT {
 }
 
 extension Synthesizer {
-    /// Speaks `text` in the voice of a reference log-mel. A model trained with BERT word
-    /// features (``ModelConfig/wordFeatureDim``) needs the encoder's folder here: a frozen
-    /// encoder computes the features; a model that fine-tuned its own BERT
+    /// `text` as the model reads it, and the symbols left out as unknown. A model trained with
+    /// BERT word features (``ModelConfig/wordFeatureDim``) needs the encoder's folder here: a
+    /// frozen encoder computes the features; a model that fine-tuned its own BERT
     /// (``ModelConfig/bert``) takes only the folder's tokenizer and reads the text with its
     /// fine-tuned weights.
-    public func synthesize(text: String, referenceMel: LogMel, bert: PretrainedBERT?) throws -> Result {
-        let symbols = try symbols(text)
-        guard let dim = model.config.wordFeatureDim else {
-            return try synthesize(symbols: symbols, referenceMel: referenceMel)
-        }
+    public func spokenInput(_ text: String, bert: PretrainedBERT?) throws -> (input: SpokenInput, skipped: [String]) {
+        let (ids, skipped) = try tokens(symbols(text))  // unknown symbols left out
+        guard let dim = model.config.wordFeatureDim else { return (SpokenInput(tokens: ids), skipped) }
         guard let bert, bert.hiddenSize == dim else {
             throw ModelError("this model was trained with \(dim)-wide BERT word features; give the same encoder folder (funaudio synth --bert DIR)")
         }
-        let ids = try tokens(symbols).ids  // unknown symbols left out, as synthesis does
-        let known = ids.map { model.config.symbols[$0] }
         let normalized = TextNormalizer().normalize(text)
         if let own = model.config.bert {
             guard bert.model.config == own else {
                 throw ModelError("the BERT folder holds another encoder than the one this model fine-tuned; give the folder it was fine-tuned from (its tokenizer is needed)")
             }
             let input = try bert.wordInput(tokens: ids, symbols: model.config.symbols, text: normalized)
-            return try synthesize(symbols: known, referenceMel: referenceMel, bertInput: input)
+            return (SpokenInput(tokens: ids, bertInput: input), skipped)
         }
         let features = try bert.phonemeWordFeatures(tokens: ids, symbols: model.config.symbols, text: normalized)
-        return try synthesize(symbols: known, referenceMel: referenceMel, wordFeatures: features)
+        return (SpokenInput(tokens: ids, wordFeatures: features), skipped)
     }
 }
