@@ -13,7 +13,7 @@ import Tracking
 /// - load: reading the same runs back from a runs.db filled through the Tracking API
 ///   (what `funaudio compare` does before rendering), once.
 public enum ReportBench {
-    public struct Result: Sendable, Codable, BenchmarkReport {
+    public struct Result: Sendable, BenchmarkReport {
         public var runs: Int
         public var steps: Int
         public var renderMS: Double
@@ -24,11 +24,26 @@ public enum ReportBench {
         public var pageBytes: Int
         public var mediaBytes: Int
         public var loadMS: Double?
+        /// From runs.db to the written page: `loadMS + renderMS` (the issue's ≤ 2 s).
+        public var totalMS: Double? { loadMS.map { $0 + renderMS } }
 
         enum CodingKeys: String, CodingKey {
             case runs, steps
             case renderMS = "render_ms", renderOnlyMS = "render_only_ms", renderCPUMS = "render_cpu_ms"
-            case pageBytes = "page_bytes", mediaBytes = "media_bytes", loadMS = "load_ms"
+            case pageBytes = "page_bytes", mediaBytes = "media_bytes", loadMS = "load_ms", totalMS = "total_ms"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(runs, forKey: .runs)
+            try container.encode(steps, forKey: .steps)
+            try container.encode(renderMS, forKey: .renderMS)
+            try container.encode(renderOnlyMS, forKey: .renderOnlyMS)
+            try container.encode(renderCPUMS, forKey: .renderCPUMS)
+            try container.encode(pageBytes, forKey: .pageBytes)
+            try container.encode(mediaBytes, forKey: .mediaBytes)
+            try container.encodeIfPresent(loadMS, forKey: .loadMS)
+            try container.encodeIfPresent(totalMS, forKey: .totalMS)
         }
     }
 
@@ -59,7 +74,7 @@ public enum ReportBench {
                       mediaBytes: page?.files.reduce(0) { $0 + $1.bytes.count } ?? 0, loadMS: loadMS)
     }
 
-    /// A run whose loss falls with seeded noise, so LTTB has real work to do.
+    /// A run whose loss falls with seeded noise, so the downsampling has extremes to keep.
     static func syntheticRun(index: Int, steps: Int) -> RunData {
         var rng = SplitMix64(seed: UInt64(index) &+ 1)
         let scale = 1 + Double(index) * 0.05
@@ -125,12 +140,15 @@ extension ReportBench.Result {
     public var text: String {
         var lines = [
             "comparison of \(runs) runs × \(steps) steps",
-            String(format: "  render + write  %8.1f ms wall, %.1f ms CPU (render only %.1f ms; target ≤ 1000 ms)",
+            String(format: "  render + write  %8.1f ms wall, %.1f ms CPU (render only %.1f ms)",
                    renderMS, renderCPUMS, renderOnlyMS),
             String(format: "  page            %8.0f kB without media (target ≤ 2048 kB); media %.0f kB",
                    Double(pageBytes) / 1024, Double(mediaBytes) / 1024),
         ]
-        if let loadMS { lines.append(String(format: "  load from db    %8.1f ms", loadMS)) }
+        if let loadMS, let totalMS {
+            lines.append(String(format: "  load from db    %8.1f ms", loadMS))
+            lines.append(String(format: "  db to page      %8.1f ms wall (load + render + write; target ≤ 2000 ms)", totalMS))
+        }
         return lines.joined(separator: "\n")
     }
 }

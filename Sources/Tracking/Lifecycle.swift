@@ -58,6 +58,7 @@ extension RunStore {
                 UPDATE runs SET status = 'running', ended_at = NULL, error = NULL, heartbeat_at = ?, pid = ?
                 WHERE id = ?
                 """, arguments: [now, Int(ProcessInfo.processInfo.processIdentifier), id])
+            try db.execute(sql: "DELETE FROM metric_buckets WHERE run_id = ?", arguments: [id])  // its points will change
             if let step {
                 try discardMetrics(run: id, after: step, rowsPerStatement: writerOptions.rowsPerStatement, db)
             }

@@ -191,11 +191,13 @@ extension RunStore {
         }
     }
 
-    /// The points of metric `key` in `run`, by step (for plots and comparisons).
+    /// The points of metric `key` in `run`, by step, for plots: every point, or for a long
+    /// metric of an ended run the lowest and highest of each step bucket (``MetricBuckets``).
     public func metricSeries(run: Int64, key: String) throws -> [(step: Int, value: Double?)] {
         try read("reading metric \(key) of run \(run)") { db in
-            try Row.fetchAll(db, sql: "SELECT step, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, wall_time",
-                             arguments: [run, key]).map { (step: $0["step"], value: $0["value"]) }
+            try MetricBuckets.points(run: run, key: key, db)
+                ?? Row.fetchAll(db, sql: "SELECT step, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, wall_time",
+                                arguments: [run, key]).map { (step: $0["step"], value: $0["value"]) }
         }
     }
 

@@ -130,6 +130,7 @@ public final class Run: Sendable {
         try store.write("ending run \(id)") { db in
             try db.execute(sql: "UPDATE runs SET status = ?, ended_at = ?, heartbeat_at = ?, error = ? WHERE id = ?",
                            arguments: [status.rawValue, now, now, error.isEmpty ? nil : error, id])
+            try MetricBuckets.write(run: id, db)
         }
         if let flushError { throw flushError }
     }

@@ -19,6 +19,9 @@ enum Schema {
         migrator.registerMigration("v4-merged-shards") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5-metric-buckets") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -38,11 +41,27 @@ enum Schema {
         """
 
     /// Migrations a shard may lack: merging reads nothing they add.
-    static let notNeededInShards: Set<String> = ["v4-merged-shards"]
+    static let notNeededInShards: Set<String> = ["v4-merged-shards", "v5-metric-buckets"]
 
     /// Migrations a read-only store can do without: they only add nullable columns, which
     /// read as NULL when missing, so a reading command reads an older file as it is.
-    static let readableWithout: Set<String> = ["v2-runs-model-source", "v4-merged-shards"]
+    /// (`metric_buckets` is only an index: without it every point is read.)
+    static let readableWithout: Set<String> = ["v2-runs-model-source", "v4-merged-shards", "v5-metric-buckets"]
+
+    /// The lowest and highest point of each step bucket of a long metric of an ended run
+    /// (``MetricBuckets``): what a comparison page reads instead of every point.
+    static let v5 = """
+        CREATE TABLE metric_buckets (
+            run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            key_id    INTEGER NOT NULL REFERENCES metric_keys(id),
+            bucket    INTEGER NOT NULL,
+            min_step  INTEGER NOT NULL,
+            min_value REAL NOT NULL,
+            max_step  INTEGER NOT NULL,
+            max_value REAL NOT NULL,
+            PRIMARY KEY (run_id, key_id, bucket)
+        ) WITHOUT ROWID;
+        """
 
     /// The run whose trained model a run reused instead of training (its train cell was
     /// `reused`): its page shows that run's curves.

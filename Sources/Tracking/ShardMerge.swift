@@ -200,6 +200,11 @@ private struct ShardCopy {
             SELECT ?, wall_time, level, message FROM shard.log_lines WHERE run_id = ? ORDER BY id
             """, arguments: ids)
         try copyMetrics(shardRun, to: runID)
+        if status == .running {
+            try db.execute(sql: "DELETE FROM main.metric_buckets WHERE run_id = ?", arguments: [runID])
+        } else {
+            try MetricBuckets.write(run: runID, db)
+        }
         try copyArtifacts(shardRun, to: runID)
         try dropUnshared(oldHashes)
         try db.execute(sql: """

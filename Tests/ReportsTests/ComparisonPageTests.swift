@@ -91,6 +91,16 @@ import Testing
         #expect(page.html.contains("class=\"line c19 dashed\""))
     }
 
+    /// The issue's size: 100 runs (read from runs.db as each bucket's extremes, ~1,000 points
+    /// a curve) in one chart, 200 curves: 200 points each and the page under 2 MB.
+    @Test func aHundredRunsStayUnderTwoMegabytes() throws {
+        let runs = (1...100).map { SampleRuns.run(id: Int64($0), lossScale: 1 + Double($0) / 100, steps: 1_024, withMedia: false) }
+        let page = try ReportWriter().renderComparison(runs, title: "hundred")
+        let lists = page.html.matches(of: /data-values="([^"]*)"/).map { $0.1.split(separator: " ").count }
+        #expect(lists.count == 200 && lists.allSatisfy { $0 <= 200 })
+        #expect(page.pageBytes < 2 << 20, "\(page.pageBytes) bytes")
+    }
+
     @Test func coloursWrapAfterTheTwentiethRun() throws {
         let runs = (1...22).map { SampleRuns.run(id: Int64($0), steps: 20, withMedia: false) }
         let html = try ReportWriter().renderComparison(runs, title: "many").html

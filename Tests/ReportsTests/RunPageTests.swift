@@ -46,7 +46,7 @@ import Testing
 
     @Test func longCurvesAreDownsampledWithExactValues() throws {
         var run = SampleRuns.run(steps: 50_000, withMedia: false)
-        run.metrics[0].values[12_345] = 9.0    // a spike LTTB must keep
+        run.metrics[0].values[12_345] = 9.0    // a spike the downsampling must keep
         let html = writer.renderRun(run).html
         let values = try #require(html.firstMatch(of: /data-values="([^"]*)"/)).1
         let count = values.split(separator: " ").count
