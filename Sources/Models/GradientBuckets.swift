@@ -11,16 +11,28 @@ import Tensor
 /// Why not let backward accumulate into `grad` across micro-batches: backward adds each
 /// use of a parameter into its grad in turn, so a second pass would give `(a₀ + b₀) + a₁ + b₁`
 /// where ranks give `(a₀ + b₀) + (a₁ + b₁)`, not bitwise equal.
+///
+/// During a step's last micro-batch each parameter is added as soon as backward has its
+/// gradient (``add(_:_:reducingWith:)``), and a bucket whose parameters are all in starts its
+/// allreduce at once, while backward computes the rest (PyTorch DDP's overlap): backward
+/// reaches the last parameters first, so the last bucket goes first. ``finishReductions(_:)``
+/// then waits for them; the sums are the same rank-ordered additions either way.
 struct GradientBuckets {
-    /// 4 Mi floats (16 MB): about PyTorch DDP's 25 MB bucket, few calls for a small model.
-    static let defaultCapacity = 1 << 22
+    /// 256 Ki floats (1 MB): PyTorch DDP's first bucket; small buckets let the first
+    /// allreduce start early in backward, and the quickstart model fills a few.
+    static let defaultCapacity = 1 << 18
 
     /// Parameter `i` lives at `buffers[places[i].bucket][places[i].offset...]`, `counts[i]` floats.
     let places: [(bucket: Int, offset: Int)]
     let counts: [Int]
     private(set) var buffers: [[Float]]
-    /// How many micro-batches gave parameter `i` a gradient (summed over ranks after ``reduce(_:)``).
+    /// How many micro-batches gave parameter `i` a gradient (summed over ranks after ``finishReductions(_:)``).
     private(set) var present: [Float]
+    /// Parameters of each bucket not yet added in this micro-batch, and which ones are.
+    private var missing: [Int] = [], added: [Bool] = []
+    /// Each bucket's allreduce once started.
+    private var pending: [Communicator.PendingSum?] = []
+    private var first = true
 
     init(counts: [Int], capacity: Int = GradientBuckets.defaultCapacity) {
         precondition(capacity > 0, "GradientBuckets: capacity \(capacity)")
@@ -34,37 +46,69 @@ struct GradientBuckets {
         self.counts = counts
         buffers = sizes.map { [Float](repeating: 0, count: $0) }
         present = [Float](repeating: 0, count: counts.count)
+        pending = Array(repeating: nil, count: sizes.count)
     }
 
-    /// Adds the parameters' gradients (`nil`: no gradient, adds nothing); `first` starts
-    /// the sums over (copies, so `−0` stays `−0` as it would in a single backward pass).
-    mutating func add(_ gradients: [Tensor?], first: Bool) {
-        precondition(gradients.count == counts.count, "GradientBuckets: \(gradients.count) gradients for \(counts.count) parameters")
-        for (i, gradient) in gradients.enumerated() {
-            let (bucket, offset) = places[i], n = counts[i]
-            present[i] = (first ? 0 : present[i]) + (gradient == nil ? 0 : 1)
-            buffers[bucket].withUnsafeMutableBufferPointer { buffer in
-                let slice = UnsafeMutableBufferPointer(rebasing: buffer[offset ..< offset + n])
-                guard let gradient else {
-                    if first { slice.update(repeating: 0) }
-                    return
-                }
-                precondition(gradient.count == n, "GradientBuckets: parameter \(i) has \(gradient.count) gradient values, not \(n)")
-                gradient.withUnsafeBufferPointer { g in
-                    if first {
-                        _ = slice.update(fromContentsOf: g)
-                    } else {
-                        for j in 0..<n { slice[j] += g[j] }
-                    }
-                }
-            }
+    /// Starts a micro-batch's additions; `first` starts the sums over.
+    mutating func beginMicroBatch(first: Bool) {
+        self.first = first
+        missing = [Int](repeating: 0, count: buffers.count)
+        for place in places { missing[place.bucket] += 1 }
+        added = [Bool](repeating: false, count: counts.count)
+    }
+
+    /// Adds parameter `i`'s gradient of this micro-batch (`nil`: none). With a communicator
+    /// (the step's last micro-batch), the bucket's allreduce starts once all its parameters
+    /// are in; every call lets the reductions under way progress.
+    mutating func add(_ i: Int, _ gradient: Tensor?, reducingWith communicator: Communicator? = nil) throws {
+        precondition(!added[i], "GradientBuckets: parameter \(i) added twice in one micro-batch")
+        added[i] = true
+        accumulate(i, gradient)
+        let bucket = places[i].bucket
+        missing[bucket] -= 1
+        guard let communicator, communicator.size > 1 else { return }
+        for sum in pending { try sum?.poll() }
+        if missing[bucket] == 0 {
+            pending[bucket] = try buffers[bucket].withUnsafeBufferPointer { try communicator.startAllreduceSum($0) }
         }
     }
 
-    /// Sums every bucket (and the presence counts) over the ranks, bucket by bucket in order.
-    mutating func reduce(_ communicator: Communicator) throws {
-        for b in buffers.indices { try communicator.allreduceSum(&buffers[b]) }
+    /// Adds the parameters backward gave no gradient this micro-batch (and starts the
+    /// buckets they complete, with a communicator).
+    mutating func addRest(reducingWith communicator: Communicator? = nil) throws {
+        for i in counts.indices where !added[i] { try add(i, nil, reducingWith: communicator) }
+    }
+
+    /// Waits for every bucket's allreduce and writes the sums; the presence counts are summed too.
+    mutating func finishReductions(_ communicator: Communicator) throws {
+        for b in buffers.indices {
+            guard let sum = pending[b] else { continue }
+            try buffers[b].withUnsafeMutableBufferPointer { try sum.finish(into: $0) }
+            pending[b] = nil
+        }
         try communicator.allreduceSum(&present)
+    }
+
+    /// Adds one gradient into its place (copies when `first`, so `−0` stays `−0` as it would
+    /// in a single backward pass).
+    private mutating func accumulate(_ i: Int, _ gradient: Tensor?) {
+        let (bucket, offset) = places[i], n = counts[i]
+        present[i] = (first ? 0 : present[i]) + (gradient == nil ? 0 : 1)
+        buffers[bucket].withUnsafeMutableBufferPointer { buffer in
+            let slice = UnsafeMutableBufferPointer(rebasing: buffer[offset ..< offset + n])
+            guard let gradient else {
+                if first { slice.update(repeating: 0) }
+                return
+            }
+            precondition(gradient.count == n, "GradientBuckets: parameter \(i) has \(gradient.count) gradient values, not \(n)")
+            gradient.withUnsafeBufferPointer { g in
+                if first {
+                    _ = slice.update(fromContentsOf: g)
+                } else {
+                    for j in 0..<n { slice[j] += g[j] }
+                }
+            }
+        }
     }
 
     /// Parameter `i`'s summed gradient written into `tensor.grad` (reusing its buffer), or

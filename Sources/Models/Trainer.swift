@@ -45,6 +45,8 @@ public final class Trainer {
     /// Micro-batches this rank computes each step (`train.micro_batches`).
     let microBatches: Int
     var buckets: GradientBuckets
+    /// Each parameter's index in the optimizer's order, by tensor (for backward's `leafDone`).
+    let parameterIndex: [ObjectIdentifier: Int]
 
     /// A trainer for `model` (freshly initialised, or loaded) from step 0. With several
     /// ranks, every rank's weights become rank 0's.
@@ -90,6 +92,7 @@ public final class Trainer {
                 + "\(microBatches): every micro-batch needs an utterance; raise train.batch_size or use fewer ranks or micro-batches")
         }
         buckets = GradientBuckets(counts: parameters.map(\.tensor.count))
+        parameterIndex = Dictionary(uniqueKeysWithValues: optimizer.parameters.enumerated().map { (ObjectIdentifier($1.tensor), $0) })
         try buckets.broadcastValues(parameters.map(\.tensor), from: communicator)
     }
 
@@ -172,13 +175,23 @@ public final class Trainer {
         var sums = [Float](repeating: 0, count: 2 * keys.count)
         var failure: String?
         let mine = Sharding.microBatches(rank: communicator.rank, ranks: communicator.size, perRank: microBatches)
+        var communication = 0.0
         for (j, k) in mine.enumerated() {
             let part = Array(items[slices[k]])
             if let streams { model.dropoutSource.generator = SplitMix64(seed: streams.seeds[k]) }
             optimizer.zeroGrad()
+            // The last micro-batch's buckets start their allreduce as backward completes them.
+            let reducing = j == mine.count - 1 ? communicator : nil
+            buckets.beginMicroBatch(first: j == 0)
+            var bucketError: (any Error)?
             do {
                 let (total, values) = try losses(model.batch(part), share: LossShare(part, of: items))
-                total.backward()
+                total.backward(leafDone: { leaf in
+                    guard bucketError == nil, let i = self.parameterIndex[ObjectIdentifier(leaf)] else { return }
+                    let started = Date()
+                    do { try self.buckets.add(i, leaf.grad, reducingWith: reducing) } catch { bucketError = error }
+                    if reducing != nil, self.communicator.size > 1 { communication += Date().timeIntervalSince(started) }
+                })
                 for (i, key) in keys.enumerated() {
                     guard let value = values[key] else { continue }
                     sums[i] += Float(value)
@@ -189,13 +202,14 @@ public final class Trainer {
                 sums[keys.firstIndex(of: "loss")!] = .nan
                 sums[keys.count + keys.firstIndex(of: "loss")!] = 1
             }
-            buckets.add(optimizer.parameters.map(\.tensor.grad), first: j == 0)
+            if let bucketError { throw bucketError }
+            try buckets.addRest(reducingWith: reducing)
         }
         if let streams { model.dropoutSource.generator = streams.next }
-        let communication = Date()
-        try buckets.reduce(communicator)
+        let waited = Date()
+        try buckets.finishReductions(communicator)
         try communicator.allreduceSum(&sums)
-        let communicationSeconds = communicator.size > 1 ? Date().timeIntervalSince(communication) : 0
+        let communicationSeconds = communicator.size > 1 ? communication + Date().timeIntervalSince(waited) : 0
         var parts: [String: Double] = [:]
         for (i, key) in keys.enumerated() where sums[keys.count + i] > 0 { parts[key] = Double(sums[i]) }
         guard let loss = parts["loss"], loss.isFinite else {

@@ -71,20 +71,76 @@ public final class Communicator: @unchecked Sendable {
     /// tree depends on the job's size and the message's length. The price: N buffers of memory
     /// and traffic per call instead of about two, small for the ranks of one host.
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
-        guard let comm, size > 1, let base = buffer.baseAddress else { return }
-        let ranks = size
-        var gathered: [Float] = []
-        try chunks(buffer.count, limit: Int(Int32.max) / ranks) { offset, count in
-            let n = Int(count)
-            if gathered.count < n * ranks { gathered = [Float](repeating: 0, count: n * ranks) }
-            try gathered.withUnsafeMutableBufferPointer { all in
-                try Self.check(MPI_Allgather(base + offset, count, funaudio_mpi_float(), all.baseAddress, count,
-                                             funaudio_mpi_float(), comm), "MPI_Allgather of \(buffer.count) floats")
-                for j in 0..<n {
-                    var sum = all[j]
-                    for r in 1..<ranks { sum += all[r * n + j] }
-                    base[offset + j] = sum
-                }
+        guard size > 1, let base = buffer.baseAddress else { return }
+        try chunks(buffer.count, limit: Int(Int32.max) / size) { offset, count in
+            let piece = UnsafeMutableBufferPointer(start: base + offset, count: Int(count))
+            try startAllreduceSum(UnsafeBufferPointer(piece)).finish(into: piece)
+        }
+    }
+
+    /// ``allreduceSum(_:)`` in two halves, so that the gather (`MPI_Iallgather` of a copy of
+    /// `values`) runs while the caller computes, as a gradient bucket's does during the rest
+    /// of backward; ``PendingSum/finish(into:)`` waits and writes the same rank-ordered sum.
+    /// At most `Int32.max / size` values.
+    public func startAllreduceSum(_ values: UnsafeBufferPointer<Float>) throws -> PendingSum {
+        let pending = PendingSum(values, ranks: size)
+        guard let comm, size > 1 else { return pending }
+        guard values.count <= Int(Int32.max) / size else {
+            throw RanksError("a sum of \(values.count) values over \(size) ranks is too large for one MPI call")
+        }
+        try Self.check(MPI_Iallgather(pending.sent.baseAddress, Int32(values.count), funaudio_mpi_float(),
+                                      pending.gathered.baseAddress, Int32(values.count), funaudio_mpi_float(), comm,
+                                      &pending.request), "MPI_Iallgather of \(values.count) floats")
+        return pending
+    }
+
+    /// A rank-ordered sum under way (``Communicator/startAllreduceSum(_:)``). It owns copies
+    /// of what it sends and gathers, so the caller's buffer is free until ``finish(into:)``.
+    public final class PendingSum {
+        let sent: UnsafeMutableBufferPointer<Float>
+        let gathered: UnsafeMutableBufferPointer<Float>
+        var request: MPI_Request?
+        let ranks: Int
+
+        init(_ values: UnsafeBufferPointer<Float>, ranks: Int) {
+            self.ranks = ranks
+            sent = .allocate(capacity: values.count)
+            _ = sent.initialize(fromContentsOf: values)
+            gathered = .allocate(capacity: ranks > 1 ? values.count * ranks : 0)
+        }
+
+        deinit {
+            if request != nil { _ = MPI_Wait(&request, nil) }  // MPI may still write into `gathered`
+            sent.deallocate()
+            gathered.deallocate()
+        }
+
+        /// Gives MPI a chance to move the gather on (`MPI_Test`), as callers do between pieces
+        /// of other work: without an MPI call a nonblocking collective may not progress.
+        public func poll() throws {
+            guard request != nil else { return }
+            var done: Int32 = 0
+            try Communicator.check(MPI_Test(&request, &done, nil), "MPI_Test")
+            if done != 0 { request = nil }
+        }
+
+        /// Waits for the gather and writes the rank-ordered sum into `buffer` (as many values
+        /// as were sent).
+        public func finish(into buffer: UnsafeMutableBufferPointer<Float>) throws {
+            precondition(buffer.count == sent.count, "PendingSum: \(buffer.count) values for a sum of \(sent.count)")
+            guard ranks > 1 else {
+                _ = buffer.update(fromContentsOf: sent)
+                return
+            }
+            if request != nil {
+                try Communicator.check(MPI_Wait(&request, nil), "MPI_Wait")
+                request = nil
+            }
+            let n = sent.count
+            for j in 0..<n {
+                var sum = gathered[j]
+                for r in 1..<ranks { sum += gathered[r * n + j] }
+                buffer[j] = sum
             }
         }
     }
@@ -208,7 +264,7 @@ public final class Communicator: @unchecked Sendable {
         }
     }
 
-    private static func check(_ code: Int32, _ call: String) throws {
+    static func check(_ code: Int32, _ call: String) throws {
         guard code != MPI_SUCCESS else { return }
         var text = [CChar](repeating: 0, count: Int(funaudio_mpi_max_error_string()) + 1)
         var length: Int32 = 0

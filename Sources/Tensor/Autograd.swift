@@ -54,7 +54,11 @@ extension Tensor {
     /// - Parameter seed: `∂L/∂self`; defaults to 1 for a one-element tensor.
     /// - Parameter retainGraph: keep the op records so backward can run again; by default
     ///   they are released, freeing the saved activations.
-    public func backward(_ seed: Tensor? = nil, retainGraph: Bool = false) {
+    /// - Parameter leafDone: called with each leaf as soon as its gradient of this pass is
+    ///   complete: leaves are reached in reverse topological order, after every op that used
+    ///   them. Data-parallel training starts a gradient bucket's allreduce from here while
+    ///   backward goes on (PyTorch DDP's autograd hooks).
+    public func backward(_ seed: Tensor? = nil, retainGraph: Bool = false, leafDone: ((Tensor) -> Void)? = nil) {
         tensorCheck(requiresGrad, "backward: tensor \(shape) does not require grad "
                     + "(no input had requiresGrad, or it was computed inside noGrad)")
         let seed = seed ?? {
@@ -69,6 +73,7 @@ extension Tensor {
                 guard var grad = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
                 guard let fn = node.gradFn else {
                     node.accumulateGrad(&grad)
+                    leafDone?(node)
                     continue
                 }
                 let inputGrads = fn.backward(node, grad)

@@ -14,19 +14,36 @@ import Tensor
         #expect(buckets.buffers.map(\.count) == [7, 10, 4])
     }
 
+    /// Backward reports each leaf once, when its gradient is complete: after every op that
+    /// used it, so the value it sees is the whole gradient.
+    @Test func backwardReportsEachLeafOnceItsGradientIsComplete() {
+        let w = Tensor([1, 2], shape: [2], requiresGrad: true), v = Tensor([3, 4], shape: [2], requiresGrad: true)
+        let loss = ((w * v).sum() + (w * w).sum()) * ((v + 1).sum())
+        var seen: [(String, [Float])] = []
+        loss.backward(leafDone: { leaf in seen.append((leaf === w ? "w" : "v", leaf.grad?.scalars ?? [])) })
+        #expect(seen.count == 2 && Set(seen.map(\.0)) == ["w", "v"])
+        for (name, gradient) in seen { #expect(gradient == (name == "w" ? w : v).grad?.scalars) }
+    }
+
     /// Micro-batches add in order (the first copies); a parameter without a gradient in any
     /// micro-batch gets none back, one with a gradient in some gets the sum of those.
-    @Test func microBatchesAddInOrder() {
+    @Test func microBatchesAddInOrder() throws {
         let a = Tensor([1, 2], shape: [2]), b = Tensor([0, 0, 0], shape: [3]), c = Tensor([5], shape: [1])
         var buckets = GradientBuckets(counts: [2, 3, 1], capacity: 4)
-        buckets.add([Tensor([0.5, -0.0], shape: [2]), nil, nil], first: true)
-        buckets.add([Tensor([0.25, 1], shape: [2]), nil, Tensor([2], shape: [1])], first: false)
+        func microBatch(_ gradients: [Tensor?], first: Bool) throws {
+            buckets.beginMicroBatch(first: first)
+            // In the order backward completes them (last parameters first), some not at all.
+            for i in gradients.indices.reversed() where gradients[i] != nil { try buckets.add(i, gradients[i]) }
+            try buckets.addRest()
+        }
+        try microBatch([Tensor([0.5, -0.0], shape: [2]), nil, nil], first: true)
+        try microBatch([Tensor([0.25, 1], shape: [2]), nil, Tensor([2], shape: [1])], first: false)
         for (i, p) in [a, b, c].enumerated() { buckets.writeGradient(i, into: p) }
         #expect(a.grad?.scalars == [0.75, 1])
         #expect(b.grad == nil)
         #expect(c.grad?.scalars == [2])
         // A new step starts from nothing: the first micro-batch replaces the sums.
-        buckets.add([Tensor([-0.0, 3], shape: [2]), nil, nil], first: true)
+        try microBatch([Tensor([-0.0, 3], shape: [2]), nil, nil], first: true)
         for (i, p) in [a, b, c].enumerated() { buckets.writeGradient(i, into: p) }
         #expect(a.grad!.scalars.map(\.bitPattern) == [Float(-0.0).bitPattern, Float(3).bitPattern])
         #expect(c.grad == nil)
