@@ -33,6 +33,8 @@ public struct MelSpectrogram: Sendable {
         try stft.validate(signalLength: signal.count)
         let frames = stft.frameCount(signalLength: signal.count)
         let (nMels, bins, supports, power) = (filterbank.nMels, filterbank.bins, filterbank.supports, power)
+        // Bins above the highest filter (fmax below Nyquist: 8 kHz of 11 kHz in training) are never read.
+        let usedBins = supports.map(\.upperBound).max() ?? bins
         var out = Spectrogram(rows: nMels, frames: frames, values: .uninitialized(nMels * frames))
         let workspace = STFT.Workspace(stft: stft)
         signal.withUnsafeBufferPointer { signal in
@@ -41,10 +43,15 @@ public struct MelSpectrogram: Sendable {
                     let (w, o) = (weights.baseAddress!, values.baseAddress!)
                     stft.analyze(signal, workspace: workspace) { f0, used, b in
                         let (re, im) = (b.re, b.im)
-                        for k in 0..<bins { re[k] = re[k] * re[k] + im[k] * im[k] }
-                        if power != 2 {
-                            for k in 0..<bins {
-                                for l in 0..<FFTLanes.scalarCount { re[k][l] = powf(re[k][l], power / 2) }
+                        // |X|² then ^(power/2): magnitude (power 1, the training features) by a
+                        // vector square root, other powers by powf (scalar, 10x slower).
+                        switch power {
+                        case 2: for k in 0..<usedBins { re[k] = re[k] * re[k] + im[k] * im[k] }
+                        case 1: for k in 0..<usedBins { re[k] = (re[k] * re[k] + im[k] * im[k]).squareRoot() }
+                        default:
+                            for k in 0..<usedBins {
+                                let squared = re[k] * re[k] + im[k] * im[k]
+                                for l in 0..<FFTLanes.scalarCount { re[k][l] = powf(squared[l], power / 2) }
                             }
                         }
                         // Each mel row of these frames goes straight to the output: there may be

@@ -27,6 +27,18 @@ import Testing
     #expect(residual <= librosa * 1.05, "NNLS residual \(residual), librosa \(librosa)")
 }
 
+/// Every power (1: the training features, by a vector square root; 2; others by powf) and an
+/// fmax below Nyquist (bins above the top filter are skipped) equal the filterbank applied to
+/// the STFT's own |X|^power.
+@Test(arguments: [(Float(1), 8000.0), (Float(2), 11025.0), (Float(1.5), 6000.0)])
+func melOfEveryPowerIsTheFilterbankOverTheMagnitude(power: Float, fmax: Double) throws {
+    let signal = try readNumPy(try fixture("signal.npy")).values
+    let mel = try MelSpectrogram(sampleRate: 22050, nFFT: 1024, hopLength: 256, power: power, nMels: 80, fmax: fmax)
+    let expected = mel.project(try mel.stft(signal).magnitude(power: power))
+    let error = normRelativeError(try mel(signal).values, expected.values)
+    #expect(error < 1e-5, "power \(power), fmax \(fmax): relative error \(error)")
+}
+
 @Test func logAndDecibelScales() throws {
     let s = Spectrogram(rows: 1, frames: 3, values: [0, 1e-3, 1])
     #expect(s.logClamped().values == [log(1e-5), log(1e-3), 0].map(Float.init))
