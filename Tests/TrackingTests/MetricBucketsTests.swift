@@ -31,4 +31,18 @@ struct MetricBucketsTests {
         try resumed.finish()
         #expect(try store.metricSeries(run: run.id, key: "train.loss").count <= 2 * MetricBuckets.count)
     }
+
+    /// A merged run gets its buckets in runs.db (merge writes them; a shard's own are not copied).
+    @Test func aMergedRunIsBucketedToo() throws {
+        let dir = try TemporaryDirectory()
+        let (shard, _) = try ShardMergeTests.makeShard(dir, "a", point: 0, points: 5_000)
+        let store = try RunStore(path: dir.databasePath)
+        let merged = try store.merge(shards: [shard])
+        let run = try #require(merged.runs.first?.runID)
+        let loss = try store.metricSeries(run: run, key: "train.loss")
+        #expect(loss.count <= 2 * MetricBuckets.count && loss.count > 100)
+        #expect(loss.first?.step == 0 && loss.first?.value == 1)  // the curve's highest point, at its start
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM metric_buckets WHERE run_id = ?", arguments: [run]) }
+                == MetricBuckets.count)
+    }
 }
