@@ -38,8 +38,12 @@ public enum TrainBenchmark {
         public var lossLast: Float
         /// Timed training steps (rounds × repeats, warm-up round excluded).
         public var steps: Int
+        /// The training step on one thread (timed in the same rounds), and how many times
+        /// faster the step is on all threads: the median of the per-round ratios. Nil on one thread.
+        public var oneThreadTrainStepMilliseconds: Double?, threadSpeedup: Double?
 
         enum CodingKeys: String, CodingKey {
+            case oneThreadTrainStepMilliseconds = "one_thread_train_step_ms", threadSpeedup = "thread_speedup"
             case params, steps, gflops
             case trainStepMilliseconds = "train_step_ms", inferMilliseconds = "infer_ms"
             case sgemmGflops = "sgemm_gflops", peakRSSMegabytes = "peak_rss_mb"

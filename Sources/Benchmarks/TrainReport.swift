@@ -65,7 +65,9 @@ extension TrainBenchmark {
                 (\(repeats) training steps and \(inferRepeats) inferences each, medians)
                   loss          first step \(fixed(Double(result.lossFirst), 4)), last step \(fixed(Double(result.lossLast), 4))
                   train step    \(fixed(result.trainStepMilliseconds)) ms  (\(fixed(result.gflops)) GFLOP/s; sgemm ceiling \(fixed(result.sgemmGflops)) GFLOP/s)
-                  inference     \(fixed(result.inferMilliseconds, 2)) ms  (batch 1)
+                  inference     \(fixed(result.inferMilliseconds, 2)) ms  (batch 1)\(result.threadSpeedup.map { speedup in
+                    "\n  one thread    train step \(fixed(result.oneThreadTrainStepMilliseconds ?? .nan)) ms: "
+                        + "\(Parallel.threadCount) threads are \(fixed(speedup, 2))× as fast" } ?? "")
                   peak memory   \(fixed(result.peakRSSMegabytes, 0)) MB
                 """]
             if let peer {
@@ -112,12 +114,18 @@ extension TrainBenchmark {
         let reference1 = noGrad { step.referenceMel.slice(axis: 0, 0..<1).copy() }
         let sgemm = sgemmCeiling()
         var losses: [Float] = []
+        let threads = Parallel.threadCount
         let figures = try Interleaved.run(rounds: settings.rounds, peer: peer, ours: {
             let train = try Interleaved.medianMs(settings.repeats) { losses.append(try step()) }
             let infer = Interleaved.medianMs(settings.inferRepeats) {
                 _ = noGrad { inference(tokens: tokens1, batch: 1, referenceMel: reference1) }
             }
-            return ["train_step_ms": train, "infer_ms": infer]
+            guard threads > 1 else { return ["train_step_ms": train, "infer_ms": infer] }
+            // The same step on one thread, in the same round: how well the threads scale.
+            Parallel.threadCount = 1
+            defer { Parallel.threadCount = threads }
+            let single = try Interleaved.medianMs(settings.repeats) { losses.append(try step()) }
+            return ["train_step_ms": train, "infer_ms": infer, "one_thread_train_step_ms": single, "thread_speedup": single / train]
         }, progress: progress)
         peer?.close()
 
@@ -126,7 +134,9 @@ extension TrainBenchmark {
                             inferMilliseconds: figures.median(ours: "infer_ms"),
                             gflops: 3 * config.forwardFLOPs(batch: config.batch) / (stepMs * 1e6), sgemmGflops: sgemm,
                             peakRSSMegabytes: peakResidentMegabytes(), lossFirst: losses.first ?? .nan,
-                            lossLast: losses.last ?? .nan, steps: settings.rounds * settings.repeats)
+                            lossLast: losses.last ?? .nan, steps: settings.rounds * settings.repeats,
+                            oneThreadTrainStepMilliseconds: threads > 1 ? figures.median(ours: "one_thread_train_step_ms") : nil,
+                            threadSpeedup: threads > 1 ? figures.median(ours: "thread_speedup") : nil)
         return Report(result: result, rounds: settings.rounds, repeats: settings.repeats,
                       inferRepeats: settings.inferRepeats, peer: try peer.map { try peerResult($0, figures) },
                       trainStepRatio: figures.ratio("train_step_ms", over: "train_step_ms"),

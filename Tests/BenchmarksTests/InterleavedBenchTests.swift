@@ -105,6 +105,13 @@ import Testing
             Self.expectRatio(json, key, rounds: 2)
         }
         #expect(report.text.contains("torch.compile train step"))
+        // On more than one thread (the pool starts at the machine's cores) the step is also
+        // timed on one, in the same rounds.
+        if let speedup = report.result.threadSpeedup {
+            #expect(speedup > 0 && json["thread_speedup"] as? Double == speedup)
+            #expect((json["one_thread_train_step_ms"] as? Double ?? 0) > 0)
+            #expect(report.text.contains("one thread    train step"))
+        }
     }
 
     @Test func trainReportSaysWhyCompiledFiguresAreMissing() throws {
