@@ -25,6 +25,9 @@ public struct EvaluationResult: Sendable, Equatable {
     public let mcd: Double
     /// MCD (dB) after the vocoder, and of the vocoder alone on the true mel; nil without a vocoder.
     public let mcdVocoded: Double?, mcdVocoderFloor: Double?
+    /// The median over utterances of the MCD after the vocoder (the figure papers and issue 17
+    /// quote; the other figures are means).
+    public let mcdVocodedMedian: Double?
     /// Pitch against the recordings, after the vocoder, along the DTW path (frames pooled
     /// over utterances); nil without a vocoder or recordings.
     public let f0RMSEHz: Double?, voicingError: Double?, voicingF1: Double?
@@ -36,7 +39,7 @@ public struct EvaluationResult: Sendable, Equatable {
     /// As metric names for tracking (`<prefix>mel_l1`, …); measures not taken are left out.
     public func metrics(prefix: String = "") -> [String: Double] {
         let optional: [String: Double?] = [
-            "mcd_vocoded": mcdVocoded, "mcd_vocoder_floor": mcdVocoderFloor,
+            "mcd_vocoded": mcdVocoded, "mcd_vocoded_median": mcdVocodedMedian, "mcd_vocoder_floor": mcdVocoderFloor,
             "f0_rmse_hz": f0RMSEHz, "vuv_error": voicingError, "vuv_f1": voicingF1,
         ]
         var out: [String: Double] = [
@@ -56,7 +59,7 @@ extension FusionTTS {
                          recording: (Utterance) -> [Float]? = { _ in nil }) throws -> EvaluationResult {
         guard !utterances.isEmpty else { throw ModelError("evaluation needs at least one utterance") }
         let features = config.features, mcd = try features.cepstralDistortion()
-        var l1 = 0.0, sc = 0.0, forcedMCD = 0.0, freeMCD = 0.0, vocoded = 0.0, floor = 0.0
+        var l1 = 0.0, sc = 0.0, forcedMCD = 0.0, freeMCD = 0.0, vocoded: [Double] = [], floor = 0.0
         var durationError = 0.0, totalError = 0.0
         var squaredHz = 0.0, bothVoiced = 0, voicingMisses = 0.0, f0Frames = 0, f1 = 0.0, f1Count = 0
         for u in utterances {
@@ -74,7 +77,7 @@ extension FusionTTS {
             totalError += Double(abs(free.durations.reduce(0, +) - durations.reduce(0, +)))
             guard let vocoder else { continue }
             let distance = try features.distance(of: vocoder(free.mel), from: u.mel, recording: recording(u))
-            vocoded += distance.mcd.decibels
+            vocoded.append(distance.mcd.decibels)
             floor += try features.distance(of: vocoder(u.mel), from: u.mel, recording: nil).mcd.decibels
             if let f0 = distance.f0 {
                 if f0.bothVoiced > 0 { squaredHz += f0.rmseHz * f0.rmseHz * Double(f0.bothVoiced) }
@@ -88,7 +91,8 @@ extension FusionTTS {
         return EvaluationResult(
             utterances: utterances.count, melL1: l1 / n, spectralConvergence: sc / n,
             mcdTeacherForced: forcedMCD / n, mcd: freeMCD / n,
-            mcdVocoded: vocoder == nil ? nil : vocoded / n, mcdVocoderFloor: vocoder == nil ? nil : floor / n,
+            mcdVocoded: vocoder == nil ? nil : vocoded.reduce(0, +) / n, mcdVocoderFloor: vocoder == nil ? nil : floor / n,
+            mcdVocodedMedian: vocoded.median,
             f0RMSEHz: bothVoiced > 0 ? (squaredHz / Double(bothVoiced)).squareRoot() : nil,
             voicingError: f0Frames > 0 ? voicingMisses / Double(f0Frames) : nil,
             voicingF1: f1Count > 0 ? f1 / Double(f1Count) : nil,

@@ -331,7 +331,7 @@ public final class Trainer {
             metrics["val_forward_sum"] = forwardSum / n
             metrics["val_diagonality"] = diagonality.reduce(0, +) / Double(max(1, diagonality.count))
         }
-        if let median = AlignmentQuality.median(boundaryErrors) {
+        if let median = boundaryErrors.median {
             metrics["val_boundary_error_median_ms"] = median
             metrics["val_boundary_error_mean_ms"] = boundaryErrors.reduce(0, +) / Double(boundaryErrors.count)
         }

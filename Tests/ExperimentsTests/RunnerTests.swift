@@ -62,7 +62,7 @@ import Tracking
         // recordings, and the synthesised sentence against the held-out speaker's rendering.
         for key in ["eval.mcd_teacher_forced", "eval.mcd_vocoded", "eval.mcd_vocoder_floor", "eval.vuv_error",
                     "eval_unseen.mcd", "eval.duration_error_ms", "synth.mcd", "synth.mcd_vocoded",
-                    "synth.total_duration_error_ms"] {
+                    "synth.total_duration_error_ms", "eval.mcd_vocoded_median", "eval_unseen.mcd_vocoded_median"] {
             #expect(try store.metricSeries(run: first[0].runID, key: key).first?.value?.isFinite == true, "missing \(key)")
         }
         let evaluation = try #require(detail.cells.first { $0.kind == "evaluate" }?.output)

@@ -54,12 +54,6 @@ public enum AlignmentQuality {
         }
     }
 
-    /// The median of `values` (mean of the middle two for an even count); nil when empty.
-    public static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted(), mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-    }
 }
 
 extension AlignmentQuality {
