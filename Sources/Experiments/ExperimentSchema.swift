@@ -181,6 +181,8 @@ extension ExperimentSchema {
         Field("clip", .double(0...1e6), default: .double(5), "Gradient-norm clipping; 0 disables it."),
         Field("mel_weight", .double(0...1000), default: .double(45),
               "Weight of the mel L1 loss (the STFT loss has weight 1; Vocos and HiFi-GAN: 45). The mel term is the one evaluation reads: MCD is a distance between the same log-mels, where a log floor of 1e-5 makes quiet bands and pauses count as much as loud ones, and the STFT loss mostly weighs the loud bins."),
+        Field("phase_weight", .double(0...1000), default: .double(0),
+              "Weight of the phase-advance loss (APNet's instantaneous-frequency loss, smooth form, weighted by the recording's energy; curve `train.phase`): teaches how each partial's phase moves from frame to frame, which magnitude losses leave open and without which an iSTFT vocoder buzzes at the frame rate; 0: off."),
         Field("validate_every", .int(1...1_000_000), default: .int(200), "Steps between validations (scores and examples)."),
         Field("checkpoint_every", .int(1...1_000_000), default: .int(500), "Steps between checkpoints."),
         Field("keep_checkpoints", .int(0...1_000_000), default: .int(2), "How many of the latest checkpoints runs.db keeps (0: all)."),
