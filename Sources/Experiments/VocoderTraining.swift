@@ -19,6 +19,7 @@ public struct VocoderCellSettings: Decodable, Sendable, Equatable {
     public var warmup: Int
     public var clip: Double
     public var melWeight: Double
+    public var phaseWeight: Double
     public var validateEvery: Int
     public var checkpointEvery: Int
     public var keepCheckpoints: Int
@@ -32,7 +33,7 @@ public struct VocoderCellSettings: Decodable, Sendable, Equatable {
     /// The trainer's configuration, with the run's thread count and seed.
     public func trainConfig(threads: Int, seed: Int) -> VocoderTrainConfig {
         VocoderTrainConfig(steps: steps, batchSize: batchSize, segmentFrames: segmentFrames, optimizer: optimizer, lr: lr,
-                           weightDecay: weightDecay, schedule: schedule, warmup: warmup, clip: clip, melWeight: melWeight,
+                           weightDecay: weightDecay, schedule: schedule, warmup: warmup, clip: clip, melWeight: melWeight, phaseWeight: phaseWeight,
                            validateEvery: validateEvery, checkpointEvery: checkpointEvery, keepCheckpoints: keepCheckpoints,
                            ganStart: ganStart, gan: gan, threads: threads, seed: UInt64(seed))
     }

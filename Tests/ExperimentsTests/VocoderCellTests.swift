@@ -51,6 +51,14 @@ import Tracking
                                                           cacheDirectory: URL(fileURLWithPath: folder + "/corpora")))
     }
 
+    /// Unless the cell says otherwise, the mel L1 term dominates the loss as in Vocos and HiFi-GAN.
+    @Test func theMelLossWeighsAsInVocos() throws {
+        let cells = try #require(Experiment.load(folder + "/voc.yaml").first).settings.cells
+        guard case .trainVocoder(let settings) = cells[1] else { Issue.record("cell 1 is \(cells[1].kind.rawValue)"); return }
+        #expect(settings.melWeight == 45)
+        #expect(settings.trainConfig(threads: 1, seed: 1).melWeight == 45)
+    }
+
     @Test func aVocoderTrainsIsHeardBesideGriffinLimAndSpeaksForAModel() throws {
         let outcome = try runner.run(Experiment.load(folder + "/voc.yaml"))[0]
         #expect(outcome.status == .finished, "\(outcome.error ?? "")")

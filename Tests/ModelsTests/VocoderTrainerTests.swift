@@ -70,6 +70,22 @@ final class VocoderRecorder: TrainingObserver {
         #expect(try trainer.batch(at: 8).waveform.scalars != wave.scalars)
     }
 
+    /// `phase_weight` adds the phase-advance term, with its weight, to the loss; unset, it is not computed.
+    @Test func phaseWeightAddsThePhaseAdvanceTerm() throws {
+        var config = ToneCorpus.config(steps: 1)
+        let plain = try VocoderTrainer(spec: ToneCorpus.spec, features: ToneCorpus.features, config: config,
+                                       corpus: data.corpus, validation: []).trainStep().losses
+        #expect(plain["phase"] == nil)
+        config.phaseWeight = 3
+        let parts = try VocoderTrainer(spec: ToneCorpus.spec, features: ToneCorpus.features, config: config,
+                                       corpus: data.corpus, validation: []).trainStep().losses
+        let phase = try #require(parts["phase"])
+        #expect(phase > 0 && phase <= 2)
+        let sum = parts["mel"]! + parts["stft_sc"]! + parts["stft_mag"]! + 3 * phase
+        #expect(abs(parts["loss"]! - sum) < 1e-4 * sum, "\(parts)")
+        #expect(abs(parts["loss"]! - plain["loss"]! - 3 * phase) < 1e-4 * sum)
+    }
+
     @Test func lossFallsOnTones() throws {
         let trainer = try VocoderTrainer(spec: ToneCorpus.spec, features: ToneCorpus.features,
                                          config: ToneCorpus.config(steps: 40), corpus: data.corpus,

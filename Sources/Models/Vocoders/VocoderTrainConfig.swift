@@ -15,6 +15,9 @@ public struct VocoderTrainConfig: Codable, Sendable, Equatable {
     public var clip: Double
     /// Weight of the mel L1 term; the multi-resolution STFT loss has weight 1.
     public var melWeight: Double
+    /// Weight of ``phaseAdvanceLoss(_:_:nFFT:hop:)`` at the features' STFT (nil or 0: not
+    /// computed; checkpoints from before it existed have none).
+    public var phaseWeight: Double?
     public var validateEvery: Int
     public var checkpointEvery: Int
     /// How many of the run's latest checkpoints runs.db keeps (0: all).
@@ -29,11 +32,11 @@ public struct VocoderTrainConfig: Codable, Sendable, Equatable {
 
     public init(steps: Int, batchSize: Int, segmentFrames: Int, optimizer: TrainConfig.OptimizerKind = .adamw,
                 lr: Double, weightDecay: Double = 0, schedule: TrainConfig.ScheduleKind = .warmupCosine,
-                warmup: Int = 0, clip: Double = 0, melWeight: Double = 1, validateEvery: Int, checkpointEvery: Int,
+                warmup: Int = 0, clip: Double = 0, melWeight: Double = 1, phaseWeight: Double? = nil, validateEvery: Int, checkpointEvery: Int,
                 keepCheckpoints: Int = 2, ganStart: Int? = nil, gan: GANConfig? = nil, threads: Int, seed: UInt64) {
         self.steps = steps; self.batchSize = batchSize; self.segmentFrames = segmentFrames
         self.optimizer = optimizer; self.lr = lr; self.weightDecay = weightDecay; self.schedule = schedule
-        self.warmup = warmup; self.clip = clip; self.melWeight = melWeight; self.validateEvery = validateEvery
+        self.warmup = warmup; self.clip = clip; self.melWeight = melWeight; self.phaseWeight = phaseWeight; self.validateEvery = validateEvery
         self.checkpointEvery = checkpointEvery; self.keepCheckpoints = keepCheckpoints; self.ganStart = ganStart
         self.gan = gan
         self.threads = threads; self.seed = seed

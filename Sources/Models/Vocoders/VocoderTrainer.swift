@@ -59,6 +59,7 @@ public protocol VocoderAdversary: AnyObject {
 ///          [f₀·hop, (f₀ + F − 1)·hop): frame t of a centred STFT is centred on sample t·hop,
 ///          so the vocoder's (F − 1)·hop output samples line up with them
 /// loss   = mel_weight · mean|logmel(ŷ) − logmel(y)|  +  MR-STFT(ŷ, y)   [+ adversary from gan_start]
+///        [+ phase_weight · phaseAdvanceLoss(ŷ, y)]
 /// ```
 /// `logmel` is the features' analysis made differentiable (``WaveformLogMel``), MR-STFT is
 /// Parallel WaveGAN's spectral convergence + log-magnitude loss at three resolutions scaled
@@ -230,7 +231,7 @@ public final class VocoderTrainer {
                           utterancesPerSecond: Double(config.batchSize) / max(Date().timeIntervalSince(start), 1e-9))
     }
 
-    /// The total loss and its parts (`mel`, `stft_sc`, `stft_mag`, any adversarial terms, `loss`).
+    /// The total loss and its parts (`mel`, `stft_sc`, `stft_mag`, `phase` if weighted, any adversarial terms, `loss`).
     func losses(mel: Tensor, target: Tensor) throws -> (Tensor, [String: Double]) {
         let predicted = try vocoder(mel: mel, length: nil)
         let melL1 = (logMel(predicted) - logMel(target)).abs().mean()
@@ -238,6 +239,12 @@ public final class VocoderTrainer {
         var total = melL1 * Float(config.melWeight) + spectral.total
         var parts = ["mel": Double(melL1.item()), "stft_sc": Double(spectral.spectralConvergence.item()),
                      "stft_mag": Double(spectral.logMagnitude.item())]
+        if let weight = config.phaseWeight, weight > 0 {
+            let s = features.settings
+            let phase = phaseAdvanceLoss(predicted, target, nFFT: s.nFFT, hop: s.hopLength)
+            total = total + phase * Float(weight)
+            parts["phase"] = Double(phase.item())
+        }
         // The adversarial seam (see ``VocoderAdversary``): from `gan_start` on, discriminators
         // step first on this batch, then their generator terms join the loss.
         if let adversary, let ganStart = config.ganStart, step >= ganStart {
