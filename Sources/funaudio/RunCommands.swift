@@ -138,11 +138,18 @@ func asRank(of world: Communicator, options: RunOptions, openStore: () throws ->
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         options.reportsDirectory = nil
-        let store = try RunStore(path: scratch.appendingPathComponent("runs.db").path, create: true)
-        let outcomes = try work(Runner(store: store, options: options))
-        for outcome in outcomes where outcome.status != .finished {
-            FileHandle.standardError.write(Data("funaudio: rank \(world.rank): \(outcome.status.rawValue): \(outcome.error ?? "")\n".utf8))
+        // Each of this rank's lines in one write: every rank of a failing job says why at the
+        // same moment, and lines written piecewise would interleave into nonsense.
+        let say = { (line: String) in FileHandle.standardError.write(Data("funaudio: rank \(world.rank): \(line)\n".utf8)) }
+        let outcomes: [RunOutcome]
+        do {
+            let store = try RunStore(path: scratch.appendingPathComponent("runs.db").path, create: true)
+            outcomes = try work(Runner(store: store, options: options))
+        } catch {
+            say("\(error)")
+            throw ExitCode.failure
         }
+        for outcome in outcomes where outcome.status != .finished { say("\(outcome.status.rawValue): \(outcome.error ?? "")") }
         if outcomes.contains(where: { $0.status != .finished }) { throw ExitCode.failure }
     }
     finished = true

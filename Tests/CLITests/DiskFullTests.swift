@@ -7,7 +7,8 @@ import Tracking
 /// disk: writes past it fail with EFBIG, as they fail with ENOSPC on a full disk.
 @Suite struct DiskFullTests {
     @Test func aRunThatFillsTheDiskStopsCleanly() throws {
-        // dim 64: a checkpoint (~640 KB) is larger than the limit, the metrics are not.
+        // dim 64: a checkpoint (~1.9 MB) is larger than the 400 KiB limit; the metrics and a
+        // new runs.db's schema (its WAL holds each migration's pages) are not.
         let folder = try TestFolder(["tiny.yaml": tinyExperiment(steps: 8)])
         // Corpus and features cached first (their files are larger than the limit).
         let warm = try FunAudioProcess.run(["run", "tiny.yaml", "--set", "train.steps=2", "--db", "warm.db"], in: folder.url)

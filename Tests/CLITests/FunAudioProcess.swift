@@ -45,7 +45,8 @@ struct FunAudioProcess {
             process.arguments = Array(launcher.dropFirst()) + [Self.executable.path] + arguments
         } else if let fileSizeLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -f \(fileSizeLimit) && exec \"$0\" \"$@\"", Self.executable.path] + arguments
+            // /bin/sh (dash) counts `ulimit -f` in 512-byte blocks, bash in KiB.
+            process.arguments = ["-c", "ulimit -f \(2 * fileSizeLimit) && exec \"$0\" \"$@\"", Self.executable.path] + arguments
         } else if asNobody {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Self.executableForAnyUser.path]
