@@ -59,6 +59,15 @@ import Tracking
         return environment
     }
 
+    /// `funaudio <arguments>` (a `run --slurm`) on the cluster: the words it printed and the id
+    /// of the merge job it submitted.
+    static func submit(_ arguments: [String], in folder: TestFolder) throws -> (words: [String], merge: String) {
+        let submitted = try FunAudioProcess(arguments, in: folder.url, environment: slurmEnvironment).finish()
+        #expect(submitted.status == 0, "\(submitted.output)")
+        let words = submitted.output.split(whereSeparator: \.isWhitespace).map(String.init)
+        return (words, try #require(words.firstIndex(of: "merge").map { words[$0 + 2] }))
+    }
+
     /// Waits until Slurm no longer lists job `id` as queued or running.
     static func wait(forJob id: String, timeout: TimeInterval = 600) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
@@ -96,11 +105,7 @@ import Tracking
     @Test(.enabled(if: cluster != nil, "Slurm cannot be installed or started here (see scripts/slurm-cluster)"))
     func aSweepRunsAsAJobArrayAndMergesIntoRunsDB() throws {
         let folder = try TestFolder(["sweep.yaml": Self.sweep])
-        let submitted = try FunAudioProcess(["run", "sweep.yaml", "--slurm", "--array-parallelism", "2"], in: folder.url,
-                                            environment: Self.slurmEnvironment).finish()
-        #expect(submitted.status == 0, "\(submitted.output)")
-        let words = submitted.output.split(whereSeparator: \.isWhitespace).map(String.init)
-        let merge = try #require(words.firstIndex(of: "merge").map { words[$0 + 2] })
+        let (_, merge) = try Self.submit(["run", "sweep.yaml", "--slurm", "--array-parallelism", "2"], in: folder)
         #expect(try Self.wait(forJob: merge) == "COMPLETED")
 
         let local = try FunAudioProcess.run(["run", "sweep.yaml", "--db", "local.db"], in: folder.url)
@@ -152,11 +157,7 @@ import Tracking
                    Comment(rawValue: cluster == nil ? "Slurm cannot be installed or started here" : MPITrainingTests.skip ?? "")))
     func aRunOfTwoRanksIsOneTaskOfTwoRanks() throws {
         let folder = try TestFolder(["ranks.yaml": tinyExperiment(name: "ranks", steps: 4, synthesize: false)])
-        let submitted = try FunAudioProcess(["run", "ranks.yaml", "--slurm", "--set", "train.ranks=2"], in: folder.url,
-                                            environment: Self.slurmEnvironment).finish()
-        #expect(submitted.status == 0, "\(submitted.output)")
-        let words = submitted.output.split(whereSeparator: \.isWhitespace).map(String.init)
-        let merge = try #require(words.firstIndex(of: "merge").map { words[$0 + 2] })
+        let (_, merge) = try Self.submit(["run", "ranks.yaml", "--slurm", "--set", "train.ranks=2"], in: folder)
         #expect(try Self.wait(forJob: merge) == "COMPLETED")
         let sweepFolder = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path("shards")).first)
         let script = try String(contentsOfFile: folder.path("shards/\(sweepFolder)/task.sbatch"), encoding: .utf8)
@@ -179,12 +180,8 @@ import Tracking
     @Test(.enabled(if: cluster != nil, "Slurm cannot be installed or started here (see scripts/slurm-cluster)"))
     func aCancelledTaskResumesThroughSlurmFromItsCheckpoint() throws {
         let folder = try TestFolder(["one.yaml": tinyExperiment(name: "one", steps: 30, checkpointEvery: 2)])
-        let submitted = try FunAudioProcess(["run", "one.yaml", "--slurm"], in: folder.url,
-                                            environment: Self.slurmEnvironment).finish()
-        #expect(submitted.status == 0, "\(submitted.output)")
-        let words = submitted.output.split(whereSeparator: \.isWhitespace).map(String.init)
+        let (words, merge) = try Self.submit(["run", "one.yaml", "--slurm"], in: folder)
         let job = try #require(words.firstIndex(of: "job").map { words[$0 + 1] })
-        let merge = try #require(words.firstIndex(of: "merge").map { words[$0 + 2] })
         let sweepID = try #require(words.first.map { _ in words[1].dropLast() }).description
 
         // Cancel once the shard holds a checkpoint (reading a shard on the host that writes it is safe).
