@@ -38,6 +38,7 @@ extension Tensor {
     @inline(__always)
     static func record(_ output: Tensor, op: String, inputs: [Tensor],
                        backward: @escaping (_ output: Tensor, _ grad: Tensor) -> [Tensor?]) -> Tensor {
+        OpProfile.active?.mark(op)
         if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
             output.requiresGrad = true
             output.gradFn = GradFn(op: op, inputs: inputs, backward: backward)
@@ -67,15 +68,20 @@ extension Tensor {
         }()
         tensorCheck(seed.shape == shape, "backward: seed shape \(seed.shape) != tensor shape \(shape)")
         let order = topologicalOrder()
+        let profile = OpProfile.active
+        profile?.mark("backward graph")
         var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
-        noGrad {
+        // The ops a gradient is made of are charged to that gradient, not profiled on their own.
+        OpProfile.$active.withValue(nil) { noGrad {
             for node in order.reversed() {
                 guard var grad = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
                 guard let fn = node.gradFn else {
                     node.accumulateGrad(&grad)
+                    profile?.mark("accumulate grad")
                     leafDone?(node)
                     continue
                 }
+                defer { profile?.mark(fn.op + " backward") }
                 let inputGrads = fn.backward(node, grad)
                 for (input, g) in zip(fn.inputs, inputGrads) {
                     guard input.requiresGrad, let g else { continue }
@@ -92,7 +98,7 @@ extension Tensor {
                 }
                 if !retainGraph { node.gradFn = nil }
             }
-        }
+        } }
     }
 
     /// Adds `g` into ``grad``. On first use `g` becomes the grad if nothing else refers to

@@ -74,7 +74,7 @@ struct FunAudio: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time FunAudio against its Python peers and print the ratios.",
-        subcommands: [BenchTrain.self, BenchOps.self, BenchDSP.self, BenchVocoder.self, BenchSynth.self, BenchAlign.self,
+        subcommands: [BenchTrain.self, BenchProfile.self, BenchOps.self, BenchDSP.self, BenchVocoder.self, BenchSynth.self, BenchAlign.self,
                       BenchTracking.self, BenchReport.self, BenchBERT.self, BenchMerge.self, BenchMPI.self]
     )
 }

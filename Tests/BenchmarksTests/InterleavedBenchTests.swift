@@ -181,3 +181,22 @@ extension InterleavedBenchTests {
         #expect(report.text.contains(ratio.text))
     }
 }
+
+@Suite struct ProfileBenchmarkTests {
+    /// FunAudio's profile of the tiny model: its rows are the step's ops and phases, largest
+    /// first, and their shares add up to the whole step.
+    @Test func profileRowsCoverTheStep() throws {
+        let report = try ProfileBenchmark.run(steps: 2, withPeer: false, config: InterleavedBenchTests.tinyTrain.config)
+        let ops = Set(report.train.map(\.op))
+        for op in ["linear", "linear backward", "conv1d backward", "optimizer", "zero grad", "accumulate grad"] {
+            #expect(ops.contains(op), "no \(op) in \(ops.sorted())")
+        }
+        #expect(!report.infer.contains { $0.op.hasSuffix("backward") || $0.op == "optimizer" })
+        for rows in [report.train, report.infer] {
+            #expect(abs(rows.reduce(0) { $0 + $1.share } - 1) < 1e-9)
+            #expect(zip(rows, rows.dropFirst()).allSatisfy { $0.milliseconds >= $1.milliseconds })
+        }
+        #expect(report.train.first { $0.op == "optimizer" }?.calls == 1)
+        #expect(report.text.contains("training step, batch 2") && report.peerTrain == nil)
+    }
+}
