@@ -35,6 +35,38 @@ struct ConvolutionTests {
         expectGradients([x, w, b]) { conv1d($0[0], weight: $0[1], bias: $0[2], stride: s, padding: p, dilation: d) }
     }
 
+    /// Stride 1 with one group takes the shifted-GEMM path: without bias its first tap
+    /// overwrites the output, and with three items the dropped columns sit between items.
+    @Test("stride-1 conv1d without bias matches the definition and its gradients check", arguments: [(0, 3), (2, 1), (4, 2)])
+    func shiftedWithoutBias(padding: Int, dilation: Int) {
+        let x = randn([3, 2, 9], seed: 4), w = randn([5, 2, 2], seed: 5)
+        shiftedConvolutionMatches(x, w, nil, padding: padding, dilation: dilation)
+        let y = conv1d(x, weight: w, padding: padding, dilation: dilation)
+        expectClose(y.scalars, naiveConv1d(x, w, nil, stride: 1, padding: padding, dilation: dilation))
+        expectGradients([x, w]) { conv1d($0[0], weight: $0[1], padding: padding, dilation: dilation) }
+    }
+
+    /// The shifted-GEMM path directly (conv1d takes it only from a thousand output columns on).
+    func shiftedConvolutionMatches(_ x: Tensor, _ w: Tensor, _ b: Tensor?, padding: Int, dilation: Int) {
+        expectClose(shiftedConvolution(x, weight: w, bias: b, padding: padding, dilation: dilation).scalars,
+                    naiveConv1d(x, w, b, stride: 1, padding: padding, dilation: dilation))
+        let inputs = [x, w] + (b.map { [$0] } ?? [])
+        expectGradients(inputs) { shiftedConvolution($0[0], weight: $0[1], bias: $0.count > 2 ? $0[2] : nil,
+                                                     padding: padding, dilation: dilation) }
+    }
+
+    @Test("the shifted-GEMM conv1d with bias matches the definition and its gradients check", arguments: [(0, 1), (1, 1), (2, 2)])
+    func shiftedWithBias(padding: Int, dilation: Int) {
+        shiftedConvolutionMatches(randn([2, 3, 7], seed: 1), randn([4, 3, 3], seed: 2), randn([4], seed: 3),
+                                  padding: padding, dilation: dilation)
+    }
+
+    /// Large enough for conv1d to take the shifted path itself.
+    @Test func wideConvolutionTakesTheShiftedPathAndMatches() {
+        let x = randn([2, 3, 600], seed: 6), w = randn([2, 3, 5], seed: 7), b = randn([2], seed: 8)
+        expectClose(conv1d(x, weight: w, bias: b, padding: 2).scalars, naiveConv1d(x, w, b, stride: 1, padding: 2, dilation: 1))
+    }
+
     @Test("convTranspose1d is the adjoint of conv1d: ⟨conv(x), y⟩ = ⟨x, convT(y)⟩", arguments: geometries)
     func transpose(geometry: (Int, Int, Int)) {
         let (s, p, d) = geometry
