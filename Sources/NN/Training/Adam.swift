@@ -52,16 +52,20 @@ public class Adam: Optimizer {
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         let l2: Float = decoupled ? 0 : weightDecay
         let shrink: Float = decoupled ? 1 - lr * weightDecay : 1
+        // Memory-bound (seven floats moved per parameter): large tensors are split over cores.
+        let count = p.count
         m[index]!.withUnsafeMutableBufferPointer { m in
             v[index]!.withUnsafeMutableBufferPointer { v in
-                for i in 0..<p.count {
-                    let pi = p[i] * shrink
-                    let gi = g[i] + l2 * pi
-                    let mi = b1 * m[i] + (1 - b1) * gi
-                    let vi = b2 * v[i] + (1 - b2) * gi * gi
-                    m[i] = mi
-                    v[i] = vi
-                    p[i] = pi - stepSize * mi / (vi.squareRoot() * invSqrtCorrection2 + eps)
+                Parallel.forEachChunk(Parallel.chunkCount(count, minimumChunk: 1 << 15), of: count) { _, range in
+                    for i in range {
+                        let pi = p[i] * shrink
+                        let gi = g[i] + l2 * pi
+                        let mi = b1 * m[i] + (1 - b1) * gi
+                        let vi = b2 * v[i] + (1 - b2) * gi * gi
+                        m[i] = mi
+                        v[i] = vi
+                        p[i] = pi - stepSize * mi / (vi.squareRoot() * invSqrtCorrection2 + eps)
+                    }
                 }
             }
         }
