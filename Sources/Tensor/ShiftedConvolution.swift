@@ -69,15 +69,18 @@ func shiftedConvolution(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int
 }
 
 /// `weight` `[Cout, Cin, K]` as `[K, Cout, Cin]` (each tap a dense matrix), or with `back`
-/// the reverse.
+/// the reverse; rows split over cores (it runs on every call, on weights that change every step).
 private func kernelTaps(_ w: Tensor, back: Bool = false) -> Tensor {
     let (a, b, c) = (w.shape[0], w.shape[1], w.shape[2])
     let out = Tensor(uninitialized: back ? [b, c, a] : [c, a, b])
-    for i in 0..<a {
-        for j in 0..<b {
-            for k in 0..<c {
-                if back { out.data[(j * c + k) * a + i] = w.data[(i * b + j) * c + k] }
-                else { out.data[(k * a + i) * b + j] = w.data[(i * b + j) * c + k] }
+    let (source, target) = (w.data, out.data)
+    Parallel.forRanges(a, minimumPerThread: Swift.max(1, (1 << 15) / Swift.max(b * c, 1))) { rows in
+        for i in rows {
+            for j in 0..<b {
+                for k in 0..<c {
+                    if back { target[(j * c + k) * a + i] = source[(i * b + j) * c + k] }
+                    else { target[(k * a + i) * b + j] = source[(i * b + j) * c + k] }
+                }
             }
         }
     }
