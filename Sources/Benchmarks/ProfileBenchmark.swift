@@ -69,11 +69,7 @@ public enum ProfileBenchmark {
     public static func run(steps: Int, withPeer: Bool, config: RefSmallConfig = RefSmallConfig()) throws -> Report {
         let loadBefore = Measure.loadAverage
         let step = RefSmallTrainingStep(config)
-        let inference = RefSmall(config, seed: 0)
-        inference.eval()
-        let tokens1 = Array(step.tokens[..<config.tokens])
-        let reference1 = noGrad { step.referenceMel.slice(axis: 0, 0..<1).copy() }
-        let infer = { _ = noGrad { inference(tokens: tokens1, batch: 1, referenceMel: reference1) } }
+        let infer = RefSmallInference(config, firstItemOf: step)
         try step(); infer()
 
         let training = OpProfile()
@@ -89,21 +85,24 @@ public enum ProfileBenchmark {
             let output = try Peer.decode(PeerProfile.self, from: "profile_train.py", arguments: [
                 "--steps", "\(steps)", "--threads", "\(Parallel.threadCount)",
             ])
-            peer = (rows(output.train), rows(output.infer), output.torch)
+            peer = (rows(output.train.map { ($0.op, $0.ms, $0.calls) }),
+                    rows(output.infer.map { ($0.op, $0.ms, $0.calls) }), output.torch)
+        }
+        func perStep(_ profile: OpProfile) -> [Row] {
+            rows(profile.entries.map { ($0.key, $0.value.seconds * 1000 / Double(steps), Double($0.value.calls) / Double(steps)) })
         }
         return Report(steps: steps, threads: Parallel.threadCount, batch: config.batch,
-                      train: rows(training, per: steps), infer: rows(inferring, per: steps),
+                      train: perStep(training), infer: perStep(inferring),
                       peerTrain: peer?.train, peerInfer: peer?.infer, torch: peer?.torch,
                       loadBefore: loadBefore, loadAfter: Measure.loadAverage)
     }
 
-    /// A profile's entries per step, largest first.
-    static func rows(_ profile: OpProfile, per steps: Int) -> [Row] {
-        let total = profile.totalSeconds
-        return profile.entries.map { op, entry in
-            Row(op: op, milliseconds: entry.seconds * 1000 / Double(steps), calls: Double(entry.calls) / Double(steps),
-                share: total > 0 ? entry.seconds / total : 0)
-        }.sorted { ($0.milliseconds, $1.op) > ($1.milliseconds, $0.op) }
+    /// Rows of (op, ms per step, calls per step), largest first, each with its share of their sum.
+    static func rows(_ entries: [(op: String, milliseconds: Double, calls: Double)]) -> [Row] {
+        let total = entries.reduce(0) { $0 + $1.milliseconds }
+        return entries.map { Row(op: $0.op, milliseconds: $0.milliseconds, calls: $0.calls,
+                                 share: total > 0 ? $0.milliseconds / total : 0) }
+            .sorted { ($0.milliseconds, $1.op) > ($1.milliseconds, $0.op) }
     }
 
     /// What `profile_train.py` prints: per-step ms and calls of each aten op (self CPU time).
@@ -111,11 +110,5 @@ public enum ProfileBenchmark {
         struct Op: Decodable { var op: String; var ms: Double; var calls: Double }
         var train: [Op], infer: [Op]
         var torch: String
-    }
-
-    static func rows(_ ops: [PeerProfile.Op]) -> [Row] {
-        let total = ops.reduce(0) { $0 + $1.ms }
-        return ops.map { Row(op: $0.op, milliseconds: $0.ms, calls: $0.calls, share: total > 0 ? $0.ms / total : 0) }
-            .sorted { ($0.milliseconds, $1.op) > ($1.milliseconds, $0.op) }
     }
 }

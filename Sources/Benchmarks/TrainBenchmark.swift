@@ -117,3 +117,23 @@ public final class RefSmallTrainingStep {
         return loss.item()
     }
 }
+
+/// ref-small at batch 1 in evaluation mode, without gradients, on the first item of a training
+/// step's batch: the unit of `bench train`'s and `bench profile`'s inference.
+final class RefSmallInference {
+    let model: RefSmall
+    let tokens: [Int]
+    let referenceMel: Tensor
+
+    /// A second model from the same seed, so the training model never leaves training mode.
+    init(_ config: RefSmallConfig, firstItemOf step: RefSmallTrainingStep) {
+        model = RefSmall(config, seed: 0)
+        model.eval()
+        tokens = Array(step.tokens[..<config.tokens])
+        referenceMel = noGrad { step.referenceMel.slice(axis: 0, 0..<1).copy() }
+    }
+
+    func callAsFunction() {
+        _ = noGrad { model(tokens: tokens, batch: 1, referenceMel: referenceMel) }
+    }
+}

@@ -107,19 +107,13 @@ extension TrainBenchmark {
         let loadBefore = Measure.loadAverage
         let config = settings.config
         let step = RefSmallTrainingStep(config)
-        // A second model for inference, so the training model never leaves training mode.
-        let inference = RefSmall(config, seed: 0)
-        inference.eval()
-        let tokens1 = Array(step.tokens[..<config.tokens])
-        let reference1 = noGrad { step.referenceMel.slice(axis: 0, 0..<1).copy() }
+        let inference = RefSmallInference(config, firstItemOf: step)
         let sgemm = sgemmCeiling()
         var losses: [Float] = []
         let threads = Parallel.threadCount
         let figures = try Interleaved.run(rounds: settings.rounds, peer: peer, ours: {
             let train = try Interleaved.medianMs(settings.repeats) { losses.append(try step()) }
-            let infer = Interleaved.medianMs(settings.inferRepeats) {
-                _ = noGrad { inference(tokens: tokens1, batch: 1, referenceMel: reference1) }
-            }
+            let infer = Interleaved.medianMs(settings.inferRepeats) { inference() }
             guard threads > 1 else { return ["train_step_ms": train, "infer_ms": infer] }
             // The same step on one thread, in the same round: how well the threads scale.
             Parallel.threadCount = 1
