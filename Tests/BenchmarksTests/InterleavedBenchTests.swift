@@ -108,7 +108,9 @@ import Testing
         // On more than one thread (the pool starts at the machine's cores) the step is also
         // timed on one, in the same rounds.
         if let speedup = report.result.threadSpeedup {
-            #expect(speedup > 0 && json["thread_speedup"] as? Double == speedup)
+            // Within a few ulps: Foundation's JSON parser does not always give back the last bit.
+            let written = try #require(json["thread_speedup"] as? Double)
+            #expect(speedup > 0 && abs(written - speedup) <= 1e-12 * speedup, "\(written) vs \(speedup)")
             #expect((json["one_thread_train_step_ms"] as? Double ?? 0) > 0)
             #expect(report.text.contains("one thread    train step"))
         }
