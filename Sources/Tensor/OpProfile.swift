@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where the time of a forward, backward and update goes, op by op: the per-op profile that
-/// says what to make faster (`funaudio bench train --profile`).
+/// says what to make faster (`funaudio bench profile`).
 ///
 /// Inside ``measure(_:)`` every op result (``Tensor/record(_:op:inputs:backward:)``, in or out of
 /// grad mode) is charged the time since the previous one, and every node of ``Tensor/backward(_:retainGraph:leafDone:)``
@@ -9,7 +9,7 @@ import Foundation
 /// before they record it, so an op is charged its own work plus whatever ran between it and the
 /// op before (shape checks, the model's Swift code between layers); ``mark(_:)`` charges the time
 /// since the last op to a label of its own (the optimizer step, say). Nothing is missed: the
-/// entries add up to the measured time.
+/// entries add up to the time from the start of ``measure(_:)`` to the last op or mark.
 ///
 /// Work runs on the thread that calls ``measure(_:)``: the profile follows the task, as
 /// ``GradMode`` does, and kernels' own worker threads are inside the op that started them.
