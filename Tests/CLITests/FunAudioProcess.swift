@@ -20,9 +20,11 @@ struct FunAudioProcess {
         let build = executable.deletingLastPathComponent()
         let resources = ((try? FileManager.default.contentsOfDirectory(atPath: build.path)) ?? [])
             .filter { $0.hasSuffix(".resources") && !$0.contains("Tests") }
-        for name in ["funaudio"] + resources {
-            try? FileManager.default.copyItem(at: build.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
+        // Copied by cp, not by this process: a file this process holds open for writing stays
+        // open in any child another test starts meanwhile, and exec of it then fails with
+        // "Text file busy" (seen in CI).
+        let sources = (["funaudio"] + resources).map { build.appendingPathComponent($0).path }
+        _ = try? Process.run(URL(fileURLWithPath: "/bin/cp"), arguments: ["-R"] + sources + [folder.path]).waitUntilExit()
         _ = try? Process.run(URL(fileURLWithPath: "/bin/chmod"), arguments: ["-R", "a+rX", folder.path]).waitUntilExit()
         return folder.appendingPathComponent("funaudio")
     }()
