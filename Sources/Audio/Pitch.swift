@@ -19,9 +19,8 @@ import Foundation
 /// `a = d'(τ+1) + d'(τ-1) - 2d'(τ)`, `b = (d'(τ+1) - d'(τ-1))/2` (no shift at the ends or
 /// when |b| ≥ |a|, which would move it past a neighbour), and `f0 = sr / τ*`.
 ///
-/// YIN reports a frequency for every frame, silence and noise included: `PitchTrack` keeps
-/// d'(τ) (the aperiodicity) and the frame RMS so that `VoicingRule` can decide which frames
-/// are voiced.
+/// YIN reports a frequency for every frame, silence and noise included; ``PYIN`` decides
+/// which frames are voiced from the same d'(τ).
 public struct YIN: Sendable {
     public let sampleRate: Double
     public let frameLength: Int
@@ -54,18 +53,25 @@ public struct YIN: Sendable {
         fft = try RealFFT(size: size)
     }
 
-    /// F0, aperiodicity and RMS of every centred frame of `signal` (mono, at `sampleRate`).
-    public func track(_ signal: [Float]) throws -> PitchTrack {
+    /// librosa.yin's F0 (Hz) of every centred frame of `signal` (mono, at `sampleRate`).
+    public func track(_ signal: [Float]) throws -> [Float] {
+        var f0: [Float] = []
+        try forEachFrame(of: signal) { cmnd in
+            let (index, shift) = Self.pickPeriod(cmnd, threshold: troughThreshold)
+            f0.append(Float(sampleRate / (Double(periods.lowerBound + index) + shift)))
+        }
+        return f0
+    }
+
+    /// Calls `body` with d'(τ) of every centred frame in order, indexed from
+    /// `periods.lowerBound` (one buffer, reused: copy what must outlive the call).
+    func forEachFrame(of signal: [Float], _ body: ([Double]) -> Void) throws {
         let n = frameLength, half = frameLength / 2
         let padded = signal.count + 2 * half
         try AudioError.require(!signal.isEmpty && padded >= n, "signal length", signal.count,
                                "is too short for frame_length=\(n) (needs at least \(max(1, n - 2 * half)) samples)")
         let frames = 1 + (padded - n) / hopLength
         let lanes = FFTLanes.scalarCount, maxLag = periods.upperBound
-        var track = PitchTrack(sampleRate: sampleRate, hopLength: hopLength,
-                               f0: .init(repeating: 0, count: frames),
-                               aperiodicity: .init(repeating: 0, count: frames),
-                               rms: .init(repeating: 0, count: frames))
         let buffers = fft.makeBuffers()
         // Per lane: Σ_{m<k} y[m]² for k = 0 ... N, in Double (the energies of a frame span
         // orders of magnitude, and d(k) subtracts nearly equal sums).
@@ -108,50 +114,33 @@ public struct YIN: Sendable {
                             cmnd[k - periods.lowerBound] = d / (running / Double(k) + Double.leastNormalMagnitude)
                         }
                     }
-                    let (index, shift) = Self.pickPeriod(cmnd, threshold: troughThreshold)
-                    let t = first + l
-                    track.f0[t] = Float(sampleRate / (Double(periods.lowerBound + index) + shift))
-                    track.aperiodicity[t] = Float(cmnd[index])
-                    track.rms[t] = Float((energy[e + n] / Double(n)).squareRoot())
+                    body(cmnd)
                 }
             }
         }
-        return track
     }
 
     /// The index into `c` (d' over the searched periods, at least two values) of the chosen
     /// period and its parabolic shift, by the rule in the type's documentation.
     static func pickPeriod(_ c: [Double], threshold: Double) -> (index: Int, shift: Double) {
-        let last = c.count - 1
-        func isTrough(_ i: Int) -> Bool {
-            if i == 0 { return c[0] < c[1] }
-            if i == last { return c[last] < c[last - 1] }
-            return c[i] < c[i - 1] && c[i] <= c[i + 1]
-        }
-        let index = c.indices.first { c[$0] < threshold && isTrough($0) }
-            ?? c.indices.min { c[$0] < c[$1] }!
-        guard index > 0 && index < last else { return (index, 0) }
-        let a = c[index + 1] + c[index - 1] - 2 * c[index]
-        let b = (c[index + 1] - c[index - 1]) / 2
-        return (index, abs(b) >= abs(a) ? 0 : -b / a)
+        let index = c.indices.first { c[$0] < threshold && isTrough(c, $0) } ?? c.indices.min { c[$0] < c[$1] }!
+        return (index, parabolicShift(c, index))
     }
-}
 
-/// Frame-wise YIN analysis of one signal: frame t is centred on sample `t · hopLength`.
-public struct PitchTrack: Sendable, Equatable {
-    public let sampleRate: Double
-    public let hopLength: Int
-    /// YIN's F0 estimate in Hz, for every frame (also unvoiced ones: see `voiced(by:)`).
-    public var f0: [Float]
-    /// d'(τ) at the chosen integer period: near 0 for a periodic frame, around 1 for noise.
-    public var aperiodicity: [Float]
-    /// Root mean square of the (zero-padded) frame.
-    public var rms: [Float]
+    /// Whether d'(τ) at `i` is a trough (the type's documentation says how the ends count).
+    static func isTrough(_ c: [Double], _ i: Int) -> Bool {
+        let last = c.count - 1
+        if i == 0 { return c[0] < c[1] }
+        if i == last { return c[last] < c[last - 1] }
+        return c[i] < c[i - 1] && c[i] <= c[i + 1]
+    }
 
-    public var frames: Int { f0.count }
-
-    /// Which frames `rule` calls voiced.
-    public func voiced(by rule: VoicingRule = VoicingRule()) -> [Bool] {
-        (0..<frames).map { rule.isVoiced(aperiodicity: aperiodicity[$0], rms: rms[$0]) }
+    /// The vertex of the parabola through `c[i-1...i+1]`, relative to `i`: 0 at the ends or
+    /// when it would lie past a neighbour.
+    static func parabolicShift(_ c: [Double], _ i: Int) -> Double {
+        guard i > 0 && i < c.count - 1 else { return 0 }
+        let a = c[i + 1] + c[i - 1] - 2 * c[i]
+        let b = (c[i + 1] - c[i - 1]) / 2
+        return abs(b) >= abs(a) ? 0 : -b / a
     }
 }

@@ -1,30 +1,5 @@
 import Foundation
 
-/// A voiced/unvoiced decision from YIN's own by-products, so that the target and a vocoder's
-/// output are judged by the same simple rule (pYIN's HMM would be more robust but is heavy):
-///
-///     voiced(t)  ⇔  aperiodicity(t) < aperiodicityThreshold  ∧  rms(t) ≥ rmsFloor
-///
-/// The aperiodicity d'(τ) is near 0 for periodic frames and near 1 for noise; the energy
-/// floor is needed because digital silence has d' = 0 (0 / (0 + tiny)), which would
-/// otherwise count as perfectly periodic.
-public struct VoicingRule: Sendable, Equatable {
-    /// Frames at or above this d'(τ) are unvoiced (default 0.25: voiced speech frames sit
-    /// mostly below 0.2, white noise well above 0.5).
-    public var aperiodicityThreshold: Float
-    /// Frames quieter than this RMS are unvoiced (default 1e-3, -60 dBFS).
-    public var rmsFloor: Float
-
-    public init(aperiodicityThreshold: Float = 0.25, rmsFloor: Float = 1e-3) {
-        self.aperiodicityThreshold = aperiodicityThreshold
-        self.rmsFloor = rmsFloor
-    }
-
-    public func isVoiced(aperiodicity: Float, rms: Float) -> Bool {
-        aperiodicity < aperiodicityThreshold && rms >= rmsFloor
-    }
-}
-
 /// Pitch errors of a prediction against a target (issues 12, 17: judging any vocoder or
 /// acoustic model by its F0), frame by frame over the first `frames` = min of the two
 /// lengths, or over the frame pairs of a DTW path when the two differ in timing (a
@@ -36,11 +11,11 @@ public struct VoicingRule: Sendable, Equatable {
 ///     F0 RMSE (cents) = sqrt( (1/|V|) Σ_{t∈V} (1200·log2(f0P(t)/f0T(t)))² )
 ///     V/UV error      = (1/frames) Σ_t [vP(t) ≠ vT(t)]
 ///     V/UV F1         = 2·TP / (2·TP + FP + FN)   (voiced is the positive class)
-///     periodicity RMSE = sqrt( (1/frames) Σ_t (pP(t) - pT(t))² ),  p = 1 - min(d'(τ), 1)
+///     periodicity RMSE = sqrt( (1/frames) Σ_t (pP(t) - pT(t))² ),  p = pYIN's voiced probability
 ///
-/// The periodicity is YIN's (one minus the clamped aperiodicity), over all frames; CARGAN
-/// and Vocos use torchcrepe's periodicity instead, so values are comparable only within
-/// this toolkit. The RMSEs are NaN when no frame is voiced in both; F1 is 1 when neither
+/// Voicing and F0 are ``PYIN``'s. The periodicity is pYIN's voiced probability, over all
+/// frames; CARGAN and Vocos use torchcrepe's periodicity instead, so values are comparable
+/// only within this toolkit. The RMSEs are NaN when no frame is voiced in both; F1 is 1 when neither
 /// signal has a voiced frame (they agree everywhere).
 public struct F0Comparison: Sendable, Equatable {
     public let frames: Int
@@ -52,27 +27,27 @@ public struct F0Comparison: Sendable, Equatable {
     public let voicingF1: Double
     public let periodicityRMSE: Double
 
-    public init(prediction: PitchTrack, target: PitchTrack, voicing: VoicingRule = VoicingRule()) throws {
+    public init(prediction: PitchTrack, target: PitchTrack) throws {
         let frames = min(prediction.frames, target.frames)
         try self.init(prediction: prediction, target: target,
-                      pairs: (0..<frames).map { FramePair(prediction: $0, target: $0) }, voicing: voicing)
+                      pairs: (0..<frames).map { FramePair(prediction: $0, target: $0) })
     }
 
     /// Compares the frames that `pairs` match (pairs beyond either track's end are skipped:
     /// a path measured on mels may run a frame past a re-analysed waveform).
-    public init(prediction: PitchTrack, target: PitchTrack, pairs: [FramePair], voicing: VoicingRule = VoicingRule()) throws {
+    public init(prediction: PitchTrack, target: PitchTrack, pairs: [FramePair]) throws {
         let pairs = pairs.filter { $0.prediction >= 0 && $0.prediction < prediction.frames && $0.target >= 0 && $0.target < target.frames }
         let frames = pairs.count
         guard frames > 0 else {
             throw AudioError("F0 comparison needs non-empty pitch tracks, got \(prediction.frames) prediction and \(target.frames) target frames")
         }
-        let vP = prediction.voiced(by: voicing), vT = target.voiced(by: voicing)
+        let vP = prediction.voiced, vT = target.voiced
         var both = 0, fp = 0, fn = 0
         var hz = 0.0, cents = 0.0, periodicity = 0.0
         for pair in pairs {
             let i = pair.prediction, t = pair.target
-            let p = Double(min(prediction.aperiodicity[i], 1)), q = Double(min(target.aperiodicity[t], 1))
-            periodicity += (p - q) * (p - q)     // (1-p) - (1-q) = q - p
+            let p = Double(prediction.voicedProbability[i]), q = Double(target.voicedProbability[t])
+            periodicity += (p - q) * (p - q)
             switch (vP[i], vT[t]) {
             case (true, true):
                 both += 1

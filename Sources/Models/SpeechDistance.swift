@@ -5,10 +5,10 @@ import Foundation
 /// after the vocoder, on the waveform re-analysed into the model's own log-mel.
 ///
 ///     MCD      = MelCepstralDistortion(logMel(output), target log-mel)      (DTW, 24 coefficients)
-///     F0, V/UV = F0Comparison(YIN(output), YIN(target recording), along that DTW path)
+///     F0, V/UV = F0Comparison(pYIN(output), pYIN(target recording), along that DTW path)
 ///
-/// YIN runs with the mel's hop (so pitch frame t is mel frame t), 50–600 Hz and a frame of
-/// at least two periods of 50 Hz; voicing by ``VoicingRule``'s defaults.
+/// pYIN runs with the mel's hop (so pitch frame t is mel frame t), 50–600 Hz and a frame of
+/// at least two periods of 50 Hz.
 public struct SpeechDistance: Sendable {
     /// The MCD of the re-analysed output against the target log-mel, with its DTW path.
     public let mcd: MelCepstralDistortion.Result
@@ -18,11 +18,11 @@ public struct SpeechDistance: Sendable {
 
 extension MelFormat {
     /// The pitch tracker of evaluation (see ``SpeechDistance``).
-    public func pitchTracker() throws -> YIN {
+    public func pitchTracker() throws -> PYIN {
         let fmin = 50.0, fmax = min(600, Double(sampleRate) / 2)
         var frame = 2
         while Double(frame) < 2 * (Double(sampleRate) / fmin).rounded(.up) { frame *= 2 }
-        return try YIN(sampleRate: Double(sampleRate), fmin: fmin, fmax: fmax, frameLength: frame,
+        return try PYIN(sampleRate: Double(sampleRate), fmin: fmin, fmax: fmax, frameLength: frame,
                        hopLength: settings.hopLength)
     }
 
@@ -31,8 +31,8 @@ extension MelFormat {
     public func distance(of output: [Float], from target: LogMel, recording: [Float]?) throws -> SpeechDistance {
         let mcd = try cepstralDistortion()(logMel(output).spectrogram, target.spectrogram)
         guard let recording else { return SpeechDistance(mcd: mcd, f0: nil) }
-        let yin = try pitchTracker()
-        let f0 = try F0Comparison(prediction: yin.track(output), target: yin.track(recording), pairs: mcd.path)
+        let pyin = try pitchTracker()
+        let f0 = try F0Comparison(prediction: pyin.track(output), target: pyin.track(recording), pairs: mcd.path)
         return SpeechDistance(mcd: mcd, f0: f0)
     }
 

@@ -5,7 +5,7 @@ import Tensor
 
 /// How far a vocoder's waveform is from the recording it should reproduce, by the measures
 /// the vocoder literature reports: MCD (dB, docs/metrics.md), the multi-resolution STFT
-/// distance (spectral convergence + log magnitude), and from Audio's YIN pitch tracker the F0
+/// distance (spectral convergence + log magnitude), and from Audio's pYIN pitch tracker the F0
 /// RMSE on frames voiced in both (Hz) and the V/UV F1, frames paired along the MCD's path.
 public struct VocoderScores: Sendable, Equatable {
     public var mcd: Double
