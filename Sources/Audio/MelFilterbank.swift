@@ -128,8 +128,9 @@ public struct MelFilterbank: Sendable, Equatable {
         return good
     }
 
-    /// The `n_mels + 2` band edges `f[m]` in hertz, equally spaced in mel from `fmin` to `fmax`.
-    static func edges(nMels: Int, fmin: Double, fmax: Double, scale: MelScale) -> [Double] {
+    /// The `n_mels + 2` band edges `f[m]` in hertz, equally spaced in mel from `fmin` to `fmax`:
+    /// band m rises from f[m] to its peak at f[m+1] and falls to f[m+2].
+    public static func edges(nMels: Int, fmin: Double, fmax: Double, scale: MelScale) -> [Double] {
         let lo = scale.mel(fromHz: fmin), hi = scale.mel(fromHz: fmax)
         return (0..<(nMels + 2)).map { scale.hz(fromMel: lo + (hi - lo) * Double($0) / Double(nMels + 1)) }
     }

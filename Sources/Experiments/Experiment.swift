@@ -104,6 +104,8 @@ extension ExperimentSchema {
         for (key, heads) in [("model.text_encoder.heads", model.textEncoder.heads), ("model.fusion.heads", model.fusion.heads)] {
             require(model.dim % heads == 0, key, "must divide model.dim (\(model.dim))")
         }
+        require(!model.decoder.harmonics || model.decoder.pitch, "model.decoder.harmonics",
+                "draws the harmonics of the predicted pitch; set model.decoder.pitch: true too")
         require(!model.bert.finetune || model.bert.path != nil, "model.bert.finetune",
                 "needs model.bert.path, the encoder to fine-tune")
         require(model.bert.path == nil || data.text == .phonemes, "model.bert.path",

@@ -48,7 +48,7 @@ public struct Batch {
             for (i, id) in u.tokens.enumerated() { ids[b * t + i] = id }
             mels.replaceSubrange(b * f * nMels ..< b * f * nMels + u.mel.values.count, with: u.mel.values)
             refs.replaceSubrange(b * r * nMels ..< b * r * nMels + u.reference.values.count, with: u.reference.values)
-            let targets = FrameTargets(u.mel)
+            let targets = FrameTargets(u.mel, f0: u.f0)
             pitchValues.replaceSubrange(b * f ..< b * f + u.mel.frames, with: targets.pitch)
             energyValues.replaceSubrange(b * f ..< b * f + u.mel.frames, with: targets.energy)
             if let dim = wordFeatureDim {

@@ -55,6 +55,7 @@ public struct CorpusUtterances {
             var u = Utterance(id: item.id, speaker: item.speaker, tokens: batch.phonemes.values,
                               durations: learnDurations ? nil : durations, mel: mel, reference: try logMel(reference))
             if learnDurations { u.trueDurations = durations }
+            u.f0 = try mels.f0(of: item.id)
             return u
         }
         let seen = corpus.items.indices.filter { !unseen.contains(corpus.items[$0].speaker) }

@@ -1,34 +1,40 @@
 import Foundation
 
-/// Frame-level pitch and energy targets computed from the log-mel itself (no extra
-/// features to cache, nothing to align). Both are cheap proxies, documented as such:
+/// Frame-level pitch and energy targets of FastSpeech 2's variance adaptor:
 ///
 /// ```
 /// energy[t] = (1/M) Σ_m x[t, m]                          (mean log-mel: loudness)
-/// pitch[t]  = Σ_{m<M/4} m·p[t, m] / Σ_{m<M/4} p[t, m] / (M/4),   p = exp(x)
+/// pitch[t]  = log₂(f0[t] / 50 Hz) / log₂ 12   where voiced,  0 where not
 /// ```
-/// `pitch` is the power centroid of the lowest quarter of the mel bands, in [0, 1]: the
-/// band region where F0 and its first harmonics lie, so it rises and falls with the voice's
-/// pitch (and with the first formant); it is not an F0 estimate in Hz.
+/// `f0` is the recording's pYIN track (the feature cache's, 50–600 Hz), so a voiced frame's
+/// pitch lies in (0, 1] on a log scale and an unvoiced one sits below them all at 0: one
+/// value says both whether and how high the voice sounds. Without a recording (utterances
+/// made from mels alone) every frame counts as unvoiced.
 public struct FrameTargets: Sendable {
     public let pitch: [Float]
     public let energy: [Float]
 
-    public init(_ mel: LogMel) {
-        let bands = mel.bands, low = max(1, bands / 4)
-        var pitch = [Float](repeating: 0, count: mel.frames), energy = pitch
-        for t in 0..<mel.frames {
-            let row = mel.values[(t * bands)..<(t * bands + bands)]
-            energy[t] = row.reduce(0, +) / Float(bands)
-            var weighted: Float = 0, total: Float = 0
-            for m in 0..<low {
-                let p = exp(row[row.startIndex + m])
-                weighted += Float(m) * p
-                total += p
-            }
-            pitch[t] = total > 0 ? weighted / total / Float(low) : 0
+    /// The lowest F0 of the pitch scale (the pitch tracker's floor).
+    public static let lowestF0: Float = 50
+    /// Octaves from `lowestF0` to the top of the scale (600 Hz).
+    static let range = log2(Float(12))
+
+    public init(_ mel: LogMel, f0: [Float]?) {
+        let bands = mel.bands
+        energy = (0..<mel.frames).map { t in mel.values[(t * bands)..<(t * bands + bands)].reduce(0, +) / Float(bands) }
+        pitch = (0..<mel.frames).map { t in
+            guard let f0, t < f0.count, f0[t] > 0 else { return 0 }
+            return max(0, log2(f0[t] / Self.lowestF0)) / Self.range
         }
-        self.pitch = pitch
-        self.energy = energy
+    }
+
+    /// Pitches below this (about 57 Hz) count as unvoiced: a prediction between unvoiced 0
+    /// and a voice lands there at voicing boundaries. Only the lowest notes of the deepest
+    /// built-in voice (`en+m1`) are that low.
+    public static let voicedThreshold: Float = 0.05
+
+    /// The F0 in Hz a pitch value stands for, nil for unvoiced (below ``voicedThreshold``).
+    public static func f0(ofPitch pitch: Float) -> Float? {
+        pitch < voicedThreshold ? nil : lowestF0 * exp2(pitch * range)
     }
 }

@@ -7,8 +7,8 @@ import Foundation
 ///     MCD      = MelCepstralDistortion(logMel(output), target log-mel)      (DTW, 24 coefficients)
 ///     F0, V/UV = F0Comparison(pYIN(output), pYIN(target recording), along that DTW path)
 ///
-/// pYIN runs with the mel's hop (so pitch frame t is mel frame t), 50–600 Hz and a frame of
-/// at least two periods of 50 Hz.
+/// pYIN as ``MelSettings/pitchTracker(sampleRate:)`` sets it up, the tracker that gives the
+/// models their pitch targets.
 public struct SpeechDistance: Sendable {
     /// The MCD of the re-analysed output against the target log-mel, with its DTW path.
     public let mcd: MelCepstralDistortion.Result
@@ -17,14 +17,8 @@ public struct SpeechDistance: Sendable {
 }
 
 extension MelFormat {
-    /// The pitch tracker of evaluation (see ``SpeechDistance``).
-    public func pitchTracker() throws -> PYIN {
-        let fmin = 50.0, fmax = min(600, Double(sampleRate) / 2)
-        var frame = 2
-        while Double(frame) < 2 * (Double(sampleRate) / fmin).rounded(.up) { frame *= 2 }
-        return try PYIN(sampleRate: Double(sampleRate), fmin: fmin, fmax: fmax, frameLength: frame,
-                       hopLength: settings.hopLength)
-    }
+    /// The pitch tracker of evaluation (see ``SpeechDistance``), the features' own.
+    public func pitchTracker() throws -> PYIN { try settings.pitchTracker(sampleRate: sampleRate) }
 
     /// `output` (samples at ``sampleRate``) against `target` (its log-mel) and, for F0,
     /// the target's recording.

@@ -49,6 +49,9 @@ public struct Utterance: Sendable {
     /// built-in corpus trains with learned durations): what the learned ones are measured against.
     public var trueDurations: [Int]?
     public var mel: LogMel
+    /// The recording's F0 in Hz for every mel frame, 0 where unvoiced (the feature cache's
+    /// pYIN track); nil when there is no recording (utterances made from mels alone).
+    public var f0: [Float]?
     public var reference: LogMel
     /// Optional word features per token, `tokens.count × wordFeatureDim` (a BERT word's
     /// hidden state repeated over that word's tokens).

@@ -33,16 +33,19 @@ public final class VariancePredictor: Module {
 /// log_duration = DurationPredictor(x)                       [B, T, 1], target ln(d + 1)
 /// d = ground truth (training)   |   max(1, round(exp(log_duration) − 1)) (inference)
 /// h = repeat each x_t d_t times                             [B, F, d]
-/// pitch  = PitchPredictor(h);   h += W_p · (pitch target in training, else pitch)
+/// pitch  = PitchPredictor(h);   h += W_p · p,  p = pitch target in training, else pitch
+///                               h += W_c · HarmonicComb(p)     (with `decoder.harmonics`)
 /// energy = EnergyPredictor(h);  h += W_e · (energy target in training, else energy)
 /// ```
 /// Pitch and energy are frame-level (``FrameTargets``); their embeddings `W_p`, `W_e` are
-/// `Linear(1, d)`. Predicting after regulation keeps one code path for training and
-/// inference (no phoneme-averaged targets).
+/// `Linear(1, d)`, `W_c` is `Linear(n_mels, d)`. Predicting after regulation keeps one code
+/// path for training and inference (no phoneme-averaged targets).
 public final class VarianceAdaptor: Module {
     @Key("duration_predictor") public var durationPredictor: VariancePredictor
     @Key("pitch_predictor") public var pitchPredictor: VariancePredictor?
     @Key("pitch_embedding") public var pitchEmbedding: Linear?
+    @Key("harmonic_embedding") public var harmonicEmbedding: Linear?
+    let harmonicComb: HarmonicComb?
     @Key("energy_predictor") public var energyPredictor: VariancePredictor?
     @Key("energy_embedding") public var energyEmbedding: Linear?
 
@@ -54,6 +57,9 @@ public final class VarianceAdaptor: Module {
                : (nil, nil)
         }
         (_pitchPredictor.wrappedValue, _pitchEmbedding.wrappedValue) = predictor(config.decoder.pitch)
+        let harmonics = config.decoder.pitch && config.decoder.harmonics
+        _harmonicEmbedding.wrappedValue = harmonics ? Linear(config.features.nMels, d, generator: &generator) : nil
+        harmonicComb = harmonics ? HarmonicComb(features: config.features) : nil
         (_energyPredictor.wrappedValue, _energyEmbedding.wrappedValue) = predictor(config.decoder.energy)
     }
 
@@ -77,7 +83,13 @@ public final class VarianceAdaptor: Module {
         if let pitchPredictor, let pitchEmbedding {
             let predicted = pitchPredictor(h, mask: frameMask)
             pitch = predicted
-            h = h + pitchEmbedding(pitchTarget ?? predicted.detached()).masked(frameMask)
+            let p = pitchTarget ?? predicted.detached()
+            h = h + pitchEmbedding(p).masked(frameMask)
+            if let harmonicComb, let harmonicEmbedding {
+                let (b, f) = (p.shape[0], p.shape[1])
+                let comb = Tensor(harmonicComb(p.scalars), shape: [b, f, harmonicComb.bands])
+                h = h + harmonicEmbedding(comb).masked(frameMask)
+            }
         }
         if let energyPredictor, let energyEmbedding {
             let predicted = energyPredictor(h, mask: frameMask)

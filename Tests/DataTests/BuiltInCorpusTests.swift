@@ -46,6 +46,12 @@ import Text
     let frames = try #require(features.frames(of: item.id))
     #expect(frames == item.audioFrames / 256 + 1)
     #expect(try features.mel(of: item.id).count == frames * 80)
+    // One F0 per frame, voiced for much of a sentence at the voice's pitch (en-us+f3, about 209 Hz).
+    let f0 = try features.f0(of: item.id)
+    #expect(f0.count == frames)
+    let voiced = f0.filter { $0 > 0 }.sorted()
+    #expect(voiced.count > frames / 4, "\(voiced.count) of \(frames) frames voiced")
+    #expect((150...300).contains(voiced[voiced.count / 2]), "median F0 \(voiced[voiced.count / 2]) Hz")
 
     let batcher = CorpusBatcher(corpus: corpus, features: features)
     let batch = try batcher.batch([0, 1, 2])

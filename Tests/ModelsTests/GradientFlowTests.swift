@@ -7,7 +7,7 @@ import Tensor
     @Test(arguments: FusionConfig.Kind.allCases)
     func everyParameterLearns(kind: FusionConfig.Kind) throws {
         var config = ModelConfig.tiny(symbols: SyntheticSpeech.symbols, fusion: kind)
-        config.decoder = DecoderConfig(kind: .conv, layers: 1, postnet: true, pitch: true, energy: true)
+        config.decoder = DecoderConfig(kind: .conv, layers: 1, postnet: true, pitch: true, energy: true, harmonics: true)
         config.wordFeatureDim = 3
         let model = FusionTTS(config, seed: 2)
         let trainer = try Trainer(model: model, config: .tiny(), train: SyntheticSpeech.utterances(4, wordFeatureDim: 3),

@@ -26,7 +26,7 @@ import Tensor
     @Test func everyOptionBuildsAndRuns() {
         var config = ModelConfig.tiny(symbols: SyntheticSpeech.symbols)
         config.audioEncoder = AudioEncoderConfig(kind: .gru, layers: 2)
-        config.decoder = DecoderConfig(kind: .transformer, layers: 2, postnet: true, pitch: true, energy: true)
+        config.decoder = DecoderConfig(kind: .transformer, layers: 2, postnet: true, pitch: true, energy: true, harmonics: true)
         config.wordFeatureDim = 4
         let model = FusionTTS(config, seed: 1)
         let batch = Batch(SyntheticSpeech.utterances(2, wordFeatureDim: 4), nMels: 16, wordFeatureDim: 4)
@@ -35,6 +35,7 @@ import Tensor
         #expect(out.pitch?.shape == [2, batch.frameCount, 1])
         #expect(out.energy?.shape == [2, batch.frameCount, 1])
         #expect(model.namedParameters().contains { $0.name == "text_encoder.word_proj.weight" })
+        #expect(model.namedParameters().contains { $0.name == "variance_adaptor.harmonic_embedding.weight" })
     }
 
     @Test func paddingDoesNotChangeAnUtterancesOutput() {

@@ -34,8 +34,13 @@ enum SyntheticSpeech {
             let (mel, durations) = self.mel(tokens, speaker: speaker, bands: bands)
             let (reference, _) = self.mel([1, 3, 5, 7, 2], speaker: speaker, bands: bands)
             let words = wordFeatureDim.map { d in (0..<(tokens.count * d)).map { Float($0 % 5) / 5 } }
-            return Utterance(id: "u\(i)", speaker: "s\(speaker)", tokens: tokens, durations: durations,
-                             mel: mel, reference: reference, wordFeatures: words)
+            var u = Utterance(id: "u\(i)", speaker: "s\(speaker)", tokens: tokens, durations: durations,
+                              mel: mel, reference: reference, wordFeatures: words)
+            // The speaker's voice at 100 + 20·speaker Hz in the frames of odd tokens, unvoiced in the others.
+            u.f0 = zip(tokens, durations).flatMap { token, frames in
+                [Float](repeating: token % 2 == 1 ? Float(100 + 20 * speaker) : 0, count: frames)
+            }
+            return u
         }
     }
 }
