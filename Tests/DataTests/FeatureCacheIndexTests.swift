@@ -19,3 +19,20 @@ import Testing
     try Data(damaged.utf8).write(to: index)
     #expect(try MelFeatures.load(for: loaded, cache: corpus.root).mel(of: "one") == expected)
 }
+
+/// A truncated `f0.f32` is caught when the cache is opened and the cache rebuilt, never read
+/// past its end.
+@Test func aTruncatedF0FileRebuildsTheCache() throws {
+    let corpus = try TemporaryCorpus()
+    defer { corpus.remove() }
+    try corpus.metadata("one|Hello there.|Hello there.\n")
+    try corpus.speech("one", "Hello there.")
+    let loaded = try Corpus.load(corpus.root)
+    let features = try MelFeatures.load(for: loaded, cache: corpus.root)
+    let expected = try features.f0(of: "one")
+    #expect(expected.count == features.frames(of: "one"))
+
+    let f0 = features.folder.appendingPathComponent("f0.f32")
+    try Data(try Data(contentsOf: f0).prefix(8)).write(to: f0)
+    #expect(try MelFeatures.load(for: loaded, cache: corpus.root).f0(of: "one") == expected)
+}
