@@ -44,7 +44,12 @@ public struct PYIN: Sendable {
                 hopLength: Int = 512) throws {
         yin = try YIN(sampleRate: sampleRate, fmin: fmin, fmax: fmax, frameLength: frameLength, hopLength: hopLength)
         self.fmin = fmin
-        bins = Int((Double(12 * Self.binsPerSemitone) * log2(fmax / fmin)).rounded(.down)) + 1
+        let binCount = (Double(12 * Self.binsPerSemitone) * log2(fmax / fmin)).rounded(.down) + 1
+        // Viterbi's back-pointers are 16-bit, as librosa's: 2·bins states must fit.
+        try AudioError.require(binCount <= Double(Int16.max), "fmin", fmin,
+                               "spans too many pitch bins up to fmax=\(fmax) (at most \(Int16.max)); raise fmin")
+        let bins = Int(binCount)
+        self.bins = bins
         // numpy's linspace(0, 1, 101): j·0.01, the last exactly 1.
         let grid = (0...100).map { $0 == 100 ? 1.0 : Double($0) * 0.01 }
         let cdf = grid.map { Self.betaCDF($0, a: 2, b: 18) }
@@ -123,7 +128,7 @@ public struct PYIN: Sendable {
         guard frames > 0 else { return [] }
         var value = observations[0..<states].map { log($0 + .leastNormalMagnitude) + log(1 / Double(states) + .leastNormalMagnitude) }
         var next = value
-        var from = [Int32](repeating: 0, count: frames * states)
+        var from = [UInt16](repeating: 0, count: frames * states)
         for t in 1..<frames {
             let best = value.indices.max { value[$0] < value[$1] }!     // the first of equals
             for j in 0..<states {
@@ -142,7 +147,7 @@ public struct PYIN: Sendable {
                     top = value[best] + Self.logTiny
                     pick = best
                 }
-                from[t * states + j] = Int32(pick)
+                from[t * states + j] = UInt16(pick)
                 next[j] = log(observations[t * states + j] + .leastNormalMagnitude) + top
             }
             swap(&value, &next)

@@ -32,13 +32,13 @@ public struct YIN: Sendable {
 
     public init(sampleRate: Double, fmin: Double, fmax: Double, frameLength: Int = 1024,
                 hopLength: Int = 256, troughThreshold: Double = 0.1) throws {
-        try AudioError.require(sampleRate > 0, "sample_rate", sampleRate, "must be positive")
+        try AudioError.require(sampleRate > 0 && sampleRate.isFinite, "sample_rate", sampleRate, "must be positive")
         try AudioError.require(fmin > 0 && fmin < fmax, "fmin", fmin, "must be positive and below fmax=\(fmax)")
         try AudioError.require(fmax <= sampleRate / 2, "fmax", fmax, "must be at most the Nyquist frequency \(sampleRate / 2)")
         try AudioError.require(hopLength >= 1, "hop_length", hopLength, "must be at least 1")
         try AudioError.require(troughThreshold > 0, "trough_threshold", troughThreshold, "must be positive")
         let shortest = Int((sampleRate / fmax).rounded(.down))
-        let longest = min(Int((sampleRate / fmin).rounded(.up)), frameLength - 1)
+        let longest = Int(min((sampleRate / fmin).rounded(.up), Double(frameLength - 1)))
         try AudioError.require(longest > shortest, "frame_length", frameLength,
                                "must exceed the shortest period sr/fmax=\(shortest) + 1 samples")
         self.sampleRate = sampleRate

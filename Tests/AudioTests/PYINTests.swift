@@ -60,3 +60,9 @@ func pyinMatchesLibrosa(name: String) throws {
     let silence = try fixturePYIN().track([Float](repeating: 0, count: 4096))
     #expect(silence.voiced.allSatisfy { !$0 } && silence.f0.allSatisfy(\.isNaN))
 }
+
+@Test func pyinRefusesARangeTooWideForItsBackPointers() throws {
+    // 120 bins an octave: 2^(32767/120) is far beyond any fmax/fmin a voice needs.
+    #expect(throws: AudioError.self) { try PYIN(sampleRate: 22050, fmin: 1e-80, fmax: 600) }
+    #expect(throws: AudioError.self) { try PYIN(sampleRate: 22050, fmin: .leastNonzeroMagnitude, fmax: 600) }
+}
