@@ -2,14 +2,19 @@ import Foundation
 import Testing
 @testable import Data
 
-/// A damaged feature cache is rebuilt, never read outside `mels.f32`.
-@Test func aNegativeOffsetInTheCacheIndexRebuildsTheCache() throws {
+/// A one-item corpus and its freshly cached features (the cache inside the corpus folder).
+private func cachedOneItemCorpus() throws -> (TemporaryCorpus, Corpus, MelFeatures) {
     let corpus = try TemporaryCorpus()
-    defer { corpus.remove() }
     try corpus.metadata("one|Hello there.|Hello there.\n")
     try corpus.speech("one", "Hello there.")
     let loaded = try Corpus.load(corpus.root)
-    let features = try MelFeatures.load(for: loaded, cache: corpus.root)
+    return (corpus, loaded, try MelFeatures.load(for: loaded, cache: corpus.root))
+}
+
+/// A damaged feature cache is rebuilt, never read outside `mels.f32`.
+@Test func aNegativeOffsetInTheCacheIndexRebuildsTheCache() throws {
+    let (corpus, loaded, features) = try cachedOneItemCorpus()
+    defer { corpus.remove() }
     let expected = try features.mel(of: "one")
 
     let index = features.folder.appendingPathComponent("index.json")
@@ -23,12 +28,8 @@ import Testing
 /// A truncated `f0.f32` is caught when the cache is opened and the cache rebuilt, never read
 /// past its end.
 @Test func aTruncatedF0FileRebuildsTheCache() throws {
-    let corpus = try TemporaryCorpus()
+    let (corpus, loaded, features) = try cachedOneItemCorpus()
     defer { corpus.remove() }
-    try corpus.metadata("one|Hello there.|Hello there.\n")
-    try corpus.speech("one", "Hello there.")
-    let loaded = try Corpus.load(corpus.root)
-    let features = try MelFeatures.load(for: loaded, cache: corpus.root)
     let expected = try features.f0(of: "one")
     #expect(expected.count == features.frames(of: "one"))
 
