@@ -106,6 +106,8 @@ extension ExperimentSchema {
         }
         require(!model.decoder.harmonics || model.decoder.pitch, "model.decoder.harmonics",
                 "draws the harmonics of the predicted pitch; set model.decoder.pitch: true too")
+        require(!model.decoder.voicing || model.decoder.pitch, "model.decoder.voicing",
+                "predicts voicing beside the pitch; set model.decoder.pitch: true too")
         require(!model.bert.finetune || model.bert.path != nil, "model.bert.finetune",
                 "needs model.bert.path, the encoder to fine-tune")
         require(model.bert.path == nil || data.text == .phonemes, "model.bert.path",

@@ -24,8 +24,8 @@ public struct Batch {
     public let wordFeatures: Tensor?                              // [B, T, word dim]
     /// The utterances' word pieces for a fine-tuned BERT (``FusionTTS/bert``), if the batch is made for one.
     public let bert: BERTBatch?
-    /// Frame pitch and energy targets `[B, F, 1]` (see ``FrameTargets``).
-    public let pitch: Tensor, energy: Tensor
+    /// Frame pitch, voicing, continuous pitch and energy targets `[B, F, 1]` (see ``FrameTargets``).
+    public let pitch: Tensor, voicing: Tensor, smoothPitch: Tensor, energy: Tensor
 
     /// `wordFeatureDim`: the width of the utterances' precomputed word features, nil for none;
     /// `bertInput`: pad the utterances' ``Utterance/bertInput`` for a fine-tuned BERT.
@@ -40,7 +40,8 @@ public struct Batch {
         var ids = [Int](repeating: 0, count: size * t)
         var mels = [Float](repeating: 0, count: size * f * nMels)
         var refs = [Float](repeating: 0, count: size * r * nMels)
-        var pitchValues = [Float](repeating: 0, count: size * f), energyValues = pitchValues
+        var pitchValues = [Float](repeating: 0, count: size * f)
+        var (voicingValues, smoothPitchValues, energyValues) = (pitchValues, pitchValues, pitchValues)
         var words: [Float]? = wordFeatureDim.map { [Float](repeating: 0, count: size * t * $0) }
         for (b, u) in items.enumerated() {
             precondition(u.mel.bands == nMels && u.reference.bands == nMels,
@@ -50,6 +51,8 @@ public struct Batch {
             refs.replaceSubrange(b * r * nMels ..< b * r * nMels + u.reference.values.count, with: u.reference.values)
             let targets = FrameTargets(u.mel, f0: u.f0)
             pitchValues.replaceSubrange(b * f ..< b * f + u.mel.frames, with: targets.pitch)
+            voicingValues.replaceSubrange(b * f ..< b * f + u.mel.frames, with: targets.voicing)
+            smoothPitchValues.replaceSubrange(b * f ..< b * f + u.mel.frames, with: targets.smoothPitch)
             energyValues.replaceSubrange(b * f ..< b * f + u.mel.frames, with: targets.energy)
             if let dim = wordFeatureDim {
                 guard let w = u.wordFeatures else { preconditionFailure("Batch: utterance \(u.id) has no word features, the model wants \(dim) per token") }
@@ -77,6 +80,8 @@ public struct Batch {
             return input
         }, tokenCount: t)
         pitch = Tensor(pitchValues, shape: [size, f, 1])
+        voicing = Tensor(voicingValues, shape: [size, f, 1])
+        smoothPitch = Tensor(smoothPitchValues, shape: [size, f, 1])
         energy = Tensor(energyValues, shape: [size, f, 1])
     }
 

@@ -117,7 +117,8 @@ public final class FusionTTS: Module {
         public let logDurations: Tensor
         /// Frames per token used for length regulation (ground truth or predicted).
         public let durations: [[Int]]
-        public let pitch: Tensor?, energy: Tensor?
+        /// Predicted frame pitch, voicing logits and energy `[B, F, 1]` (``VarianceAdaptor``).
+        public let pitch: Tensor?, voicing: Tensor?, energy: Tensor?
         /// `[B, F]` valid frames.
         public let frameMask: Tensor
         /// `[B, T, R]` attention of text over reference frames (``Fusion/attentionMap``), if
@@ -156,14 +157,15 @@ public final class FusionTTS: Module {
         let frames = teacherForced ? batch.frameCount : durations.map { $0.reduce(0, +) }.max()!
         let frameMask = teacherForced ? batch.frameMask : Batch.mask(durations.map { $0.reduce(0, +) }, length: frames)
         let regulated = fused.repeatInterleave(batchCounts: durations, length: frames)
+        let targets = VarianceAdaptor.Targets(pitch: batch.pitch, voicing: batch.voicing,
+                                              smoothPitch: batch.smoothPitch, energy: batch.energy)
         let variances = varianceAdaptor.addVariances(regulated, frameMask: frameMask,
-                                                     pitchTarget: teacherForced ? batch.pitch : nil,
-                                                     energyTarget: teacherForced ? batch.energy : nil)
+                                                     targets: teacherForced ? targets : nil)
         let mel = decoder(variances.features, frameMask: frameMask, framePadding: 1 - frameMask)
         let map = attention ? fusion.attentionMap(text: text, textMask: batch.tokenMask, audio: audio.sequence,
                                                   audioPadding: referencePadding) : nil
         return Output(mel: mel, postnetMel: postnet.map { $0(mel, frameMask: frameMask) }, logDurations: logDurations,
-                      durations: durations, pitch: variances.pitch, energy: variances.energy,
+                      durations: durations, pitch: variances.pitch, voicing: variances.voicing, energy: variances.energy,
                       frameMask: frameMask, attention: map)
     }
 }

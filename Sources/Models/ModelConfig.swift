@@ -121,20 +121,25 @@ public struct DecoderConfig: Codable, Sendable, Equatable {
     public var postnet: Bool, pitch: Bool, energy: Bool
     /// With `pitch`: the harmonic comb of the pitch joins it (``HarmonicComb``).
     public var harmonics: Bool
-    public init(kind: Kind, layers: Int, postnet: Bool, pitch: Bool, energy: Bool, harmonics: Bool = false) {
+    /// With `pitch`: voicing is predicted as its own class and pitch as a continuous curve
+    /// (``FrameTargets/smoothPitch``).
+    public var voicing: Bool
+    public init(kind: Kind, layers: Int, postnet: Bool, pitch: Bool, energy: Bool, harmonics: Bool = false,
+                voicing: Bool = false) {
         self.kind = kind; self.layers = layers; self.postnet = postnet
-        self.pitch = pitch; self.energy = energy; self.harmonics = harmonics
+        self.pitch = pitch; self.energy = energy; self.harmonics = harmonics; self.voicing = voicing
     }
 
-    private enum CodingKeys: String, CodingKey { case kind, layers, postnet, pitch, energy, harmonics }
+    private enum CodingKeys: String, CodingKey { case kind, layers, postnet, pitch, energy, harmonics, voicing }
 
-    /// Configurations stored before `harmonics` existed read as without it.
+    /// Configurations stored before `harmonics` and `voicing` existed read as without them.
     public init(from decoder: any Swift.Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(kind: try c.decode(Kind.self, forKey: .kind), layers: try c.decode(Int.self, forKey: .layers),
                   postnet: try c.decode(Bool.self, forKey: .postnet), pitch: try c.decode(Bool.self, forKey: .pitch),
                   energy: try c.decode(Bool.self, forKey: .energy),
-                  harmonics: try c.decodeIfPresent(Bool.self, forKey: .harmonics) ?? false)
+                  harmonics: try c.decodeIfPresent(Bool.self, forKey: .harmonics) ?? false,
+                  voicing: try c.decodeIfPresent(Bool.self, forKey: .voicing) ?? false)
     }
 }
 

@@ -234,7 +234,7 @@ public final class Trainer {
     }
 
     /// Every part ``losses(_:share:)`` may report, in the fixed order they are summed over ranks.
-    static let lossParts = ["binarization", "duration", "energy", "forward_sum", "loss", "mel", "pitch", "postnet"]
+    static let lossParts = ["binarization", "duration", "energy", "forward_sum", "loss", "mel", "pitch", "postnet", "voicing"]
 
     /// Dropout with several micro-batches a step: micro-batch `k` draws from a generator
     /// seeded with the `k`-th number of the step's generator, which then moves on past those
@@ -276,7 +276,12 @@ public final class Trainer {
         parts["duration"] = share.scale(try maskedMSELoss(out.logDurations, batch.logDurations!, mask: batch.tokenMask),
                                         by: share.tokens) * w
         if let pitch = out.pitch {
-            parts["pitch"] = share.scale(try maskedMSELoss(pitch, batch.pitch, mask: batch.frameMask), by: share.frames) * w
+            let target = out.voicing == nil ? batch.pitch : batch.smoothPitch
+            parts["pitch"] = share.scale(try maskedMSELoss(pitch, target, mask: batch.frameMask), by: share.frames) * w
+        }
+        if let voicing = out.voicing {
+            parts["voicing"] = share.scale(try maskedBinaryCrossEntropy(logits: voicing, batch.voicing, mask: batch.frameMask),
+                                           by: share.frames) * w
         }
         if let energy = out.energy {
             parts["energy"] = share.scale(try maskedMSELoss(energy, batch.energy, mask: batch.frameMask), by: share.frames) * w

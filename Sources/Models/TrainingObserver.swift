@@ -30,7 +30,7 @@ public struct StepReport: Sendable {
     /// Steps completed (1 after the first).
     public let step: Int
     public let totalSteps: Int
-    /// `loss` (the total), `mel`, `postnet`, `duration`, `pitch`, `energy` as present, each
+    /// `loss` (the total), `mel`, `postnet`, `duration`, `pitch`, `voicing`, `energy` as present, each
     /// weighted as it enters the total; the aligner's `forward_sum` and `binarization`
     /// unweighted (the binarization weight ramps up during training).
     public let losses: [String: Double]

@@ -34,18 +34,22 @@ public final class VariancePredictor: Module {
 /// d = ground truth (training)   |   max(1, round(exp(log_duration) − 1)) (inference)
 /// h = repeat each x_t d_t times                             [B, F, d]
 /// pitch  = PitchPredictor(h);   h += W_p · p,  p = pitch target in training, else pitch
-///                               h += W_c · HarmonicComb(p)     (with `decoder.harmonics`)
+///   with `decoder.voicing`:     v_logit = VoicingPredictor(h);  v = voicing target, else [v_logit > 0]
+///                               h += W_v · v,  and p is the continuous pitch, gated by v below
+///                               h += W_c · HarmonicComb(p · v)  (with `decoder.harmonics`)
 /// energy = EnergyPredictor(h);  h += W_e · (energy target in training, else energy)
 /// ```
-/// Pitch and energy are frame-level (``FrameTargets``); their embeddings `W_p`, `W_e` are
-/// `Linear(1, d)`, `W_c` is `Linear(n_mels, d)`. Predicting after regulation keeps one code
-/// path for training and inference (no phoneme-averaged targets).
+/// Pitch, voicing and energy are frame-level (``FrameTargets``); their embeddings `W_p`,
+/// `W_v`, `W_e` are `Linear(1, d)`, `W_c` is `Linear(n_mels, d)`. Predicting after regulation
+/// keeps one code path for training and inference (no phoneme-averaged targets).
 public final class VarianceAdaptor: Module {
     @Key("duration_predictor") public var durationPredictor: VariancePredictor
     @Key("pitch_predictor") public var pitchPredictor: VariancePredictor?
     @Key("pitch_embedding") public var pitchEmbedding: Linear?
     @Key("harmonic_embedding") public var harmonicEmbedding: Linear?
     let harmonicComb: HarmonicComb?
+    @Key("voicing_predictor") public var voicingPredictor: VariancePredictor?
+    @Key("voicing_embedding") public var voicingEmbedding: Linear?
     @Key("energy_predictor") public var energyPredictor: VariancePredictor?
     @Key("energy_embedding") public var energyEmbedding: Linear?
 
@@ -60,6 +64,7 @@ public final class VarianceAdaptor: Module {
         let harmonics = config.decoder.pitch && config.decoder.harmonics
         _harmonicEmbedding.wrappedValue = harmonics ? Linear(config.features.nMels, d, generator: &generator) : nil
         harmonicComb = harmonics ? HarmonicComb(features: config.features) : nil
+        (_voicingPredictor.wrappedValue, _voicingEmbedding.wrappedValue) = predictor(config.decoder.pitch && config.decoder.voicing)
         (_energyPredictor.wrappedValue, _energyEmbedding.wrappedValue) = predictor(config.decoder.energy)
     }
 
@@ -75,27 +80,46 @@ public final class VarianceAdaptor: Module {
         }
     }
 
-    /// Adds predicted (or, in training, target) pitch and energy to the regulated features.
-    func addVariances(_ h: Tensor, frameMask: Tensor, pitchTarget: Tensor?, energyTarget: Tensor?)
-        -> (features: Tensor, pitch: Tensor?, energy: Tensor?) {
-        var h = h
-        var pitch: Tensor?, energy: Tensor?
+    /// The frame targets teacher forcing puts in place of the predictions (``Batch``'s).
+    struct Targets {
+        var pitch: Tensor, voicing: Tensor, smoothPitch: Tensor, energy: Tensor
+    }
+
+    /// Predictions of ``addVariances(_:frameMask:targets:)``: pitch (the continuous one with a
+    /// voicing predictor), voicing logits, energy, each `[B, F, 1]` or nil without its predictor.
+    struct Variances {
+        var features: Tensor
+        var pitch: Tensor? = nil, voicing: Tensor? = nil, energy: Tensor? = nil
+    }
+
+    /// Adds predicted (or, with `targets`, target) pitch, voicing and energy to the regulated features.
+    func addVariances(_ h: Tensor, frameMask: Tensor, targets: Targets?) -> Variances {
+        var out = Variances(features: h)
         if let pitchPredictor, let pitchEmbedding {
-            let predicted = pitchPredictor(h, mask: frameMask)
-            pitch = predicted
-            let p = pitchTarget ?? predicted.detached()
-            h = h + pitchEmbedding(p).masked(frameMask)
+            let predicted = pitchPredictor(out.features, mask: frameMask)
+            out.pitch = predicted
+            // p is the pitch embedded, gated the pitch where voiced and 0 elsewhere (the comb's).
+            var p = targets?.pitch ?? predicted.detached(), gated = p
+            if let voicingPredictor, let voicingEmbedding {
+                let logits = voicingPredictor(out.features, mask: frameMask)
+                out.voicing = logits
+                let v = targets?.voicing ?? Tensor(logits.scalars.map { $0 > 0 ? 1 : 0 }, shape: logits.shape)
+                p = targets?.smoothPitch ?? predicted.detached()
+                gated = p * v
+                out.features = out.features + voicingEmbedding(v).masked(frameMask)
+            }
+            out.features = out.features + pitchEmbedding(p).masked(frameMask)
             if let harmonicComb, let harmonicEmbedding {
-                let (b, f) = (p.shape[0], p.shape[1])
-                let comb = Tensor(harmonicComb(p.scalars), shape: [b, f, harmonicComb.bands])
-                h = h + harmonicEmbedding(comb).masked(frameMask)
+                let (b, f) = (gated.shape[0], gated.shape[1])
+                let comb = Tensor(harmonicComb(gated.scalars), shape: [b, f, harmonicComb.bands])
+                out.features = out.features + harmonicEmbedding(comb).masked(frameMask)
             }
         }
         if let energyPredictor, let energyEmbedding {
-            let predicted = energyPredictor(h, mask: frameMask)
-            energy = predicted
-            h = h + energyEmbedding(energyTarget ?? predicted.detached()).masked(frameMask)
+            let predicted = energyPredictor(out.features, mask: frameMask)
+            out.energy = predicted
+            out.features = out.features + energyEmbedding(targets?.energy ?? predicted.detached()).masked(frameMask)
         }
-        return (h, pitch, energy)
+        return out
     }
 }

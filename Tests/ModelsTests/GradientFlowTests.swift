@@ -7,14 +7,15 @@ import Tensor
     @Test(arguments: FusionConfig.Kind.allCases)
     func everyParameterLearns(kind: FusionConfig.Kind) throws {
         var config = ModelConfig.tiny(symbols: SyntheticSpeech.symbols, fusion: kind)
-        config.decoder = DecoderConfig(kind: .conv, layers: 1, postnet: true, pitch: true, energy: true, harmonics: true)
+        config.decoder = DecoderConfig(kind: .conv, layers: 1, postnet: true, pitch: true, energy: true, harmonics: true,
+                                       voicing: true)
         config.wordFeatureDim = 3
         let model = FusionTTS(config, seed: 2)
         let trainer = try Trainer(model: model, config: .tiny(), train: SyntheticSpeech.utterances(4, wordFeatureDim: 3),
                                   validation: [])
         let batch = Batch(SyntheticSpeech.utterances(3, wordFeatureDim: 3), nMels: 16, wordFeatureDim: 3)
         let (loss, parts) = try trainer.losses(batch)
-        #expect(Set(parts.keys) == ["loss", "mel", "postnet", "duration", "pitch", "energy"])
+        #expect(Set(parts.keys) == ["loss", "mel", "postnet", "duration", "pitch", "voicing", "energy"])
         loss.backward()
         let silent = model.namedParameters().filter { p in
             guard let g = p.tensor.grad else { return true }

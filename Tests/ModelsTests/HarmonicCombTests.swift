@@ -17,6 +17,22 @@ import Testing
         #expect(FrameTargets.f0(ofPitch: 0) == nil && FrameTargets.f0(ofPitch: 0.04) == nil)
     }
 
+    @Test func voicingIsItsOwnTargetAndSmoothPitchBridgesTheGaps() {
+        let p = { (f0: Float) in log2(f0 / 50) / log2(12) }
+        let mel = LogMel(frames: 7, bands: 1, values: [Float](repeating: 0, count: 7))
+        let targets = FrameTargets(mel, f0: [0, 100, 0, 0, 400, 0, 0])
+        #expect(targets.voicing == [0, 1, 0, 0, 1, 0, 0])
+        #expect(targets.pitch == [0, p(100), 0, 0, p(400), 0, 0])
+        // Held before the first voiced frame and after the last, a straight line between.
+        let expected = [p(100), p(100), p(100) + (p(400) - p(100)) / 3, p(100) + 2 * (p(400) - p(100)) / 3,
+                        p(400), p(400), p(400)]
+        #expect(zip(targets.smoothPitch, expected).allSatisfy { abs($0 - $1) < 1e-6 }, "\(targets.smoothPitch)")
+        let silent = FrameTargets(mel, f0: nil)
+        #expect(silent.voicing == [Float](repeating: 0, count: 7) && silent.smoothPitch == silent.voicing)
+        // A track shorter than the mel leaves the rest unvoiced.
+        #expect(FrameTargets(mel, f0: [100, 100]).voicing == [1, 1, 0, 0, 0, 0, 0])
+    }
+
     @Test func aLowVoiceLightsTheBandsOfItsHarmonicsOnly() throws {
         let comb = HarmonicComb(features: features)
         let pitch = FrameTargets(LogMel(frames: 1, bands: 1, values: [0]), f0: [100]).pitch
@@ -42,7 +58,7 @@ import Testing
         #expect(row.allSatisfy { $0 == 0 })
     }
 
-    @Test func storedConfigurationsWithoutHarmonicsStillRead() throws {
+    @Test func storedConfigurationsWithoutHarmonicsOrVoicingStillRead() throws {
         let old = #"{"kind":"conv","layers":4,"postnet":true,"pitch":true,"energy":false}"#
         let config = try JSONDecoder().decode(DecoderConfig.self, from: Data(old.utf8))
         #expect(config == DecoderConfig(kind: .conv, layers: 4, postnet: true, pitch: true, energy: false, harmonics: false))

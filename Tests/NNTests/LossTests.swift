@@ -28,6 +28,11 @@ import Tensor
         try expectMatches("cross_entropy", input: "logits") { try crossEntropyLoss($0, labels: labels) }
     }
 
+    @Test func binaryCrossEntropyMatchesPyTorchOnLargeLogits() throws {
+        let voiced = try r.tensor("voiced"), mask = try r.tensor("mask")
+        try expectMatches("masked_bce", input: "bce_logits") { try maskedBinaryCrossEntropy(logits: $0, voiced, mask: mask) }
+    }
+
     @Test func nonFiniteLossesThrowNamingTheLoss() {
         let p = Tensor([1, .infinity], shape: [2]), t = Tensor([0, 0], shape: [2])
         let error = #expect(throws: TensorError.self) { try l1Loss(p, t) }

@@ -8,6 +8,8 @@ import Tensor
 // l1(p, t)  = mean |p − t|                 mse(p, t) = mean (p − t)²
 // masked:   Σ m·|p − t| / (Σ m · C)        (p, t: [B, T, C]; m: [B, T], 1 = valid frame)
 // crossEntropy(z, y) = mean_i (logsumexp(z_i) − z_i[y_i])     (z: [N, classes])
+// binary cross-entropy of logits z against y ∈ [0, 1], in the form that cannot overflow:
+//   bce(z, y) = −y·ln σ(z) − (1 − y)·ln(1 − σ(z)) = max(z, 0) − z·y + ln(1 + e^(−|z|))
 // ```
 
 /// Mean absolute error.
@@ -30,6 +32,17 @@ public func maskedL1Loss(_ prediction: Tensor, _ target: Tensor, mask: Tensor) t
 public func maskedMSELoss(_ prediction: Tensor, _ target: Tensor, mask: Tensor) throws -> Tensor {
     let d = difference(prediction, target, "maskedMSELoss")
     return try masked(d * d, mask, "maskedMSELoss")
+}
+
+/// Binary cross-entropy of `logits` against `targets` (probabilities, usually 0 or 1) over the
+/// valid frames only, as PyTorch's `binary_cross_entropy_with_logits` masked like
+/// ``maskedL1Loss(_:_:mask:)``. Takes logits, not probabilities, so that a confident wrong
+/// answer costs |z| instead of ln 0.
+public func maskedBinaryCrossEntropy(logits: Tensor, _ targets: Tensor, mask: Tensor) throws -> Tensor {
+    nnCheck(logits.shape == targets.shape,
+            "maskedBinaryCrossEntropy: logits \(logits.shape) and targets \(targets.shape) differ")
+    let perElement = logits.relu() - logits * targets + ((-logits.abs()).exp() + 1).log()
+    return try masked(perElement, mask, "maskedBinaryCrossEntropy")
 }
 
 /// Cross-entropy of `logits` `[N, classes]` against class indices `labels` (N of them).
