@@ -108,6 +108,8 @@ extension ExperimentSchema {
                 "draws the harmonics of the predicted pitch; set model.decoder.pitch: true too")
         require(!model.decoder.voicing || model.decoder.pitch, "model.decoder.voicing",
                 "predicts voicing beside the pitch; set model.decoder.pitch: true too")
+        require(!model.decoder.relativePitch || model.decoder.voicing, "model.decoder.relative_pitch",
+                "is relative to a continuous pitch; set model.decoder.voicing: true too")
         require(!model.bert.finetune || model.bert.path != nil, "model.bert.finetune",
                 "needs model.bert.path, the encoder to fine-tune")
         require(model.bert.path == nil || data.text == .phonemes, "model.bert.path",

@@ -75,6 +75,7 @@ public enum ExperimentSchema {
             Field("pitch", .bool, default: .bool(false), "Predict and add frame pitch: the recording's F0 (pYIN, log scale), 0 where unvoiced."),
             Field("harmonics", .bool, default: .bool(false), "With `pitch`: add the pitch's harmonic comb (where its harmonics fall on the mel bands), so the decoder draws harmonics instead of blurring them."),
             Field("voicing", .bool, default: .bool(false), "With `pitch`: predict voicing as its own class (cross-entropy) and pitch as a continuous curve bridged across unvoiced frames, instead of one value that drops to 0 where unvoiced."),
+            Field("relative_pitch", .bool, default: .bool(false), "With `voicing`: predict pitch relative to the reference's own level (read from its mel by a harmonic sieve), so that an unseen voice speaks at its reference's pitch."),
             Field("energy", .bool, default: .bool(false), "Predict and add frame energy."),
         ])),
         .section("aligner", Section("The aligner trained with the model when `data.durations` is learned (RAD-TTS / FastPitch 1.1: forward-sum, MAS, binarization).", [

@@ -32,7 +32,7 @@ public struct FrameTargets: Sendable {
         energy = (0..<mel.frames).map { t in mel.values[(t * bands)..<(t * bands + bands)].reduce(0, +) / Float(bands) }
         let voiced = (0..<mel.frames).map { t in f0.map { t < $0.count && $0[t] > 0 } ?? false }
         voicing = voiced.map { $0 ? 1 : 0 }
-        pitch = (0..<mel.frames).map { t in voiced[t] ? max(0, log2(f0![t] / Self.lowestF0)) / Self.range : 0 }
+        pitch = (0..<mel.frames).map { t in voiced[t] ? Self.pitch(ofF0: f0![t]) : 0 }
         smoothPitch = Self.bridgingGaps(pitch, voiced: voicing)
     }
 
@@ -56,6 +56,11 @@ public struct FrameTargets: Sendable {
     /// and a voice lands there at voicing boundaries. Only the lowest notes of the deepest
     /// built-in voice (`en+m1`) are that low.
     public static let voicedThreshold: Float = 0.05
+
+    /// The pitch value of an F0 in Hz (0 at or below ``lowestF0``).
+    public static func pitch(ofF0 f0: Float) -> Float {
+        max(0, log2(f0 / lowestF0)) / range
+    }
 
     /// The F0 in Hz a pitch value stands for, nil for unvoiced (below ``voicedThreshold``).
     public static func f0(ofPitch pitch: Float) -> Float? {

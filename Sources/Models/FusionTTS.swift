@@ -159,8 +159,12 @@ public final class FusionTTS: Module {
         let regulated = fused.repeatInterleave(batchCounts: durations, length: frames)
         let targets = VarianceAdaptor.Targets(pitch: batch.pitch, voicing: batch.voicing,
                                               smoothPitch: batch.smoothPitch, energy: batch.energy)
+        let levels = varianceAdaptor.referencePitch.map { sieve in
+            voice.map { Tensor([Float](repeating: $0.pitchLevel, count: b), shape: [b, 1, 1]) }
+                ?? sieve.levels(batch.reference, mask: batch.referenceMask)
+        }
         let variances = varianceAdaptor.addVariances(regulated, frameMask: frameMask,
-                                                     targets: teacherForced ? targets : nil)
+                                                     targets: teacherForced ? targets : nil, pitchLevels: levels)
         let mel = decoder(variances.features, frameMask: frameMask, framePadding: 1 - frameMask)
         let map = attention ? fusion.attentionMap(text: text, textMask: batch.tokenMask, audio: audio.sequence,
                                                   audioPadding: referencePadding) : nil

@@ -124,22 +124,26 @@ public struct DecoderConfig: Codable, Sendable, Equatable {
     /// With `pitch`: voicing is predicted as its own class and pitch as a continuous curve
     /// (``FrameTargets/smoothPitch``).
     public var voicing: Bool
+    /// With `voicing`: pitch is predicted relative to the reference's own level (``ReferencePitch``).
+    public var relativePitch: Bool
     public init(kind: Kind, layers: Int, postnet: Bool, pitch: Bool, energy: Bool, harmonics: Bool = false,
-                voicing: Bool = false) {
+                voicing: Bool = false, relativePitch: Bool = false) {
         self.kind = kind; self.layers = layers; self.postnet = postnet
         self.pitch = pitch; self.energy = energy; self.harmonics = harmonics; self.voicing = voicing
+        self.relativePitch = relativePitch
     }
 
-    private enum CodingKeys: String, CodingKey { case kind, layers, postnet, pitch, energy, harmonics, voicing }
+    private enum CodingKeys: String, CodingKey { case kind, layers, postnet, pitch, energy, harmonics, voicing, relativePitch }
 
-    /// Configurations stored before `harmonics` and `voicing` existed read as without them.
+    /// Configurations stored before `harmonics`, `voicing` and `relative_pitch` existed read as without them.
     public init(from decoder: any Swift.Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(kind: try c.decode(Kind.self, forKey: .kind), layers: try c.decode(Int.self, forKey: .layers),
                   postnet: try c.decode(Bool.self, forKey: .postnet), pitch: try c.decode(Bool.self, forKey: .pitch),
                   energy: try c.decode(Bool.self, forKey: .energy),
                   harmonics: try c.decodeIfPresent(Bool.self, forKey: .harmonics) ?? false,
-                  voicing: try c.decodeIfPresent(Bool.self, forKey: .voicing) ?? false)
+                  voicing: try c.decodeIfPresent(Bool.self, forKey: .voicing) ?? false,
+                  relativePitch: try c.decodeIfPresent(Bool.self, forKey: .relativePitch) ?? false)
     }
 }
 

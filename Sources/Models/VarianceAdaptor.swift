@@ -34,6 +34,7 @@ public final class VariancePredictor: Module {
 /// d = ground truth (training)   |   max(1, round(exp(log_duration) − 1)) (inference)
 /// h = repeat each x_t d_t times                             [B, F, d]
 /// pitch  = PitchPredictor(h);   h += W_p · p,  p = pitch target in training, else pitch
+///   with `decoder.relative_pitch`: pitch = PitchPredictor(h) + level(reference)   (``ReferencePitch``)
 ///   with `decoder.voicing`:     v_logit = VoicingPredictor(h);  v = voicing target, else [v_logit > 0]
 ///                               h += W_v · v,  and p is the continuous pitch, gated by v below
 ///                               h += W_c · HarmonicComb(p · v)  (with `decoder.harmonics`)
@@ -48,6 +49,8 @@ public final class VarianceAdaptor: Module {
     @Key("pitch_embedding") public var pitchEmbedding: Linear?
     @Key("harmonic_embedding") public var harmonicEmbedding: Linear?
     let harmonicComb: HarmonicComb?
+    /// With `decoder.relative_pitch`: reads the level the pitch predictor's output is relative to.
+    let referencePitch: ReferencePitch?
     @Key("voicing_predictor") public var voicingPredictor: VariancePredictor?
     @Key("voicing_embedding") public var voicingEmbedding: Linear?
     @Key("energy_predictor") public var energyPredictor: VariancePredictor?
@@ -64,6 +67,8 @@ public final class VarianceAdaptor: Module {
         let harmonics = config.decoder.pitch && config.decoder.harmonics
         _harmonicEmbedding.wrappedValue = harmonics ? Linear(config.features.nMels, d, generator: &generator) : nil
         harmonicComb = harmonics ? HarmonicComb(features: config.features) : nil
+        let relative = config.decoder.pitch && config.decoder.voicing && config.decoder.relativePitch
+        referencePitch = relative ? ReferencePitch(features: config.features) : nil
         (_voicingPredictor.wrappedValue, _voicingEmbedding.wrappedValue) = predictor(config.decoder.pitch && config.decoder.voicing)
         (_energyPredictor.wrappedValue, _energyEmbedding.wrappedValue) = predictor(config.decoder.energy)
     }
@@ -92,11 +97,14 @@ public final class VarianceAdaptor: Module {
         var pitch: Tensor? = nil, voicing: Tensor? = nil, energy: Tensor? = nil
     }
 
-    /// Adds predicted (or, with `targets`, target) pitch, voicing and energy to the regulated features.
-    func addVariances(_ h: Tensor, frameMask: Tensor, targets: Targets?) -> Variances {
+    /// Adds predicted (or, with `targets`, target) pitch, voicing and energy to the regulated
+    /// features. `pitchLevels` `[B, 1, 1]`: each reference's level (``referencePitch``), which
+    /// the pitch predictor's output is added to.
+    func addVariances(_ h: Tensor, frameMask: Tensor, targets: Targets?, pitchLevels: Tensor? = nil) -> Variances {
         var out = Variances(features: h)
         if let pitchPredictor, let pitchEmbedding {
-            let predicted = pitchPredictor(out.features, mask: frameMask)
+            var predicted = pitchPredictor(out.features, mask: frameMask)
+            if let pitchLevels { predicted = (predicted + pitchLevels).masked(frameMask) }
             out.pitch = predicted
             // p is the pitch embedded, gated the pitch where voiced and 0 elsewhere (the comb's).
             var p = targets?.pitch ?? predicted.detached(), gated = p

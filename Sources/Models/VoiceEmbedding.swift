@@ -7,6 +7,8 @@ import Tensor
 public struct EncodedVoice {
     /// `[1, R, d]` per-frame features and `[1, d]` global embedding.
     let sequence: Tensor, global: Tensor
+    /// The reference's pitch level when the model predicts pitch relative to it (``ReferencePitch``), else 0.
+    let pitchLevel: Float
 
     /// The same voice for each of `batch` items.
     func expanded(to batch: Int) -> (sequence: Tensor, global: Tensor) {
@@ -27,7 +29,8 @@ extension FusionTTS {
         return inEvaluation {
             let mel = Tensor(reference.values, shape: [1, reference.frames, reference.bands])
             let (sequence, global) = audioEncoder(mel, mask: Batch.mask([reference.frames], length: reference.frames))
-            return EncodedVoice(sequence: sequence, global: global)
+            return EncodedVoice(sequence: sequence, global: global,
+                                pitchLevel: varianceAdaptor.referencePitch.map { $0(reference) } ?? 0)
         }
     }
 

@@ -36,7 +36,7 @@ import Testing
             name: x
             seed: 7
             data: {n_fft: 512, hop: 128, held_out_speakers: 2}
-            model: {fusion: {kind: film}, decoder: {pitch: true, harmonics: true, voicing: true}}
+            model: {fusion: {kind: film}, decoder: {pitch: true, harmonics: true, voicing: true, relative_pitch: true}}
             train: {lr: 2, schedule: noam, keep_checkpoints: 5}
             cells:
               - {kind: markdown, text: hello}
@@ -48,19 +48,19 @@ import Testing
         #expect(settings.data.mel.nFFT == 512 && settings.data.mel.winLength == 512 && settings.data.mel.hopLength == 128)
         #expect(settings.data.heldOutSpeakers == 2)
         #expect(settings.model.fusion.kind == .film && settings.model.decoder.pitch && settings.model.decoder.harmonics
-                && settings.model.decoder.voicing)
+                && settings.model.decoder.voicing && settings.model.decoder.relativePitch)
         #expect(settings.train.lr == 2 && settings.train.schedule == .noam && settings.train.keepCheckpoints == 5)
         #expect(settings.cells == [.markdown(text: "hello"), .evaluate(utterances: 16),
                                    .synthesize(sentences: ["a", "b"], reference: nil)])
     }
 
-    @Test(arguments: ["harmonics", "voicing"])
-    func pitchCompanionsWithoutPitchAreRefusedWithTheFix(key: String) throws {
+    @Test(arguments: [("harmonics", "pitch"), ("voicing", "pitch"), ("relative_pitch", "voicing")])
+    func pitchCompanionsWithoutWhatTheyNeedAreRefusedWithTheFix(key: String, needs: String) throws {
         let folder = try temporaryFolder(["x.yaml": "name: x\nmodel: {decoder: {\(key): true}}\ncells: [{kind: prepare}]\n"])
         #expect {
             try Experiment.load(folder + "/x.yaml")
         } throws: { error in
-            "\(error)".contains("model.decoder.\(key)") && "\(error)".contains("model.decoder.pitch: true")
+            "\(error)".contains("model.decoder.\(key)") && "\(error)".contains("model.decoder.\(needs): true")
         }
     }
 

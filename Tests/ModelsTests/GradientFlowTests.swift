@@ -8,7 +8,7 @@ import Tensor
     func everyParameterLearns(kind: FusionConfig.Kind) throws {
         var config = ModelConfig.tiny(symbols: SyntheticSpeech.symbols, fusion: kind)
         config.decoder = DecoderConfig(kind: .conv, layers: 1, postnet: true, pitch: true, energy: true, harmonics: true,
-                                       voicing: true)
+                                       voicing: true, relativePitch: true)
         config.wordFeatureDim = 3
         let model = FusionTTS(config, seed: 2)
         let trainer = try Trainer(model: model, config: .tiny(), train: SyntheticSpeech.utterances(4, wordFeatureDim: 3),
