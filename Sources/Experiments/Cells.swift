@@ -135,7 +135,8 @@ struct CellLibrary {
     }
 
     /// Scores held-out sentences of seen speakers (`eval.*`) and of unseen speakers
-    /// (`eval_unseen.*`), and keeps a few unseen-voice examples with their ground truth.
+    /// (`eval_unseen.*`), each voice on its own too (`voice.<speaker>.*`), and keeps a few
+    /// unseen-voice examples with their ground truth.
     func evaluate(utterances count: Int, vocoder: String?, index: Int, context: RunContext) throws -> String {
         let model = try context.requireModel(cell: index, kind: "evaluate")
         let data = try context.requireData(cellIndex: index)
@@ -155,8 +156,15 @@ struct CellLibrary {
                 + (result.f0RMSEHz.map { String(format: ", F0 RMSE %.1f Hz", $0) } ?? "")
                 + (result.voicingError.map { String(format: ", V/UV error %.1f %%", 100 * $0) } ?? ""))
         }
+        for (split, result) in results {
+            for (speaker, voice) in result.voices {
+                for (key, value) in voice.metrics() where Self.voiceMeasures.contains(key) {
+                    context.run.record(.voiceEvaluation(speaker, key), step: step, value: value, cell: index)
+                }
+            }
+        }
         let voiceMap = try recordVoiceMap(model: model, data: data, index: index, context: context)
-        lines += ["", Self.errorSplit(results), "", voiceMap]
+        lines += ["", Self.errorSplit(results), "", Self.voiceTable(results), "", voiceMap]
         for (n, utterance) in (data.unseen.isEmpty ? data.validation : data.unseen).prefix(3).enumerated() {
             let (mel, _, attention) = try model.infer(tokens: utterance.tokens, reference: utterance.reference,
                                                       wordFeatures: utterance.wordFeatures, bertInput: utterance.bertInput)

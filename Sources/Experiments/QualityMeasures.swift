@@ -27,6 +27,24 @@ extension CellLibrary {
         return lines.joined(separator: "\n") + "\n\n" + verdict(first)
     }
 
+    /// The measures recorded per voice (`voice.<speaker>.<measure>`) and shown in its table.
+    static let voiceMeasures: [String] = ["mcd", "mcd_vocoded_median", "f0_rmse_hz", "vuv_error", "vuv_f1"]
+
+    /// A Markdown table with a row per voice, seen voices first: where a split's average
+    /// hides one voice (a low male voice among female ones), the row shows it.
+    static func voiceTable(_ results: [(split: String, result: EvaluationResult)]) -> String {
+        func cell(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "–" }
+        var lines = ["| voice | split | utterances | MCD free-running | MCD after the vocoder (median) | F0 RMSE | V/UV error | V/UV F1 |",
+                     "|---|---|---|---|---|---|---|---|"]
+        for (split, result) in results {
+            for (speaker, v) in result.voices.sorted(by: { $0.key < $1.key }) {
+                lines.append("| \(speaker) | \(split) | \(v.utterances) | \(cell(v.mcd, "%.2f dB")) | \(cell(v.mcdVocodedMedian, "%.2f dB")) | "
+                             + "\(cell(v.f0RMSEHz, "%.1f Hz")) | \(cell(v.voicingError.map { 100 * $0 }, "%.1f %%")) | \(cell(v.voicingF1, "%.3f")) |")
+            }
+        }
+        return "**Per voice** (`voice.<speaker>.*` metrics):\n\n" + lines.joined(separator: "\n")
+    }
+
     /// Which stage adds the most distance: the decoder (teacher-forced MCD), the durations
     /// (free-running minus teacher-forced) or the vocoder (after it minus before it).
     static func verdict(_ r: EvaluationResult) -> String {

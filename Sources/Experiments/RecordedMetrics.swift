@@ -32,6 +32,13 @@ extension Metric {
         Metric("\(split).\(name)", goal: name == "vuv_f1" ? .maximize : .minimize, unit: unit(of: name))
     }
 
+    /// An evaluation measure of one voice, seen or held out (`voice.en+m6.vuv_f1`): the
+    /// splits' averages broken down by speaker, going the way the measure goes.
+    static func voiceEvaluation(_ speaker: String, _ name: String) -> Metric {
+        let measure = evaluation("voice", name)
+        return Metric("voice.\(speaker).\(name)", goal: measure.goal, unit: measure.unit)
+    }
+
     /// The unit a measure's name implies: `mcd*` dB, `*_ms` ms, `*_hz` Hz, none otherwise.
     static func unit(of name: String) -> String? {
         if name.hasPrefix("mcd") { return "dB" }

@@ -35,6 +35,10 @@ public struct EvaluationResult: Sendable, Equatable {
     public let durationErrorMs: Double
     /// Mean |Σd̂ − Σd| per utterance (the whole sentence's length), in milliseconds.
     public let totalDurationErrorMs: Double
+    /// The same measures for each voice (the utterances grouped by speaker), so that a voice
+    /// the average hides — a low male voice among female ones — shows on its own; empty in a
+    /// voice's own result.
+    public let voices: [String: EvaluationResult]
 
     /// As metric names for tracking (`<prefix>mel_l1`, …); measures not taken are left out.
     public func metrics(prefix: String = "") -> [String: Double] {
@@ -52,50 +56,86 @@ public struct EvaluationResult: Sendable, Equatable {
 }
 
 extension FusionTTS {
-    /// Scores every utterance one at a time (no padding effects) and averages. With a
-    /// `vocoder`, also the waveform measures; `recording` gives an utterance's audio (at the
-    /// features' rate) for its F0.
+    /// Scores every utterance one at a time (no padding effects) and averages, over all and
+    /// per voice. With a `vocoder`, also the waveform measures; `recording` gives an
+    /// utterance's audio (at the features' rate) for its F0.
     public func evaluate(_ utterances: [Utterance], vocoder: ((LogMel) throws -> [Float])? = nil,
                          recording: (Utterance) -> [Float]? = { _ in nil }) throws -> EvaluationResult {
         guard !utterances.isEmpty else { throw ModelError("evaluation needs at least one utterance") }
         let features = config.features, mcd = try features.cepstralDistortion()
-        var l1 = 0.0, sc = 0.0, forcedMCD = 0.0, freeMCD = 0.0, vocoded: [Double] = [], floor = 0.0
-        var durationError = 0.0, totalError = 0.0
-        var squaredHz = 0.0, bothVoiced = 0, voicingMisses = 0.0, f0Frames = 0, f1 = 0.0, f1Count = 0
+        var all = EvaluationTally(), voices: [String: EvaluationTally] = [:]
         for u in utterances {
             try check(u)
             let batch = try teacherForcingBatch([u])
             let forced = inEvaluation { self(batch, teacherForced: true) }
             let predicted = LogMel(frames: u.mel.frames, bands: u.mel.bands, values: forced.finalMel.scalars)
-            l1 += try SpectralMetrics.melL1(predicted.spectrogram, u.mel.spectrogram)
-            sc += try SpectralMetrics.spectralConvergence(predicted.linear, u.mel.linear)
-            forcedMCD += try mcd(predicted.spectrogram, u.mel.spectrogram).decibels
             let free = try infer(tokens: u.tokens, reference: u.reference, wordFeatures: u.wordFeatures, bertInput: u.bertInput)
-            freeMCD += try mcd(free.mel.spectrogram, u.mel.spectrogram).decibels
             let durations = batch.durations![0]   // the utterance's, or its aligner's
-            durationError += zip(free.durations, durations).map { Double(abs($0 - $1)) }.reduce(0, +) / Double(u.tokens.count)
-            totalError += Double(abs(free.durations.reduce(0, +) - durations.reduce(0, +)))
-            guard let vocoder else { continue }
-            let distance = try features.distance(of: vocoder(free.mel), from: u.mel, recording: recording(u))
-            vocoded.append(distance.mcd.decibels)
-            floor += try features.distance(of: vocoder(u.mel), from: u.mel, recording: nil).mcd.decibels
-            if let f0 = distance.f0 {
-                if f0.bothVoiced > 0 { squaredHz += f0.rmseHz * f0.rmseHz * Double(f0.bothVoiced) }
-                bothVoiced += f0.bothVoiced
-                voicingMisses += f0.voicingErrorRate * Double(f0.frames)
-                f0Frames += f0.frames
-                f1 += f0.voicingF1; f1Count += 1
+            var score = UtteranceScore(
+                melL1: try SpectralMetrics.melL1(predicted.spectrogram, u.mel.spectrogram),
+                spectralConvergence: try SpectralMetrics.spectralConvergence(predicted.linear, u.mel.linear),
+                mcdTeacherForced: try mcd(predicted.spectrogram, u.mel.spectrogram).decibels,
+                mcd: try mcd(free.mel.spectrogram, u.mel.spectrogram).decibels,
+                durationErrorFrames: zip(free.durations, durations).map { Double(abs($0 - $1)) }.reduce(0, +) / Double(u.tokens.count),
+                totalDurationErrorFrames: Double(abs(free.durations.reduce(0, +) - durations.reduce(0, +))))
+            if let vocoder {
+                let distance = try features.distance(of: vocoder(free.mel), from: u.mel, recording: recording(u))
+                score.mcdVocoded = distance.mcd.decibels
+                score.mcdVocoderFloor = try features.distance(of: vocoder(u.mel), from: u.mel, recording: nil).mcd.decibels
+                score.f0 = distance.f0
             }
+            all.add(score)
+            voices[u.speaker, default: EvaluationTally()].add(score)
         }
-        let n = Double(utterances.count), ms = features.millisecondsPerFrame
+        let ms = features.millisecondsPerFrame
+        return all.result(millisecondsPerFrame: ms, voices: voices.mapValues { $0.result(millisecondsPerFrame: ms, voices: [:]) })
+    }
+}
+
+/// One utterance's measures, before averaging.
+private struct UtteranceScore {
+    var melL1, spectralConvergence, mcdTeacherForced, mcd: Double
+    var durationErrorFrames, totalDurationErrorFrames: Double
+    var mcdVocoded: Double? = nil, mcdVocoderFloor: Double? = nil
+    var f0: F0Comparison? = nil
+}
+
+/// Sums of utterance scores: means over utterances, except pitch, whose frames are pooled
+/// (F0 RMSE over the frames voiced in both, V/UV error over all frames; F1 per utterance).
+private struct EvaluationTally {
+    var count = 0
+    var melL1 = 0.0, spectralConvergence = 0.0, mcdTeacherForced = 0.0, mcd = 0.0
+    var durationError = 0.0, totalDurationError = 0.0
+    var vocoded: [Double] = [], vocoderFloor = 0.0
+    var squaredHz = 0.0, bothVoiced = 0, voicingMisses = 0.0, pitchFrames = 0, f1 = 0.0, f1Count = 0
+
+    mutating func add(_ s: UtteranceScore) {
+        count += 1
+        melL1 += s.melL1; spectralConvergence += s.spectralConvergence
+        mcdTeacherForced += s.mcdTeacherForced; mcd += s.mcd
+        durationError += s.durationErrorFrames; totalDurationError += s.totalDurationErrorFrames
+        if let v = s.mcdVocoded { vocoded.append(v) }
+        if let v = s.mcdVocoderFloor { vocoderFloor += v }
+        if let f0 = s.f0 {
+            if f0.bothVoiced > 0 { squaredHz += f0.rmseHz * f0.rmseHz * Double(f0.bothVoiced) }
+            bothVoiced += f0.bothVoiced
+            voicingMisses += f0.voicingErrorRate * Double(f0.frames)
+            pitchFrames += f0.frames
+            f1 += f0.voicingF1; f1Count += 1
+        }
+    }
+
+    func result(millisecondsPerFrame ms: Double, voices: [String: EvaluationResult]) -> EvaluationResult {
+        let n = Double(count), vocoderUsed = !vocoded.isEmpty
         return EvaluationResult(
-            utterances: utterances.count, melL1: l1 / n, spectralConvergence: sc / n,
-            mcdTeacherForced: forcedMCD / n, mcd: freeMCD / n,
-            mcdVocoded: vocoder == nil ? nil : vocoded.reduce(0, +) / n, mcdVocoderFloor: vocoder == nil ? nil : floor / n,
+            utterances: count, melL1: melL1 / n, spectralConvergence: spectralConvergence / n,
+            mcdTeacherForced: mcdTeacherForced / n, mcd: mcd / n,
+            mcdVocoded: vocoderUsed ? vocoded.reduce(0, +) / n : nil, mcdVocoderFloor: vocoderUsed ? vocoderFloor / n : nil,
             mcdVocodedMedian: vocoded.median,
             f0RMSEHz: bothVoiced > 0 ? (squaredHz / Double(bothVoiced)).squareRoot() : nil,
-            voicingError: f0Frames > 0 ? voicingMisses / Double(f0Frames) : nil,
+            voicingError: pitchFrames > 0 ? voicingMisses / Double(pitchFrames) : nil,
             voicingF1: f1Count > 0 ? f1 / Double(f1Count) : nil,
-            durationErrorMs: durationError / n * ms, totalDurationErrorMs: totalError / n * ms)
+            durationErrorMs: durationError / n * ms, totalDurationErrorMs: totalDurationError / n * ms,
+            voices: voices)
     }
 }

@@ -67,6 +67,11 @@ import Tracking
         }
         let evaluation = try #require(detail.cells.first { $0.kind == "evaluate" }?.output)
         #expect(evaluation.contains("| after the vocoder (waveform re-analysed) |") && evaluation.contains("Where the error comes from"))
+        // Every voice on its own: the seen ones and the held-out one, each in the table.
+        let voices = detail.metrics.map(\.key).filter { $0.hasPrefix("voice.") && $0.hasSuffix(".vuv_f1") }
+        #expect(voices.count >= 2, "\(voices)")
+        for key in voices { #expect(evaluation.contains("| \(key.dropFirst(6).dropLast(7)) | eval")) }
+        #expect(evaluation.contains(" | eval_unseen | "))
         #expect(try store.metricSeries(run: first[0].runID, key: "val.mel_l1").first?.step == 0)
         #expect(FileManager.default.fileExists(atPath: folder + "/reports/\(first[0].runID)/index.html"))
         let media = try FileManager.default.contentsOfDirectory(atPath: folder + "/reports/\(first[0].runID)/media")

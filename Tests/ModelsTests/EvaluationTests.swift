@@ -35,6 +35,26 @@ import Testing
         #expect(vuv >= 0 && vuv <= 1)
         #expect(result.metrics().keys.contains("mcd_vocoder_floor") && result.metrics().keys.contains("vuv_error"))
     }
+
+    /// Each voice's figures are those of its utterances scored alone, and the whole is the
+    /// mean of the utterances (not of the voices) when the voices have unequal shares.
+    @Test func eachVoiceIsScoredOnItsOwn() throws {
+        let heldOut = SyntheticSpeech.utterances(5, seed: 42)   // speakers 0, 1, 0, 1, 0
+        let model = FusionTTS(ModelConfig.tiny(symbols: SyntheticSpeech.symbols), seed: 1)
+        let vocoder = try GriffinLimVocoder(features: model.config.features, config: VocoderConfig(iterations: 2, momentum: 0.99))
+        let result = try model.evaluate(heldOut, vocoder: vocoder.callAsFunction, recording: { try? vocoder($0.mel) })
+        let speakers = Set(heldOut.map(\.speaker))
+        #expect(Set(result.voices.keys) == speakers && speakers.count == 2)
+        for speaker in speakers {
+            let alone = try model.evaluate(heldOut.filter { $0.speaker == speaker }, vocoder: vocoder.callAsFunction,
+                                           recording: { try? vocoder($0.mel) })
+            #expect(alone.voices.keys.sorted() == [speaker])
+            #expect(result.voices[speaker] == alone.voices[speaker] && result.voices[speaker]?.voices.isEmpty == true, "voice \(speaker)")
+            #expect(result.voices[speaker]?.mcd == alone.mcd && result.voices[speaker]?.f0RMSEHz == alone.f0RMSEHz)
+        }
+        let mean = result.voices.values.map { (voice: EvaluationResult) in voice.mcd * Double(voice.utterances) }.reduce(0, +) / 5
+        #expect(abs(result.mcd - mean) < 1e-9 && result.utterances == 5)
+    }
 }
 
 /// The reference encoder's global embedding: one vector of the model's width per reference,
