@@ -149,19 +149,17 @@ struct CellLibrary {
             for (key, value) in result.metrics() {
                 context.run.record(.evaluation(name, key), step: step, value: value, cell: index)
             }
+            for (speaker, voice) in result.voices {
+                for (key, value) in voice.metrics() where Self.voiceMeasures.contains(key) {
+                    context.run.record(.voiceEvaluation(speaker, key), step: step, value: value, cell: index)
+                }
+            }
             results.append((name, result))
             lines.append(String(format: "- **%@** (%d utterances): mel L1 %.4f, MCD %.2f dB, spectral convergence %.4f, duration error %.1f ms per phoneme",
                                 name, result.utterances, result.melL1, result.mcd, result.spectralConvergence,
                                 result.durationErrorMs)
                 + (result.f0RMSEHz.map { String(format: ", F0 RMSE %.1f Hz", $0) } ?? "")
                 + (result.voicingError.map { String(format: ", V/UV error %.1f %%", 100 * $0) } ?? ""))
-        }
-        for (split, result) in results {
-            for (speaker, voice) in result.voices {
-                for (key, value) in voice.metrics() where Self.voiceMeasures.contains(key) {
-                    context.run.record(.voiceEvaluation(speaker, key), step: step, value: value, cell: index)
-                }
-            }
         }
         let voiceMap = try recordVoiceMap(model: model, data: data, index: index, context: context)
         lines += ["", Self.errorSplit(results), "", Self.voiceTable(results), "", voiceMap]

@@ -28,18 +28,19 @@ extension CellLibrary {
     }
 
     /// The measures recorded per voice (`voice.<speaker>.<measure>`) and shown in its table.
-    static let voiceMeasures: [String] = ["mcd", "mcd_vocoded_median", "f0_rmse_hz", "vuv_error", "vuv_f1"]
+    static let voiceMeasures: [String] = ["mcd", "mcd_vocoded_median", "f0_rmse_hz", "vuv_error", "vuv_f1", "vuv_f1_vocoder_floor"]
 
     /// A Markdown table with a row per voice, seen voices first: where a split's average
-    /// hides one voice (a low male voice among female ones), the row shows it.
+    /// hides one voice (a low male voice among female ones), the row shows it, beside what
+    /// the vocoder alone reaches on that voice's true mels.
     static func voiceTable(_ results: [(split: String, result: EvaluationResult)]) -> String {
         func cell(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "–" }
-        var lines = ["| voice | split | utterances | MCD free-running | MCD after the vocoder (median) | F0 RMSE | V/UV error | V/UV F1 |",
-                     "|---|---|---|---|---|---|---|---|"]
+        var lines = ["| voice | split | utterances | MCD free-running | MCD after the vocoder (median) | F0 RMSE | V/UV error | V/UV F1 | V/UV F1 of the vocoder alone |",
+                     "|---|---|---|---|---|---|---|---|---|"]
         for (split, result) in results {
             for (speaker, v) in result.voices.sorted(by: { $0.key < $1.key }) {
                 lines.append("| \(speaker) | \(split) | \(v.utterances) | \(cell(v.mcd, "%.2f dB")) | \(cell(v.mcdVocodedMedian, "%.2f dB")) | "
-                             + "\(cell(v.f0RMSEHz, "%.1f Hz")) | \(cell(v.voicingError.map { 100 * $0 }, "%.1f %%")) | \(cell(v.voicingF1, "%.3f")) |")
+                             + "\(cell(v.f0RMSEHz, "%.1f Hz")) | \(cell(v.voicingError.map { 100 * $0 }, "%.1f %%")) | \(cell(v.voicingF1, "%.3f")) | \(cell(v.voicingF1VocoderFloor, "%.3f")) |")
             }
         }
         return "**Per voice** (`voice.<speaker>.*` metrics):\n\n" + lines.joined(separator: "\n")

@@ -27,9 +27,9 @@ extension Metric {
 
     /// An evaluation measure of `split` (`eval`, `eval_unseen`, and `synth` for synthesised
     /// sentences with a rendered target): errors (mel L1, the MCDs, F0 RMSE, V/UV error,
-    /// duration errors) go down, the V/UV F1 goes up (docs/metrics.md).
+    /// duration errors) go down, the V/UV F1s go up (docs/metrics.md).
     static func evaluation(_ split: String, _ name: String) -> Metric {
-        Metric("\(split).\(name)", goal: name == "vuv_f1" ? .maximize : .minimize, unit: unit(of: name))
+        Metric("\(split).\(name)", goal: name.hasPrefix("vuv_f1") ? .maximize : .minimize, unit: unit(of: name))
     }
 
     /// An evaluation measure of one voice, seen or held out (`voice.en+m6.vuv_f1`): the

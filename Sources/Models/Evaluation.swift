@@ -31,6 +31,10 @@ public struct EvaluationResult: Sendable, Equatable {
     /// Pitch against the recordings, after the vocoder, along the DTW path (frames pooled
     /// over utterances); nil without a vocoder or recordings.
     public let f0RMSEHz: Double?, voicingError: Double?, voicingF1: Double?
+    /// The V/UV F1 of the vocoder alone (true mel → vocoder → pYIN, against the recording): the
+    /// most the model's output can reach through this vocoder, so a voice whose recordings
+    /// pYIN itself finds hard (a very low voice) is not blamed on the model.
+    public let voicingF1VocoderFloor: Double?
     /// Mean |d̂ − d| per phoneme, in milliseconds (d: the utterance's durations, or its aligner's).
     public let durationErrorMs: Double
     /// Mean |Σd̂ − Σd| per utterance (the whole sentence's length), in milliseconds.
@@ -45,6 +49,7 @@ public struct EvaluationResult: Sendable, Equatable {
         let optional: [String: Double?] = [
             "mcd_vocoded": mcdVocoded, "mcd_vocoded_median": mcdVocodedMedian, "mcd_vocoder_floor": mcdVocoderFloor,
             "f0_rmse_hz": f0RMSEHz, "vuv_error": voicingError, "vuv_f1": voicingF1,
+            "vuv_f1_vocoder_floor": voicingF1VocoderFloor,
         ]
         var out: [String: Double] = [
             "mel_l1": melL1, "spectral_convergence": spectralConvergence, "mcd_teacher_forced": mcdTeacherForced,
@@ -81,8 +86,10 @@ extension FusionTTS {
             if let vocoder {
                 let distance = try features.distance(of: vocoder(free.mel), from: u.mel, recording: recording(u))
                 score.mcdVocoded = distance.mcd.decibels
-                score.mcdVocoderFloor = try features.distance(of: vocoder(u.mel), from: u.mel, recording: nil).mcd.decibels
+                let floor = try features.distance(of: vocoder(u.mel), from: u.mel, recording: recording(u))
+                score.mcdVocoderFloor = floor.mcd.decibels
                 score.f0 = distance.f0
+                score.floorF1 = floor.f0?.voicingF1
             }
             all.add(score)
             voices[u.speaker, default: EvaluationTally()].add(score)
@@ -98,16 +105,17 @@ private struct UtteranceScore {
     var durationErrorFrames, totalDurationErrorFrames: Double
     var mcdVocoded: Double? = nil, mcdVocoderFloor: Double? = nil
     var f0: F0Comparison? = nil
+    var floorF1: Double? = nil
 }
 
 /// Sums of utterance scores: means over utterances, except pitch, whose frames are pooled
-/// (F0 RMSE over the frames voiced in both, V/UV error over all frames; F1 per utterance).
+/// (F0 RMSE over the frames voiced in both, V/UV error over all frames; F1s per utterance).
 private struct EvaluationTally {
     var count = 0
     var melL1 = 0.0, spectralConvergence = 0.0, mcdTeacherForced = 0.0, mcd = 0.0
     var durationError = 0.0, totalDurationError = 0.0
     var vocoded: [Double] = [], vocoderFloor = 0.0
-    var squaredHz = 0.0, bothVoiced = 0, voicingMisses = 0.0, pitchFrames = 0, f1 = 0.0, f1Count = 0
+    var squaredHz = 0.0, bothVoiced = 0, voicingMisses = 0.0, pitchFrames = 0, f1: [Double] = [], floorF1: [Double] = []
 
     mutating func add(_ s: UtteranceScore) {
         count += 1
@@ -121,8 +129,9 @@ private struct EvaluationTally {
             bothVoiced += f0.bothVoiced
             voicingMisses += f0.voicingErrorRate * Double(f0.frames)
             pitchFrames += f0.frames
-            f1 += f0.voicingF1; f1Count += 1
+            f1.append(f0.voicingF1)
         }
+        if let v = s.floorF1 { floorF1.append(v) }
     }
 
     func result(millisecondsPerFrame ms: Double, voices: [String: EvaluationResult]) -> EvaluationResult {
@@ -130,11 +139,11 @@ private struct EvaluationTally {
         return EvaluationResult(
             utterances: count, melL1: melL1 / n, spectralConvergence: spectralConvergence / n,
             mcdTeacherForced: mcdTeacherForced / n, mcd: mcd / n,
-            mcdVocoded: vocoderUsed ? vocoded.reduce(0, +) / n : nil, mcdVocoderFloor: vocoderUsed ? vocoderFloor / n : nil,
+            mcdVocoded: vocoded.mean, mcdVocoderFloor: vocoderUsed ? vocoderFloor / n : nil,
             mcdVocodedMedian: vocoded.median,
             f0RMSEHz: bothVoiced > 0 ? (squaredHz / Double(bothVoiced)).squareRoot() : nil,
             voicingError: pitchFrames > 0 ? voicingMisses / Double(pitchFrames) : nil,
-            voicingF1: f1Count > 0 ? f1 / Double(f1Count) : nil,
+            voicingF1: f1.mean, voicingF1VocoderFloor: floorF1.mean,
             durationErrorMs: durationError / n * ms, totalDurationErrorMs: totalDurationError / n * ms,
             voices: voices)
     }

@@ -6,4 +6,9 @@ extension Collection where Element: FloatingPoint {
         let sorted = self.sorted(), mid = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
+
+    /// The arithmetic mean; nil when empty (a measure never taken, not a zero).
+    var mean: Element? {
+        isEmpty ? nil : reduce(0, +) / Element(count)
+    }
 }

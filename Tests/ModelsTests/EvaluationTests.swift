@@ -34,6 +34,9 @@ import Testing
         let vuv = try #require(result.voicingError)
         #expect(vuv >= 0 && vuv <= 1)
         #expect(result.metrics().keys.contains("mcd_vocoder_floor") && result.metrics().keys.contains("vuv_error"))
+        // The recording here is the vocoder's own rendering of the true mel, so the vocoder
+        // alone voices every frame the recording voices.
+        #expect(result.voicingF1VocoderFloor == 1, "\(String(describing: result.voicingF1VocoderFloor))")
     }
 
     /// Each voice's figures are those of its utterances scored alone, and the whole is the
