@@ -67,7 +67,7 @@ extension FusionTTS {
     public func evaluate(_ utterances: [Utterance], vocoder: ((LogMel) throws -> [Float])? = nil,
                          recording: (Utterance) -> [Float]? = { _ in nil }) throws -> EvaluationResult {
         guard !utterances.isEmpty else { throw ModelError("evaluation needs at least one utterance") }
-        let features = config.features, mcd = try features.cepstralDistortion()
+        let features = config.features, mcd = try features.cepstralDistortion(), pyin = try features.pitchTracker()
         var all = EvaluationTally(), voices: [String: EvaluationTally] = [:]
         for u in utterances {
             try check(u)
@@ -84,9 +84,10 @@ extension FusionTTS {
                 durationErrorFrames: zip(free.durations, durations).map { Double(abs($0 - $1)) }.reduce(0, +) / Double(u.tokens.count),
                 totalDurationErrorFrames: Double(abs(free.durations.reduce(0, +) - durations.reduce(0, +))))
             if let vocoder {
-                let distance = try features.distance(of: vocoder(free.mel), from: u.mel, recording: recording(u))
+                let truth = try recording(u).map { try pyin.track($0) }
+                let distance = try features.distance(of: vocoder(free.mel), from: u.mel, recordingPitch: truth, tracker: pyin)
                 score.mcdVocoded = distance.mcd.decibels
-                let floor = try features.distance(of: vocoder(u.mel), from: u.mel, recording: recording(u))
+                let floor = try features.distance(of: vocoder(u.mel), from: u.mel, recordingPitch: truth, tracker: pyin)
                 score.mcdVocoderFloor = floor.mcd.decibels
                 score.f0 = distance.f0
                 score.floorF1 = floor.f0?.voicingF1

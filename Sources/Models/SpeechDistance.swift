@@ -23,10 +23,17 @@ extension MelFormat {
     /// `output` (samples at ``sampleRate``) against `target` (its log-mel) and, for F0,
     /// the target's recording.
     public func distance(of output: [Float], from target: LogMel, recording: [Float]?) throws -> SpeechDistance {
-        let mcd = try cepstralDistortion()(logMel(output).spectrogram, target.spectrogram)
-        guard let recording else { return SpeechDistance(mcd: mcd, f0: nil) }
         let pyin = try pitchTracker()
-        let f0 = try F0Comparison(prediction: pyin.track(output), target: pyin.track(recording), pairs: mcd.path)
+        return try distance(of: output, from: target, recordingPitch: recording.map { try pyin.track($0) }, tracker: pyin)
+    }
+
+    /// The same with the recording's pitch already tracked (by `tracker`), for several
+    /// outputs measured against one recording.
+    public func distance(of output: [Float], from target: LogMel, recordingPitch: PitchTrack?,
+                         tracker: PYIN) throws -> SpeechDistance {
+        let mcd = try cepstralDistortion()(logMel(output).spectrogram, target.spectrogram)
+        guard let recordingPitch else { return SpeechDistance(mcd: mcd, f0: nil) }
+        let f0 = try F0Comparison(prediction: tracker.track(output), target: recordingPitch, pairs: mcd.path)
         return SpeechDistance(mcd: mcd, f0: f0)
     }
 
