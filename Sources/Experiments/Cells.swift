@@ -40,8 +40,9 @@ struct CellLibrary {
     /// The model of an earlier run whose train cell had exactly these inputs (same data,
     /// model, training settings, seed and code), from its last checkpoint; nil if none.
     func reuseTraining(inputHash: String, context: RunContext) throws -> String? {
-        guard let (runID, _) = try context.store.reusableCell(kind: "train", inputSHA256: inputHash),
-              runID != context.run.id else { return nil }
+        guard let (matched, _) = try context.store.reusableCell(kind: "train", inputSHA256: inputHash) else { return nil }
+        let runID = try context.store.modelHolder(of: matched)
+        guard runID != context.run.id else { return nil }
         let checkpoints = try context.store.artifacts(run: runID).filter { $0.kind == "checkpoint" }
         guard let last = checkpoints.max(by: { ($0.step ?? -1, $0.id) < ($1.step ?? -1, $1.id) }) else { return nil }
         let checkpoint = try Checkpoint(decoding: context.store.data(of: last), file: "run \(runID) \(last.name)")

@@ -212,6 +212,15 @@ extension RunStore {
             """, arguments: [run, key, value, value, value])
     }
 
+    /// The run whose checkpoints hold `run`'s trained model: the run it reused its model from
+    /// (``Run/setModelSource(_:)``), else `run` itself. A reused train cell stores no
+    /// checkpoint, so a later run that matches it must look there.
+    public func modelHolder(of run: Int64) throws -> Int64 {
+        try read("looking up where run \(run)'s model is stored") { db in
+            try Int64.fetchOne(db, sql: "SELECT model_source_run_id FROM runs WHERE id = ?", arguments: [run]) ?? run
+        }
+    }
+
     /// The runs of sweep `name`, in id order.
     public func runIDs(sweep name: String) throws -> [Int64] {
         try read("listing the runs of sweep \(name)") { db in

@@ -81,6 +81,10 @@ import Tracking
         // Only the evaluation changed: corpus, features and the trained model are reused.
         let second = try runner.run(Experiment.load(folder + "/tiny.yaml", overrides: ["cells.3.utterances=1"]))
         #expect(second[0].reusedCells == [1, 2])
+        // Again: the latest match is the second run, whose model is the first run's.
+        let again = try runner.run(Experiment.load(folder + "/tiny.yaml", overrides: ["cells.3.utterances=2"]))
+        #expect(again[0].reusedCells == [1, 2])
+        #expect(try store.runDetail(again[0].runID).modelSourceRunID == first[0].runID)
         // A training setting changed: the model is trained again.
         let third = try runner.run(Experiment.load(folder + "/tiny.yaml", overrides: ["train.lr=0.002"]))
         #expect(third[0].reusedCells == [1])
