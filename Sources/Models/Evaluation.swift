@@ -115,7 +115,7 @@ private struct EvaluationTally {
     var count = 0
     var melL1 = 0.0, spectralConvergence = 0.0, mcdTeacherForced = 0.0, mcd = 0.0
     var durationError = 0.0, totalDurationError = 0.0
-    var vocoded: [Double] = [], vocoderFloor = 0.0
+    var vocoded: [Double] = [], vocoderFloor: [Double] = []
     var squaredHz = 0.0, bothVoiced = 0, voicingMisses = 0.0, pitchFrames = 0, f1: [Double] = [], floorF1: [Double] = []
 
     mutating func add(_ s: UtteranceScore) {
@@ -124,7 +124,7 @@ private struct EvaluationTally {
         mcdTeacherForced += s.mcdTeacherForced; mcd += s.mcd
         durationError += s.durationErrorFrames; totalDurationError += s.totalDurationErrorFrames
         if let v = s.mcdVocoded { vocoded.append(v) }
-        if let v = s.mcdVocoderFloor { vocoderFloor += v }
+        if let v = s.mcdVocoderFloor { vocoderFloor.append(v) }
         if let f0 = s.f0 {
             if f0.bothVoiced > 0 { squaredHz += f0.rmseHz * f0.rmseHz * Double(f0.bothVoiced) }
             bothVoiced += f0.bothVoiced
@@ -136,11 +136,11 @@ private struct EvaluationTally {
     }
 
     func result(millisecondsPerFrame ms: Double, voices: [String: EvaluationResult]) -> EvaluationResult {
-        let n = Double(count), vocoderUsed = !vocoded.isEmpty
+        let n = Double(count)
         return EvaluationResult(
             utterances: count, melL1: melL1 / n, spectralConvergence: spectralConvergence / n,
             mcdTeacherForced: mcdTeacherForced / n, mcd: mcd / n,
-            mcdVocoded: vocoded.mean, mcdVocoderFloor: vocoderUsed ? vocoderFloor / n : nil,
+            mcdVocoded: vocoded.mean, mcdVocoderFloor: vocoderFloor.mean,
             mcdVocodedMedian: vocoded.median,
             f0RMSEHz: bothVoiced > 0 ? (squaredHz / Double(bothVoiced)).squareRoot() : nil,
             voicingError: pitchFrames > 0 ? voicingMisses / Double(pitchFrames) : nil,
