@@ -32,7 +32,9 @@ import Tracking
     /// `scripts/slurm-cluster start` by posix_spawn and a blocking waitpid, its output through
     /// a file. Not Foundation's `Process`: the script's daemons fork away while other tests
     /// launch processes, and `Process.waitUntilExit` then sometimes never sees the script end
-    /// (it stayed a zombie, the suite hung).
+    /// (it stayed a zombie, the suite hung). The script starts with no signal blocked: the
+    /// daemons would inherit the test thread's mask, and a munged blocking SIGTERM outlives
+    /// `scripts/slurm-cluster stop`.
     private static func runStartScript() -> (status: Int32, output: String) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("slurm-cluster-\(getpid()).log").path
         defer { try? FileManager.default.removeItem(atPath: log) }
@@ -45,8 +47,15 @@ import Tracking
         let arguments = ["/bin/bash", repository.appendingPathComponent("scripts/slurm-cluster").path, "start"]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        guard posix_spawn(&pid, "/bin/bash", &actions, nil, &argv, environ) == 0 else { return (-1, "") }
+        guard posix_spawn(&pid, "/bin/bash", &actions, &attributes, &argv, environ) == 0 else { return (-1, "") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
